@@ -1,0 +1,66 @@
+// Runs one tmux command against one server, with a timeout. The only place that spawns tmux; it
+// decides nothing about what the output means.
+import { execa } from 'execa';
+import type { TmuxServer } from '../model/types.js';
+
+export const TMUX_TIMEOUT_MS = 3_000;
+
+/** The socket arguments for a server: `-S path` wins over `-L name`; neither means tmux's default. */
+export function socketArgs(server: TmuxServer): string[] {
+  if (server.socketPath) return ['-S', server.socketPath];
+  if (server.socketName) return ['-L', server.socketName];
+  return [];
+}
+
+/** How a server is named to a person: "-L name", "-S path" or "default". */
+export function describeServer(server: TmuxServer): string {
+  if (server.socketPath) return `-S ${server.socketPath}`;
+  if (server.socketName) return `-L ${server.socketName}`;
+  return 'default';
+}
+
+export interface TmuxResult {
+  /** false when the tmux binary could not be started (ENOENT, EACCES). */
+  spawned: boolean;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** A one-line description when it did not exit 0. */
+  error: string | null;
+}
+
+export async function runTmux(
+  server: TmuxServer,
+  args: string[],
+  opts: { timeoutMs?: number; tmuxBin?: string } = {},
+): Promise<TmuxResult> {
+  const bin = opts.tmuxBin ?? process.env.ORCH_TOP_TMUX ?? 'tmux';
+  const r = await execa(bin, [...socketArgs(server), ...args], {
+    reject: false,
+    timeout: opts.timeoutMs ?? TMUX_TIMEOUT_MS,
+    stdin: 'ignore',
+    // A tmux started from inside tmux must not think it is nested.
+    env: { TMUX: '' },
+    stripFinalNewline: false,
+  });
+  const spawnFailed = r.failed && r.exitCode === undefined && !r.timedOut;
+  const stderr = typeof r.stderr === 'string' ? r.stderr.trim() : '';
+  let error: string | null = null;
+  if (r.timedOut) error = `tmux ${args[0] ?? ''} timed out after ${opts.timeoutMs ?? TMUX_TIMEOUT_MS} ms`;
+  else if (spawnFailed) error = `tmux not found or not runnable (${bin}): ${(r as { code?: string }).code ?? r.shortMessage}`;
+  else if (r.exitCode !== 0) error = stderr.split('\n')[0] || `tmux exited with ${r.exitCode}`;
+  return {
+    spawned: !spawnFailed,
+    exitCode: r.exitCode ?? null,
+    stdout: typeof r.stdout === 'string' ? r.stdout : '',
+    stderr,
+    timedOut: r.timedOut,
+    error,
+  };
+}
+
+/** tmux's words for "nothing is listening on that socket": an empty world, not an error. */
+export function isNoServer(stderr: string): boolean {
+  return /no server running|error connecting to|failed to connect to server|No such file or directory/i.test(stderr);
+}

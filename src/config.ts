@@ -1,0 +1,284 @@
+// Turns argv and the optional config file into one validated Config, or a UsageError (exit 2) that
+// names the problem in one line. Reads the config file; touches nothing else.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TmuxServer } from './model/types.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export type Mode = 'console' | 'snapshot';
+
+export interface Config {
+  mode: Mode;
+  demo: boolean;
+  json: boolean;
+  server: TmuxServer;
+  prefixes: string[];
+  /** Workspaces given by flag or config file; empty means "discover". */
+  workspaces: string[];
+  orchestratorPid: number | null;
+  pidfile: string | null;
+  orchestratorMatch: RegExp;
+  intervalMs: number;
+  /** How long --snapshot samples before it reports (0: one tick). */
+  sampleMs: number;
+  /** Whether --sample was given (the demo picks its own default otherwise). */
+  sampleGiven: boolean;
+  historySize: number;
+  configFile: string | null;
+}
+
+export const DEFAULTS = {
+  prefixes: ['claude-agent-'],
+  orchestratorMatch: 'real_mcp_server\\.py',
+  intervalMs: 1_000,
+  historySize: 60,
+};
+
+const MIN_INTERVAL_MS = 100;
+const MAX_INTERVAL_MS = 3_600_000;
+
+/** "500ms", "2s", "1.5s", "3m", "1h", or a bare number of seconds. */
+export function parseDuration(text: string, what: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!m) throw new UsageError(`${what}: '${text}' is not a duration (use e.g. 500ms, 2s, 1m)`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
+  return Math.round(ms);
+}
+
+function parsePid(text: string, what: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 2 ** 22)
+    throw new UsageError(`${what}: '${text}' is not a process id`);
+  return Number(text);
+}
+
+function parseRegex(text: string, what: string): RegExp {
+  if (!text) throw new UsageError(`${what}: the pattern is empty`);
+  try {
+    return new RegExp(text);
+  } catch (e) {
+    throw new UsageError(`${what}: '${text}' is not a valid regular expression (${(e as Error).message})`);
+  }
+}
+
+function checkInterval(ms: number, what: string): number {
+  if (ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) throw new UsageError(`${what}: must be between 100ms and 1h`);
+  return ms;
+}
+
+function checkPrefix(p: string, what: string): string {
+  if (!p.trim()) throw new UsageError(`${what}: a prefix cannot be empty (it would match every session)`);
+  return p;
+}
+
+const OPTIONS = {
+  snapshot: { type: 'boolean' },
+  demo: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'socket-name': { type: 'string', short: 'L' },
+  'socket-path': { type: 'string', short: 'S' },
+  prefix: { type: 'string', multiple: true },
+  workspace: { type: 'string', multiple: true },
+  'orchestrator-pid': { type: 'string' },
+  pidfile: { type: 'string' },
+  'orchestrator-match': { type: 'string' },
+  interval: { type: 'string' },
+  sample: { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+/** Keys a config file may hold, and what each must be. */
+const FILE_KEYS: Record<string, 'string' | 'string[]' | 'number|string'> = {
+  socketName: 'string',
+  socketPath: 'string',
+  prefixes: 'string[]',
+  workspaces: 'string[]',
+  orchestratorPid: 'number|string',
+  pidfile: 'string',
+  orchestratorMatch: 'string',
+  interval: 'number|string',
+  sample: 'number|string',
+};
+
+export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
+
+export function defaultConfigPath(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  return join(base, 'orch-top', 'config.json');
+}
+
+interface FileConfig {
+  socketName?: string;
+  socketPath?: string;
+  prefixes?: string[];
+  workspaces?: string[];
+  orchestratorPid?: number | string;
+  pidfile?: string;
+  orchestratorMatch?: string;
+  interval?: number | string;
+  sample?: number | string;
+}
+
+export function readConfigFile(path: string): FileConfig {
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) throw new UsageError(`config ${path}: is a directory`);
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`config ${path}: ${code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`config ${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError(`config ${path}: must be a JSON object`);
+  for (const [k, v] of Object.entries(data)) {
+    const want = FILE_KEYS[k];
+    if (!want) throw new UsageError(`config ${path}: unknown key '${k}' (known: ${Object.keys(FILE_KEYS).join(', ')})`);
+    const ok =
+      want === 'string' ? typeof v === 'string'
+      : want === 'string[]' ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+      : typeof v === 'number' || typeof v === 'string';
+    if (!ok) throw new UsageError(`config ${path}: '${k}' must be ${want === 'string[]' ? 'a list of strings' : want === 'string' ? 'a string' : 'a number or a string'}`);
+  }
+  return data as FileConfig;
+}
+
+/**
+ * argv (without node and the script) → what to do. Flags beat the config file; the config file beats
+ * the defaults. Throws UsageError for anything wrong, before anything is touched.
+ */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const msg = err.message.split('\n')[0]!;
+    const opt = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${opt ?? msg} (see orch-top --help)`);
+    if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? ''} (see orch-top --help)`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${opt ?? 'option'}: ${/argument missing/.test(msg) ? 'needs a value' : msg}`);
+    throw new UsageError(msg);
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: 'help' };
+  if (v.version) return { kind: 'version' };
+
+  const explicitConfig = v.config !== undefined;
+  const configPath = explicitConfig ? resolve(cwd, v.config!) : defaultConfigPath(env);
+  const file: FileConfig = explicitConfig || existsSync(configPath) ? readConfigFile(configPath) : {};
+  const fileWhat = (k: string) => `config ${configPath}: ${k}`;
+
+  if (v['socket-name'] !== undefined && v['socket-path'] !== undefined)
+    throw new UsageError('-L/--socket-name and -S/--socket-path name two different tmux servers: give one');
+  if (v['socket-name'] === '') throw new UsageError('-L/--socket-name: the name is empty');
+  if (v['socket-path'] === '') throw new UsageError('-S/--socket-path: the path is empty');
+  if (v['socket-name']?.includes('/')) throw new UsageError(`-L/--socket-name: '${v['socket-name']}' is a path; use -S for a socket path`);
+  let server: TmuxServer = {};
+  if (v['socket-name']) server = { socketName: v['socket-name'] };
+  else if (v['socket-path']) server = { socketPath: resolve(cwd, v['socket-path']) };
+  else if (file.socketPath) server = { socketPath: resolve(cwd, file.socketPath) };
+  else if (file.socketName) server = { socketName: file.socketName };
+
+  const prefixes = v.prefix
+    ? v.prefix.map((p) => checkPrefix(p, '--prefix'))
+    : file.prefixes
+      ? file.prefixes.map((p) => checkPrefix(p, fileWhat('prefixes')))
+      : [...DEFAULTS.prefixes];
+
+  const workspaces = (v.workspace ?? file.workspaces ?? []).map((w) => {
+    if (!w) throw new UsageError('--workspace: the path is empty');
+    return resolve(cwd, w);
+  });
+
+  if (v['orchestrator-pid'] !== undefined && v.pidfile !== undefined)
+    throw new UsageError('--orchestrator-pid and --pidfile both name the orchestrator: give one');
+  const orchestratorPid =
+    v['orchestrator-pid'] !== undefined ? parsePid(v['orchestrator-pid'], '--orchestrator-pid')
+    : v.pidfile === undefined && file.orchestratorPid !== undefined ? parsePid(String(file.orchestratorPid), fileWhat('orchestratorPid'))
+    : null;
+  const pidfile = v.pidfile !== undefined ? resolve(cwd, v.pidfile) : orchestratorPid === null && file.pidfile ? resolve(cwd, file.pidfile) : null;
+  const orchestratorMatch =
+    v['orchestrator-match'] !== undefined ? parseRegex(v['orchestrator-match'], '--orchestrator-match')
+    : parseRegex(file.orchestratorMatch ?? DEFAULTS.orchestratorMatch, fileWhat('orchestratorMatch'));
+
+  const intervalMs =
+    v.interval !== undefined ? checkInterval(parseDuration(v.interval, '--interval'), '--interval')
+    : file.interval !== undefined ? checkInterval(parseDuration(String(file.interval), fileWhat('interval')), fileWhat('interval'))
+    : DEFAULTS.intervalMs;
+  const sampleText = v.sample ?? (file.sample !== undefined ? String(file.sample) : undefined);
+  const sampleMs = sampleText !== undefined ? parseDuration(sampleText, v.sample !== undefined ? '--sample' : fileWhat('sample')) : 0;
+  if (sampleMs > 600_000) throw new UsageError('--sample: at most 10m');
+
+  const mode: Mode = v.snapshot ? 'snapshot' : 'console';
+  if (v.json && !v.snapshot) throw new UsageError('--json goes with --snapshot');
+  if (v.sample !== undefined && !v.snapshot) throw new UsageError('--sample goes with --snapshot');
+
+  return {
+    kind: 'run',
+    config: {
+      mode,
+      demo: !!v.demo,
+      json: !!v.json,
+      server,
+      prefixes,
+      workspaces,
+      orchestratorPid,
+      pidfile,
+      orchestratorMatch,
+      intervalMs,
+      sampleMs,
+      sampleGiven: sampleText !== undefined,
+      historySize: DEFAULTS.historySize,
+      configFile: explicitConfig || existsSync(configPath) ? configPath : null,
+    },
+  };
+}
+
+export const HELP = `orch-top — top for an AI-agent orchestrator: its tmux sessions, agent processes, zombies and
+file descriptors, and what it leaves behind.
+
+Usage:
+  orch-top [options]                 the live console (needs a terminal)
+  orch-top --snapshot [--json]       one look: a table (or JSON) and an exit code
+  orch-top --demo [--snapshot]       a sandboxed orchestrator with misbehaving agents, and orch-top on it
+
+Modes:
+      --snapshot                 print one snapshot and exit: 0 nothing found, 1 findings, 2 usage/environment error
+      --json                     with --snapshot: the versioned JSON document instead of tables
+      --sample DURATION          with --snapshot: watch this long first (CPU %, descriptor trends); default one tick
+      --demo                     start the demo sandbox (private tmux socket, temporary workspace) and watch it;
+                                 everything it started is torn down on exit
+
+What to watch:
+  -L, --socket-name NAME         the tmux server on socket NAME (as tmux -L); default: tmux's default server
+  -S, --socket-path PATH         the tmux server on socket PATH (as tmux -S)
+      --prefix PREFIX            session-name prefix of agent sessions (repeatable; default claude-agent-)
+      --workspace DIR            orchestrator workspace holding registry/ (repeatable; default
+                                 $CLAUDE_ORCHESTRATOR_WORKSPACE and ./.agent-workspace when they exist)
+      --orchestrator-pid PID     the orchestrator's pid
+      --pidfile PATH             a file holding the orchestrator's pid
+      --orchestrator-match RE    regex on command lines that finds the orchestrator (default real_mcp_server\\.py)
+      --interval DURATION        time between polls (default 1s; 100ms to 1h)
+      --config FILE              JSON config (default $XDG_CONFIG_HOME/orch-top/config.json when present);
+                                 keys: socketName socketPath prefixes workspaces orchestratorPid pidfile
+                                 orchestratorMatch interval sample. Flags beat the file.
+  -h, --help                     this text
+  -V, --version                  the version
+
+Durations: 500ms, 2s, 1.5m, 1h, or a number of seconds.
+`;

@@ -1,0 +1,140 @@
+// One tick: ask every collector, in the right order, and hand the result to the model. The engine
+// holds the collectors' caches (the ProcReader) and decides nothing itself: what to watch comes from
+// the model (`classify`), what is true comes from the collectors.
+
+import { readFileSync } from 'node:fs';
+import { ProcReader } from './collectors/procfs.js';
+import { collectProcTable } from './collectors/ps-fallback.js';
+import { listPanes } from './collectors/tmux.js';
+import { readWorkspace, resolveWorkspaces } from './collectors/workspaces.js';
+import type { Config } from './config.js';
+import { classify, DEFAULT_CLASSIFY, type ClassifyConfig, type History } from './model/classify.js';
+import { expectedSocketPath } from './model/sockets.js';
+import type { FdCount, OrchestratorProbe, ProcTable, RawWorld, Snapshot, WorkspaceHow } from './model/types.js';
+
+export interface EngineOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Workspaces to watch in addition to discovery (the demo's). */
+  extraWorkspaces?: { path: string; how: WorkspaceHow }[];
+  tmuxTimeoutMs?: number;
+}
+
+export function classifyConfigOf(cfg: Config, env: NodeJS.ProcessEnv = process.env): ClassifyConfig {
+  return {
+    ...DEFAULT_CLASSIFY,
+    prefixes: cfg.prefixes,
+    socketPath: expectedSocketPath(cfg.server, env, process.getuid?.() ?? 0),
+    historySize: cfg.historySize,
+  };
+}
+
+/** orch-top's own pid and its ancestors up to init: never matched, never targeted. */
+export function selfAndAncestors(procs: ProcTable): { pid: number; ancestors: number[] } {
+  const ancestors: number[] = [];
+  let p = procs.procs.get(process.pid);
+  let ppid = p?.ppid ?? process.ppid;
+  const seen = new Set<number>();
+  while (ppid > 0 && !seen.has(ppid)) {
+    seen.add(ppid);
+    ancestors.push(ppid);
+    p = procs.procs.get(ppid);
+    if (!p) break;
+    ppid = p.ppid;
+  }
+  return { pid: process.pid, ancestors };
+}
+
+export class Engine {
+  readonly reader = new ProcReader();
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly cwd: string;
+
+  constructor(
+    readonly config: Config,
+    private readonly opts: EngineOptions = {},
+  ) {
+    this.env = opts.env ?? process.env;
+    this.cwd = opts.cwd ?? process.cwd();
+  }
+
+  readonly classifyConfig = (): ClassifyConfig => classifyConfigOf(this.config, this.env);
+
+  private probeOrchestrator(procs: ProcTable, self: { pid: number; ancestors: number[] }): OrchestratorProbe {
+    const c = this.config;
+    if (c.orchestratorPid !== null) {
+      const ok = procs.procs.has(c.orchestratorPid);
+      return { pids: ok ? [c.orchestratorPid] : [], how: 'pid', error: ok ? null : `orchestrator pid ${c.orchestratorPid}: no such process` };
+    }
+    if (c.pidfile !== null) {
+      let text: string;
+      try {
+        text = readFileSync(c.pidfile, 'utf8');
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return { pids: [], how: 'pidfile', error: `pid file ${c.pidfile}: ${code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (e as Error).message}` };
+      }
+      const pid = Number(text.trim().split(/\s+/)[0]);
+      if (!Number.isInteger(pid) || pid < 1) return { pids: [], how: 'pidfile', error: `pid file ${c.pidfile}: no pid in it` };
+      const ok = procs.procs.has(pid);
+      return { pids: ok ? [pid] : [], how: 'pidfile', error: ok ? null : `pid file ${c.pidfile}: pid ${pid} is not running` };
+    }
+    const never = new Set([self.pid, ...self.ancestors]);
+    const pids: number[] = [];
+    for (const p of procs.procs.values()) {
+      if (never.has(p.pid) || p.state === 'Z' || !p.cmdline.length) continue;
+      if (c.orchestratorMatch.test(p.cmdline.join(' '))) pids.push(p.pid);
+    }
+    return { pids, how: 'match', error: null };
+  }
+
+  /** Reads the world once. */
+  async collect(): Promise<RawWorld> {
+    const errors: string[] = [];
+    const wsList = [
+      ...(this.opts.extraWorkspaces ?? []),
+      ...resolveWorkspaces({ flags: this.config.workspaces, env: this.env, cwd: this.cwd }),
+    ];
+    const seenWs = new Set<string>();
+    const wsUnique = wsList.filter((w) => (seenWs.has(w.path) ? false : (seenWs.add(w.path), true)));
+    const [tmux, workspaces] = await Promise.all([
+      listPanes(this.config.server, { timeoutMs: this.opts.tmuxTimeoutMs }),
+      Promise.all(wsUnique.map((w) => readWorkspace(w))),
+    ]);
+    // Read /proc after tmux answered, so every pane pid tmux named is already in the table.
+    const procs = await collectProcTable(this.reader);
+    const takenAt = procs.takenAt;
+    const self = selfAndAncestors(procs);
+    const orchestrator = this.probeOrchestrator(procs, self);
+
+    // Environment traces ($TMUX, $TMUX_PANE) of every user process: cached per (pid, start time) by the
+    // reader, so only processes new since the last tick cost a read.
+    const env = new Map<number, NonNullable<ReturnType<ProcReader['readEnvTrace']>>>();
+    if (procs.source === 'procfs')
+      for (const p of procs.procs.values()) {
+        if (p.ppid === 2 || p.pid === 2 || p.state === 'Z') continue;
+        const e = this.reader.readEnvTrace(p.pid, p.startTime);
+        if (e) env.set(p.pid, e);
+      }
+
+    const raw: RawWorld = { takenAt, tmux, procs, env, fds: new Map(), workspaces, orchestrator, self, errors };
+    if (tmux.error) errors.push(tmux.error);
+    if (orchestrator.error) errors.push(orchestrator.error);
+    for (const w of workspaces) if (w.error) errors.push(w.error);
+
+    // Which processes are watched is the model's decision: classify once without descriptors, then
+    // count descriptors of exactly what it watches. (Classifying twice costs ~1 ms; deciding scope
+    // here instead would put policy in the engine.)
+    if (procs.source === 'procfs') {
+      const pre = classify(raw, this.classifyConfig(), { cpu: new Map(), fds: new Map(), panes: new Map(), sessions: new Map() });
+      const fds = new Map<number, FdCount>();
+      for (const v of pre.processes) if (v.state !== 'Z') fds.set(v.pid, this.reader.countFds(v.pid, v.startTime, true));
+      raw.fds = fds;
+    }
+    return raw;
+  }
+}
+
+export function tick(engine: Engine, history: History): Promise<{ raw: RawWorld; snapshot: Snapshot }> {
+  return engine.collect().then((raw) => ({ raw, snapshot: classify(raw, engine.classifyConfig(), history) }));
+}

@@ -1,0 +1,356 @@
+// The shapes that flow through orch-top: what collectors return (raw, plain data, no decisions) and
+// what the model makes of it (the Snapshot every view renders). Types only; no code lives here.
+
+// ---------------------------------------------------------------------------------------------------
+// Raw data from collectors
+
+/** A process as read from /proc/PID/stat (+ cmdline, status), or from ps on other systems. */
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  /** Single-letter state from stat field 3: R S D Z T t X I W P K. */
+  state: string;
+  /** stat field 22: start time in clock ticks after boot. (pid, startTime) identifies a process. */
+  startTime: number;
+  /** Wall-clock start, epoch milliseconds (boot time + startTime / CLK_TCK). */
+  startedAt: number;
+  /** user + system CPU time, clock ticks (stat fields 14 + 15). */
+  cpuTicks: number;
+  /** Resident set size in bytes. */
+  rss: number;
+  threads: number;
+  /** Real uid, or null when unknown. */
+  uid: number | null;
+  /** The short name from stat (between the first '(' and the LAST ')'). */
+  comm: string;
+  /** argv; empty for kernel threads and zombies. */
+  cmdline: string[];
+}
+
+export interface ProcTable {
+  /** When the table was read, epoch ms. */
+  takenAt: number;
+  /** Clock ticks per second (CLK_TCK) used to turn cpuTicks into seconds. */
+  clockTicks: number;
+  /** 'procfs' on Linux; 'ps' for the ps-list/ps fallback elsewhere. */
+  source: 'procfs' | 'ps';
+  procs: Map<number, ProcInfo>;
+}
+
+/** The identity of one process: pid plus its start time, so a reused pid is never confused. */
+export type ProcKey = string; // `${pid}:${startTime}`
+
+export interface FdKinds {
+  file: number;
+  socket: number;
+  pipe: number;
+  anon: number;
+  other: number;
+}
+
+export interface FdCount {
+  pid: number;
+  startTime: number;
+  /** null when the directory could not be read (permission: "n/a"). */
+  count: number | null;
+  kinds: FdKinds | null;
+  error: string | null;
+}
+
+/** The parts of /proc/PID/environ orch-top cares about. */
+export interface EnvTrace {
+  /** $TMUX: "<socket path>,<server pid>,<session index>" */
+  tmux: string | null;
+  /** $TMUX_PANE: "%N" */
+  tmuxPane: string | null;
+  /** $CLAUDE_ORCHESTRATOR_WORKSPACE */
+  workspace: string | null;
+}
+
+/** Which tmux server: `-L name`, `-S path`, or tmux's default. */
+export interface TmuxServer {
+  socketName?: string;
+  socketPath?: string;
+}
+
+export interface TmuxPane {
+  sessionId: string; // "$3"
+  sessionName: string;
+  /** Session creation, epoch seconds. */
+  sessionCreated: number;
+  sessionAttached: number;
+  windowId: string; // "@4"
+  windowIndex: number;
+  paneId: string; // "%7"
+  paneIndex: number;
+  panePid: number;
+  paneDead: boolean;
+  /** Exit status of a dead pane (remain-on-exit), else null. */
+  paneDeadStatus: number | null;
+  currentCommand: string;
+}
+
+export interface TmuxState {
+  server: TmuxServer;
+  /** false when the tmux binary could not be run at all. */
+  available: boolean;
+  /** true when a server answered on the socket. */
+  running: boolean;
+  /** The server's socket path (#{socket_path}) when it answered. */
+  socketPath: string | null;
+  /** The server's pid (#{pid}) when it answered. */
+  serverPid: number | null;
+  /** A plain sentence for a degraded state (tmux missing, timeout, unexpected output); null when fine. */
+  error: string | null;
+  panes: TmuxPane[];
+}
+
+export type AgentSource = 'json' | 'sqlite';
+
+/** One agent as the orchestrator recorded it. */
+export interface RegistryAgent {
+  agentId: string;
+  taskId: string | null;
+  type: string | null;
+  status: string;
+  tmuxSession: string | null;
+  parent: string | null;
+  startedAt: string | null;
+  lastUpdate: string | null;
+  completedAt: string | null;
+  taskDescription: string | null;
+  /** Where it was read. */
+  source: AgentSource;
+  file: string;
+  /** Recorded pids (SQLite state; never relied upon). */
+  claudePid: number | null;
+  cursorPid: number | null;
+}
+
+export type WorkspaceHow = 'flag' | 'config' | 'env' | 'cwd' | 'global-registry' | 'home' | 'demo';
+
+export interface WorkspaceState {
+  path: string;
+  project: string | null;
+  how: WorkspaceHow;
+  /** At least one registry file in it could be read. */
+  readable: boolean;
+  /** A plain sentence when the workspace or one of its files could not be read; null when fine. */
+  error: string | null;
+  agents: RegistryAgent[];
+}
+
+export interface OrchestratorProbe {
+  /** Candidate orchestrator pids (a pid file or --orchestrator-pid gives one; a pattern may match several). */
+  pids: number[];
+  how: 'pid' | 'pidfile' | 'match';
+  /** e.g. "pid file /run/x.pid: not found", or null. */
+  error: string | null;
+}
+
+/** Everything one tick read from the world. */
+export interface RawWorld {
+  takenAt: number;
+  tmux: TmuxState;
+  procs: ProcTable;
+  /** Environment traces for the processes whose environ was read (cached per ProcKey by the collector). */
+  env: Map<number, EnvTrace>;
+  /** Descriptor counts of the watched processes. */
+  fds: Map<number, FdCount>;
+  workspaces: WorkspaceState[];
+  orchestrator: OrchestratorProbe;
+  /** orch-top's own pid and every ancestor up to pid 1: never targets. */
+  self: { pid: number; ancestors: number[] };
+  /** Degraded conditions worth one line each ("could not read /proc/123/fd: permission denied" is NOT one). */
+  errors: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The model's output
+
+export type OrphanReason =
+  | 'orchestrator-down' // the orchestrator is not running
+  | 'terminal-status' // the registry gives the agent a terminal status
+  | 'unknown-to-registry' // the session has the prefix but no registry names it
+  | 'panes-dead'; // every pane in the session is dead
+
+export type SessionStatus = 'active' | 'orphan';
+
+export interface AgentRef {
+  agentId: string;
+  taskId: string | null;
+  type: string | null;
+  project: string | null;
+  workspace: string;
+  registryStatus: string;
+  registrySource: AgentSource;
+  taskDescription: string | null;
+}
+
+export interface PaneView {
+  id: string;
+  pid: number;
+  dead: boolean;
+  command: string;
+}
+
+export interface SessionView {
+  id: string;
+  name: string;
+  created: number; // epoch ms
+  attached: boolean;
+  /** How it was recognised as an agent session. */
+  matchedBy: 'registry' | 'prefix' | 'registry+prefix';
+  agent: AgentRef | null;
+  status: SessionStatus;
+  reasons: OrphanReason[];
+  /** One human sentence for the reasons, or null when active. */
+  reason: string | null;
+  panes: PaneView[];
+  /** Pids of every process in the session (pane trees + same-SID members). */
+  processes: number[];
+  cpu: number; // percent of one core, summed
+  rss: number; // bytes, summed
+  fds: number | null; // summed; null when no count was readable
+}
+
+export type ProcessRole = 'pane' | 'descendant' | 'session-member' | 'orchestrator' | 'orchestrator-child' | 'leaked';
+
+export interface ProcessView {
+  pid: number;
+  startTime: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  state: string;
+  command: string;
+  startedAt: number;
+  cpu: number; // percent of one core over the last interval (or since start on the first tick)
+  rss: number;
+  threads: number;
+  fds: number | null;
+  role: ProcessRole;
+  /** The tmux session it belongs to ("$3"), if any. */
+  sessionId: string | null;
+}
+
+export interface ZombieView {
+  pid: number;
+  startTime: number;
+  ppid: number;
+  command: string;
+  parentCommand: string | null;
+  /** The parent is in the orchestrator's scope (an agent session, a leaked process, the orchestrator's tree). */
+  parentInScope: boolean;
+  /** Session the parent belongs to, if any. */
+  sessionId: string | null;
+  startedAt: number;
+}
+
+export interface LeakedView {
+  pid: number;
+  startTime: number;
+  ppid: number;
+  sid: number;
+  state: string;
+  command: string;
+  startedAt: number;
+  cpu: number;
+  rss: number;
+  fds: number | null;
+  /** The pane it came from ("%7") when its environment says so. */
+  pane: string | null;
+  /** The session it was traced to (id and name) when known. */
+  sessionId: string | null;
+  sessionName: string | null;
+  agentId: string | null;
+  /** How it was traced: "TMUX_PANE %7 of session agent_x is gone", "sid 123 was pane of ...". */
+  reason: string;
+}
+
+export type FdTrend = 'rising' | 'flat' | 'falling' | 'unknown';
+
+export interface FdView {
+  pid: number;
+  startTime: number;
+  command: string;
+  role: ProcessRole;
+  sessionId: string | null;
+  count: number | null;
+  kinds: FdKinds | null;
+  trend: FdTrend;
+  /** Theil–Sen slope, descriptors per minute, over the history window; null with too few samples. */
+  slopePerMin: number | null;
+  samples: number;
+  /** The recent counts (oldest first), for sparklines. */
+  history: number[];
+  growth: boolean;
+}
+
+export interface GhostView {
+  agentId: string;
+  taskId: string | null;
+  tmuxSession: string | null;
+  project: string | null;
+  workspace: string;
+  registryStatus: string;
+  registrySource: AgentSource;
+}
+
+export interface OrchestratorView {
+  pid: number;
+  startTime: number;
+  running: boolean;
+  how: OrchestratorProbe['how'];
+  command: string;
+  startedAt: number;
+  cpu: number;
+  rss: number;
+  fds: number | null;
+  fdKinds: FdKinds | null;
+  children: number[];
+  workspace: string | null;
+}
+
+export interface Summary {
+  sessions: number;
+  orphans: number;
+  zombies: number; // in scope
+  zombiesOther: number; // elsewhere on the machine, listed, not a finding
+  leaked: number;
+  strays: number;
+  ghosts: number;
+  fdGrowth: number;
+  processes: number;
+  findings: number;
+}
+
+export interface Snapshot {
+  version: 1;
+  takenAt: string; // ISO-8601
+  tmux: {
+    socket: string; // "default", "-L name" or "-S path"
+    socketPath: string | null;
+    available: boolean;
+    running: boolean;
+    serverPid: number | null;
+    error: string | null;
+    /** Sessions on the server that are not agent sessions (never touched). */
+    otherSessions: number;
+  };
+  orchestrator: OrchestratorView | null;
+  orchestratorError: string | null;
+  workspaces: { path: string; project: string | null; how: WorkspaceHow; readable: boolean; error: string | null; agents: number }[];
+  sessions: SessionView[];
+  processes: ProcessView[];
+  zombies: ZombieView[];
+  leaked: LeakedView[];
+  /** Leftovers of gone panes of this server that orch-top cannot trace to an agent: listed, never touched. */
+  strays: LeakedView[];
+  fds: FdView[];
+  ghosts: GhostView[];
+  summary: Summary;
+  errors: string[];
+}

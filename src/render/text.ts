@@ -1,0 +1,165 @@
+// The snapshot as text tables, for --snapshot and the plain live view. Pure: snapshot in, lines out.
+
+import type { FdView, LeakedView, SessionView, Snapshot, ZombieView, GhostView, ProcessView } from '../model/types.js';
+import { formatAge, formatBytes, formatCount, formatPct, plural, sparkline } from './format.js';
+import { renderTable, type Column } from './table.js';
+import type { Paint } from './theme.js';
+
+export interface TextOptions {
+  paint: Paint;
+  width?: number;
+  /** "now" for ages, epoch ms (defaults to the snapshot's time, so output is reproducible). */
+  now?: number;
+}
+
+export function summaryLine(s: Snapshot, paint: Paint): string {
+  const sum = s.summary;
+  const part = (n: number, one: string, many?: string) => {
+    const t = plural(n, one, many);
+    return n > 0 ? paint('error', t) : paint('ok', t);
+  };
+  return [
+    `${plural(sum.sessions, 'agent session')}`,
+    part(sum.orphans, 'orphan'),
+    part(sum.leaked, 'leaked process', 'leaked processes'),
+    part(sum.zombies, 'zombie'),
+    part(sum.ghosts, 'ghost'),
+    part(sum.fdGrowth, 'descriptor leak'),
+  ].join(', ');
+}
+
+export function headerLines(s: Snapshot, paint: Paint, now: number): string[] {
+  const t = s.tmux;
+  let tmux: string;
+  if (!t.available) tmux = paint('error', `tmux unavailable: ${t.error ?? 'not found'}`);
+  else if (t.error) tmux = paint('error', `tmux ${t.socket}: ${t.error}`);
+  else if (!t.running) tmux = `tmux ${t.socket}: ${paint('dim', 'no server running')}`;
+  else tmux = `tmux ${t.socket} (server pid ${t.serverPid}, ${plural(s.sessions.length + t.otherSessions, 'session')}, ${t.otherSessions} not agents)`;
+  const o = s.orchestrator;
+  const orch = o
+    ? `orchestrator pid ${o.pid} ${paint('ok', 'up')} ${formatAge(now - o.startedAt)}, cpu ${formatPct(o.cpu)}%, rss ${formatBytes(o.rss)}, fds ${formatCount(o.fds)}`
+    : `orchestrator ${paint('warn', 'not running')}${s.orchestratorError ? ` (${s.orchestratorError})` : ''}`;
+  const ws = s.workspaces.length
+    ? s.workspaces.map((w) => `${w.path}${w.error ? ` ${paint('warn', `(${w.error})`)}` : ` (${plural(w.agents, 'agent')})`}`).join(', ')
+    : paint('dim', 'none found');
+  return [`${paint('heading', 'orch-top')} ${s.takenAt}`, `  ${tmux}`, `  ${orch}`, `  workspaces: ${ws}`];
+}
+
+function sessionTable(rows: SessionView[], o: Required<TextOptions>): string[] {
+  const cols: Column<SessionView>[] = [
+    { header: 'ID', get: (r) => r.id, priority: 3 },
+    { header: 'SESSION', get: (r) => r.name, priority: 0 },
+    { header: 'STATUS', get: (r) => r.status, tone: (r) => (r.status === 'orphan' ? 'error' : 'ok'), priority: 0 },
+    { header: 'AGENT', get: (r) => (r.agent ? `${r.agent.registryStatus} (${r.agent.registrySource})` : '-'), priority: 4 },
+    { header: 'AGE', get: (r) => formatAge(o.now - r.created), align: 'right', priority: 5 },
+    { header: 'PANES', get: (r) => String(r.panes.length), align: 'right', priority: 6 },
+    { header: 'PROCS', get: (r) => String(r.processes.length), align: 'right', priority: 2 },
+    { header: 'CPU%', get: (r) => formatPct(r.cpu), align: 'right', priority: 4 },
+    { header: 'RSS', get: (r) => formatBytes(r.rss), align: 'right', priority: 4 },
+    { header: 'FDS', get: (r) => formatCount(r.fds), align: 'right', priority: 5 },
+    { header: 'REASON', get: (r) => r.reason ?? '', tone: () => 'warn', flex: true, priority: 1 },
+  ];
+  return renderTable(rows, cols, o.paint, o.width);
+}
+
+function processTable(rows: ProcessView[], o: Required<TextOptions>): string[] {
+  const cols: Column<ProcessView>[] = [
+    { header: 'PID', get: (r) => String(r.pid), align: 'right', priority: 0 },
+    { header: 'PPID', get: (r) => String(r.ppid), align: 'right', priority: 3 },
+    { header: 'SID', get: (r) => String(r.sid), align: 'right', priority: 5 },
+    { header: 'S', get: (r) => r.state, tone: (r) => (r.state === 'Z' ? 'error' : null), priority: 2 },
+    { header: 'ROLE', get: (r) => r.role, priority: 2 },
+    { header: 'SESSION', get: (r) => r.sessionId ?? '-', priority: 3 },
+    { header: 'CPU%', get: (r) => formatPct(r.cpu), align: 'right', priority: 4 },
+    { header: 'RSS', get: (r) => formatBytes(r.rss), align: 'right', priority: 4 },
+    { header: 'FDS', get: (r) => formatCount(r.fds), align: 'right', priority: 4 },
+    { header: 'COMMAND', get: (r) => r.command, flex: true, priority: 1 },
+  ];
+  return renderTable(rows, cols, o.paint, o.width);
+}
+
+function zombieTable(rows: ZombieView[], o: Required<TextOptions>): string[] {
+  const cols: Column<ZombieView>[] = [
+    { header: 'PID', get: (r) => String(r.pid), align: 'right', priority: 0 },
+    { header: 'PARENT', get: (r) => String(r.ppid), align: 'right', priority: 0 },
+    { header: 'SCOPE', get: (r) => (r.parentInScope ? 'ours' : 'other'), tone: (r) => (r.parentInScope ? 'error' : 'dim'), priority: 0 },
+    { header: 'AGE', get: (r) => formatAge(o.now - r.startedAt), align: 'right', priority: 3 },
+    { header: 'COMMAND', get: (r) => r.command, priority: 2 },
+    { header: 'PARENT COMMAND', get: (r) => r.parentCommand ?? '(gone)', flex: true, priority: 1 },
+  ];
+  return renderTable(rows, cols, o.paint, o.width);
+}
+
+function leakedTable(rows: LeakedView[], o: Required<TextOptions>): string[] {
+  const cols: Column<LeakedView>[] = [
+    { header: 'PID', get: (r) => String(r.pid), align: 'right', priority: 0 },
+    { header: 'PPID', get: (r) => String(r.ppid), align: 'right', priority: 3 },
+    { header: 'AGENT', get: (r) => r.agentId ?? r.sessionName ?? '?', priority: 2 },
+    { header: 'AGE', get: (r) => formatAge(o.now - r.startedAt), align: 'right', priority: 4 },
+    { header: 'RSS', get: (r) => formatBytes(r.rss), align: 'right', priority: 4 },
+    { header: 'WHY', get: (r) => r.reason, tone: () => 'warn', priority: 1 },
+    { header: 'COMMAND', get: (r) => r.command, flex: true, priority: 1 },
+  ];
+  return renderTable(rows, cols, o.paint, o.width);
+}
+
+function ghostTable(rows: GhostView[], o: Required<TextOptions>): string[] {
+  const cols: Column<GhostView>[] = [
+    { header: 'AGENT', get: (r) => r.agentId, priority: 0 },
+    { header: 'STATUS', get: (r) => `${r.registryStatus} (${r.registrySource})`, priority: 1 },
+    { header: 'SESSION (missing)', get: (r) => r.tmuxSession ?? '-', priority: 2 },
+    { header: 'TASK', get: (r) => r.taskId ?? '-', priority: 3 },
+    { header: 'WORKSPACE', get: (r) => r.workspace, flex: true, priority: 4 },
+  ];
+  return renderTable(rows, cols, o.paint, o.width);
+}
+
+function fdTable(rows: FdView[], o: Required<TextOptions>): string[] {
+  const cols: Column<FdView>[] = [
+    { header: 'PID', get: (r) => String(r.pid), align: 'right', priority: 0 },
+    { header: 'FDS', get: (r) => formatCount(r.count), align: 'right', priority: 0 },
+    { header: 'TREND', get: (r) => r.trend, tone: (r) => (r.growth ? 'error' : r.trend === 'unknown' ? 'dim' : null), priority: 0 },
+    { header: '/MIN', get: (r) => (r.slopePerMin === null ? '-' : r.slopePerMin.toFixed(1)), align: 'right', priority: 3 },
+    { header: 'FILE', get: (r) => formatCount(r.kinds?.file ?? null), align: 'right', priority: 5 },
+    { header: 'SOCK', get: (r) => formatCount(r.kinds?.socket ?? null), align: 'right', priority: 5 },
+    { header: 'PIPE', get: (r) => formatCount(r.kinds?.pipe ?? null), align: 'right', priority: 5 },
+    { header: 'ANON', get: (r) => formatCount(r.kinds?.anon ?? null), align: 'right', priority: 6 },
+    { header: 'HISTORY', get: (r) => sparkline(r.history, 16), priority: 4 },
+    { header: 'COMMAND', get: (r) => r.command, flex: true, priority: 1 },
+  ];
+  return renderTable(rows, cols, o.paint, o.width);
+}
+
+/** The whole report. Sections with nothing in them say so in one line. */
+export function renderSnapshotText(s: Snapshot, opts: TextOptions): string {
+  const o: Required<TextOptions> = { width: opts.width ?? 200, now: opts.now ?? Date.parse(s.takenAt), paint: opts.paint };
+  const { paint } = o;
+  const out: string[] = [...headerLines(s, paint, o.now), ''];
+  const section = (title: string, n: number, lines: () => string[], empty: string) => {
+    out.push(`${paint('heading', title)} (${n})`);
+    out.push(...(n ? lines() : [`  ${paint('dim', empty)}`]));
+    out.push('');
+  };
+  section('AGENT SESSIONS', s.sessions.length, () => sessionTable(s.sessions, o), 'no agent sessions');
+  section('LEAKED PROCESSES', s.leaked.length, () => leakedTable(s.leaked, o), 'none');
+  const ours = s.zombies.filter((z) => z.parentInScope);
+  section('ZOMBIES', ours.length, () => zombieTable(ours, o), 'none in scope');
+  if (s.summary.zombiesOther) out.splice(out.length - 1, 0, `  ${paint('dim', `${plural(s.summary.zombiesOther, 'other zombie')} elsewhere on the machine (not the orchestrator's)`)}`);
+  section('GHOST AGENTS', s.ghosts.length, () => ghostTable(s.ghosts, o), 'none');
+  const grow = s.fds.filter((f) => f.growth);
+  section('DESCRIPTOR GROWTH', grow.length, () => fdTable(grow, o), s.fds.some((f) => f.trend !== 'unknown') ? 'none' : 'none (one sample: use --sample for trends)');
+  if (s.strays.length) section('UNTRACED LEFTOVERS (not touched)', s.strays.length, () => leakedTable(s.strays, o), '');
+  if (s.errors.length) {
+    out.push(paint('heading', 'PROBLEMS'));
+    for (const e of s.errors) out.push(`  ${paint('warn', e)}`);
+    out.push('');
+  }
+  out.push(`${paint('heading', 'SUMMARY')} ${summaryLine(s, paint)}`);
+  return out.join('\n') + '\n';
+}
+
+/** Everything watched, for the live plain view. */
+export function renderProcessesText(s: Snapshot, opts: TextOptions): string {
+  const o: Required<TextOptions> = { width: opts.width ?? 200, now: opts.now ?? Date.parse(s.takenAt), paint: opts.paint };
+  return processTable(s.processes, o).join('\n') + '\n';
+}

@@ -1,0 +1,76 @@
+// Feeds the store at the store's interval. A tick never overlaps the previous one: the next starts
+// only after the last finished (a setTimeout chain, not setInterval), and a tick that overran the
+// interval is counted and logged as slow instead of being stacked.
+
+import type { StoreApi } from 'zustand/vanilla';
+import type { RawWorld } from '../model/types.js';
+import type { AppState } from './store.js';
+
+export interface Poller {
+  /** Runs one tick now (waits for a tick in flight instead of overlapping it). */
+  tickNow(): Promise<void>;
+  stop(): Promise<void>;
+  readonly running: boolean;
+}
+
+export function startPoller(store: StoreApi<AppState>, collect: () => Promise<RawWorld>, opts: { now?: () => number } = {}): Poller {
+  const now = opts.now ?? Date.now;
+  let timer: NodeJS.Timeout | null = null;
+  let inFlight: Promise<void> | null = null;
+  let stopped = false;
+  let lastStart: number | null = null;
+  let lastEnd: number | null = null;
+
+  const runOnce = async () => {
+    const s = store.getState();
+    s.tickStarted();
+    const started = now();
+    lastStart = started;
+    try {
+      const raw = await collect();
+      const took = now() - started;
+      store.getState().ingest(raw, took);
+      if (took > store.getState().intervalMs) store.getState().tickSlow(took);
+    } catch (e) {
+      store.getState().tickFailed((e as Error).message ?? String(e), now() - started);
+    } finally {
+      lastEnd = now();
+    }
+  };
+
+  const tickNow = (): Promise<void> => {
+    if (inFlight) return inFlight;
+    inFlight = runOnce().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    const interval = store.getState().intervalMs;
+    // Due one interval after the last start; but after a slow tick leave at least half an interval
+    // of rest, so a machine too slow for the interval is polled less often, not continuously.
+    const due = lastStart === null || lastEnd === null ? now() : Math.max(lastStart + interval, lastEnd + interval / 2);
+    const wait = store.getState().paused ? interval : Math.max(0, due - now());
+    timer = setTimeout(async () => {
+      timer = null;
+      if (!stopped && !store.getState().paused) await tickNow();
+      schedule();
+    }, wait);
+  };
+  schedule();
+
+  return {
+    tickNow,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (inFlight) await inFlight;
+    },
+    get running() {
+      return !stopped;
+    },
+  };
+}

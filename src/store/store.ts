@@ -1,0 +1,90 @@
+// The one store: the latest snapshot, the history the model needs from tick to tick, tick timing and
+// the event log. A zustand *vanilla* store, so --snapshot and --reap use it without React and the
+// console binds to it with useStore. State changes only through these actions.
+
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { advanceHistory, classify, emptyHistory, type ClassifyConfig, type History } from '../model/classify.js';
+import type { RawWorld, Snapshot } from '../model/types.js';
+
+export type EventLevel = 'info' | 'warn' | 'error';
+export interface LogEvent {
+  at: number;
+  level: EventLevel;
+  text: string;
+}
+
+export interface TickInfo {
+  count: number;
+  /** When the last tick finished, epoch ms. */
+  lastAt: number | null;
+  durationMs: number | null;
+  /** Ticks that took longer than the interval (the next one was not stacked on top). */
+  slow: number;
+  /** The last tick's failure, cleared by the next good one. */
+  error: string | null;
+  inFlight: boolean;
+}
+
+export interface AppState {
+  snapshot: Snapshot | null;
+  history: History;
+  tick: TickInfo;
+  intervalMs: number;
+  paused: boolean;
+  events: LogEvent[];
+
+  ingest(raw: RawWorld, durationMs: number): Snapshot;
+  tickStarted(): void;
+  tickFailed(error: string, durationMs: number): void;
+  tickSlow(durationMs: number): void;
+  setInterval(ms: number): void;
+  setPaused(paused: boolean): void;
+  log(level: EventLevel, text: string, at?: number): void;
+}
+
+export const MAX_EVENTS = 500;
+
+export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; intervalMs: number }): StoreApi<AppState> {
+  return createStore<AppState>()((set, get) => ({
+    snapshot: null,
+    history: emptyHistory(),
+    tick: { count: 0, lastAt: null, durationMs: null, slow: 0, error: null, inFlight: false },
+    intervalMs: opts.intervalMs,
+    paused: false,
+    events: [],
+
+    ingest(raw, durationMs) {
+      const cfg = opts.classifyConfig();
+      const { history, tick } = get();
+      const snapshot = classify(raw, cfg, history);
+      set({
+        snapshot,
+        history: advanceHistory(history, raw, snapshot, cfg),
+        tick: { ...tick, count: tick.count + 1, lastAt: raw.takenAt, durationMs, error: null, inFlight: false },
+      });
+      return snapshot;
+    },
+    tickStarted() {
+      set({ tick: { ...get().tick, inFlight: true } });
+    },
+    tickFailed(error, durationMs) {
+      set({ tick: { ...get().tick, error, durationMs, inFlight: false } });
+      get().log('error', `poll failed: ${error}`);
+    },
+    tickSlow(durationMs) {
+      const t = get().tick;
+      set({ tick: { ...t, slow: t.slow + 1 } });
+      get().log('warn', `slow tick: ${durationMs} ms (interval ${get().intervalMs} ms); the next one was not stacked`);
+    },
+    setInterval(ms) {
+      set({ intervalMs: ms });
+    },
+    setPaused(paused) {
+      set({ paused });
+    },
+    log(level, text, at = Date.now()) {
+      const events = [...get().events, { at, level, text }];
+      set({ events: events.length > MAX_EVENTS ? events.slice(-MAX_EVENTS) : events });
+    },
+  }));
+}
