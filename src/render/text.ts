@@ -34,7 +34,7 @@ export function headerLines(s: Snapshot, paint: Paint, now: number): string[] {
   if (!t.available) tmux = paint('error', `tmux unavailable: ${t.error ?? 'not found'}`);
   else if (t.error) tmux = paint('error', `tmux ${t.socket}: ${t.error}`);
   else if (!t.running) tmux = `tmux ${t.socket}: ${paint('dim', 'no server running')}`;
-  else tmux = `tmux ${t.socket} (server pid ${t.serverPid}, ${plural(s.sessions.length + t.otherSessions, 'session')}, ${t.otherSessions} not agents)`;
+  else tmux = `tmux ${t.socket} (server pid ${t.serverPid}, ${plural(s.sessions.length + t.otherSessions, 'session')}, ${t.otherSessions} not agent sessions)`;
   const o = s.orchestrator;
   const orch = o
     ? `orchestrator pid ${o.pid} ${paint('ok', 'up')} ${formatAge(now - o.startedAt)}, cpu ${formatPct(o.cpu)}%, rss ${formatBytes(o.rss)}, fds ${formatCount(o.fds)}`

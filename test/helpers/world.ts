@@ -6,7 +6,7 @@
 // stays forever. So zombie makers here reap their own children on SIGTERM, and teardown always sends
 // SIGTERM first and waits; SIGKILL is only the last resort for processes that are not zombie parents.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 let counter = 0;
 /** A socket name no other test (or run) uses. */
@@ -86,8 +86,11 @@ export class TmuxServerFixture {
       '-x', String(opts.width ?? 80), '-y', String(opts.height ?? 24), command,
     ).trim();
   }
+  /** Pane pid of a target. NB: a pane target needs `=name:` (with the colon); `-t =name` prints nothing. */
   panePid(target: string): number {
-    return Number(this.tmux('display-message', '-p', '-t', target, '#{pane_pid}').trim());
+    const pid = Number(this.tmux('display-message', '-p', '-t', target, '#{pane_pid}').trim());
+    if (!pid) throw new Error(`no pane for target ${target}`);
+    return pid;
   }
   sessions(): string[] {
     try {
@@ -116,6 +119,8 @@ export class TmuxServerFixture {
     } catch {
       /* already gone */
     }
+    // tmux 3.3a leaves the socket file behind after kill-server.
+    rmSync(`${process.env.TMUX_TMPDIR || '/tmp'}/tmux-${process.getuid?.() ?? 0}/${this.socketName}`, { force: true });
   }
 }
 

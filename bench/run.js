@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// `npm run bench`: how fast and how big one tick is, on a private tmux server with N agent sessions.
+// Prints figures; asserts nothing (tests never assert timings). Tears down everything it started.
+//   BENCH_SESSIONS=200 BENCH_TICKS=30 npm run bench
+import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import psList from 'ps-list';
+import pidusage from 'pidusage';
+import { parseCli } from '../dist/config.js';
+import { Engine, classifyConfigOf } from '../dist/engine.js';
+import { ProcReader } from '../dist/collectors/procfs.js';
+import { listPanes } from '../dist/collectors/tmux.js';
+import { createAppStore } from '../dist/store/store.js';
+import { classify, emptyHistory } from '../dist/model/classify.js';
+
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
+const TICKS = Number(process.env.BENCH_TICKS ?? 30);
+const socket = `orchtop-bench-${process.pid}`;
+const tmux = (...a) => execFileSync('tmux', ['-L', socket, ...a], { encoding: 'utf8', env: { ...process.env, TMUX: '' } });
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return `median ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms, min ${s[0].toFixed(1)} ms`;
+};
+async function time(n, fn) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+let cleaned = false;
+function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  try {
+    tmux('kill-server');
+  } catch {
+    /* gone */
+  }
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+
+try {
+  const t0 = performance.now();
+  tmux('new-session', '-d', '-s', 'claude-agent-0', 'sleep 3600');
+  for (let i = 1; i < SESSIONS; i++) tmux('new-session', '-d', '-s', `claude-agent-${i}`, 'sleep 3600');
+  const procCount = execFileSync('ps', ['-e', '--no-headers'], { encoding: 'utf8' }).trim().split('\n').length;
+  console.log(`orch-top bench: ${SESSIONS} agent sessions on tmux -L ${socket}, ${procCount} processes, node ${process.version}, ${TICKS} ticks each`);
+  console.log(`  setup                       ${(performance.now() - t0).toFixed(0)} ms`);
+
+  const r = parseCli(['--snapshot', '-L', socket, '--orchestrator-match', 'no-such-orchestrator'], process.env);
+  const config = r.config;
+
+  console.log(`  tmux list-panes -a (1 call) ${stats(await time(TICKS, () => listPanes(config.server)))}`);
+
+  const cold = new ProcReader();
+  const coldT = await time(1, () => cold.readTable());
+  console.log(`  /proc table, cold cache     ${coldT[0].toFixed(1)} ms`);
+  const warm = new ProcReader();
+  warm.readTable();
+  console.log(`  /proc table, warm cache     ${stats(await time(TICKS, () => warm.readTable()))}`);
+  console.log(`  ps-list (all processes)     ${stats(await time(Math.min(TICKS, 10), () => psList()))}`);
+  const pids = [...warm.readTable().procs.keys()];
+  console.log(`  pidusage (all ${pids.length} pids)  ${stats(await time(Math.min(TICKS, 5), () => pidusage(pids).catch(() => null)))}`);
+
+  const engine = new Engine(config);
+  const coldTick = await time(1, () => engine.collect());
+  console.log(`  whole collect, first tick   ${coldTick[0].toFixed(1)} ms (reads every environment once)`);
+  const store = createAppStore({ classifyConfig: () => classifyConfigOf(config), intervalMs: 1000 });
+  const ticks = await time(TICKS, async () => {
+    const t = performance.now();
+    const raw = await engine.collect();
+    store.getState().ingest(raw, performance.now() - t);
+  });
+  console.log(`  whole tick (collect+model)  ${stats(ticks)}`);
+  const raw = await engine.collect();
+  console.log(`  classify alone              ${stats(await time(TICKS, () => classify(raw, classifyConfigOf(config), emptyHistory())))}`);
+  const cpu0 = process.cpuUsage();
+  const w0 = performance.now();
+  for (let i = 0; i < 10; i++) {
+    const raw2 = await engine.collect();
+    store.getState().ingest(raw2, 0);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const wall = performance.now() - w0;
+  console.log(`  CPU per tick                ${((cpu.user + cpu.system) / 1000 / 10).toFixed(1)} ms (${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0)}% of a core while ticking back to back)`);
+  console.log(`  at a 1 s interval           ~${((cpu.user + cpu.system) / 1000 / 10 / 10).toFixed(1)}% of one core`);
+  global.gc?.();
+  const m = process.memoryUsage();
+  console.log(`  memory after ${TICKS * 2 + 12} ticks       rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB`);
+  const snap = store.getState().snapshot;
+  console.log(`  snapshot                    ${snap.summary.sessions} sessions, ${snap.summary.processes} watched processes, ${snap.summary.orphans} orphans`);
+} finally {
+  cleanup();
+}

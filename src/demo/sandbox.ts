@@ -1,0 +1,832 @@
+// Owns `orch-top --demo`'s sandbox: a simulated orchestrator with misbehaving agents on a private tmux
+// server, built so that every kind of finding exists at once, and torn down so that nothing of it
+// is left. The test suite uses the same sandbox. Its processes run dist/demo/agent.js and
+// dist/demo/orchestrator.js (build first).
+//
+// What it makes (one task, agent ids `<type>-<HHMMSS>-<6 hex>`, sessions `agent_<id>` as the
+// reference orchestrator names them, all of it in a registry in the reference orchestrator's JSON
+// format):
+//   lingering-finished  registry `completed`, session alive, idle node process        -> orphan (terminal status)
+//   hup-ignorer         registry `terminated`, pane `sh` with `trap '' HUP` and two node children that
+//                       survive SIGHUP                                                  -> orphan (terminal status)
+//   zombie-parent       registry `running`, pane perl that keeps 3 zombie children      -> zombies
+//   fd-leaker           registry `working`, node opening /dev/null every 250 ms          -> descriptor growth
+//   healthy             registry `running`, idle node process                           -> nothing
+//   ghost               registry `running`, no session                                  -> ghost agent
+//   crashed-leaker      registry `error`, session killed after a SIGHUP-proof node started in its
+//                       background: that node lives on with TMUX/TMUX_PANE of a gone pane -> leaked process
+//   claude-agent-stray  prefixed session unknown to the registry                        -> orphan (unknown)
+//   scratch             a personal session                                              -> never touched
+// plus a fake orchestrator process (detached, CLAUDE_ORCHESTRATOR_WORKSPACE=<ws>).
+//
+// tmux options: none are set; tmux defaults are fine (exit-empty on is harmless because `scratch`
+// lives until stop(); remain-on-exit off lets a pane whose process ends disappear, as for real agents).
+// Needs tmux >= 3.0 (new-session with a command given as separate arguments, run without a shell).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { constants as osConstants, homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runTmux, socketArgs, TMUX_TIMEOUT_MS, type TmuxResult } from '../collectors/tmux-exec.js';
+import type { TmuxServer } from '../model/types.js';
+
+export type DemoBehaviour =
+  | 'lingering-finished'
+  | 'hup-ignorer'
+  | 'zombie-parent'
+  | 'fd-leaker'
+  | 'healthy'
+  | 'ghost'
+  | 'crashed-leaker';
+
+export interface DemoAgent {
+  agentId: string;
+  /** The session the registry gives the agent (`agent_<id>`). It does not exist for `ghost` and
+   *  `crashed-leaker`: see `sessionId`. */
+  session: string | null;
+  behaviour: DemoBehaviour;
+  registryStatus: string;
+  /** The live session's id ("$3"), or null when there is no such session. */
+  sessionId: string | null;
+  /** The agent's main process: the pane process, or for `crashed-leaker` the leaked survivor; null for `ghost`. */
+  pid: number | null;
+}
+
+export interface DemoSandbox {
+  /** Private tmux socket: `tmux -L <socketName>`. */
+  socketName: string;
+  server: TmuxServer;
+  /** Temp dir holding registry/GLOBAL_REGISTRY.json and TASK-*\/AGENT_REGISTRY.json in the real format,
+   *  and the orchestrator's log, orchestrator.log. Removed by stop(). */
+  workspace: string;
+  taskId: string;
+  orchestratorPid: number;
+  /** The prefix orch-top should be given for this sandbox (orch-top's default). */
+  prefix: string;
+  agents: DemoAgent[];
+  /** Sentences about what the demo could not do on this machine, e.g. "perl not found: no zombie agent". */
+  notes: string[];
+  /** Idempotent; leaves nothing behind. */
+  stop(): Promise<void>;
+}
+
+export interface DemoOptions {
+  log?: (line: string) => void;
+  /** The perl to run the zombie maker with (default `perl`); a missing one skips the zombie agent. */
+  perl?: string;
+}
+
+export const DEMO_PREFIX = 'claude-agent-';
+export const STRAY_SESSION = 'claude-agent-stray';
+export const SCRATCH_SESSION = 'scratch';
+export const ZOMBIES_PER_MAKER = 3;
+
+const READY_TIMEOUT_MS = 10_000;
+const POLL_MS = 20;
+const TERM_GRACE_MS = 2_000;
+const ZOMBIE_PARENT_GRACE_MS = 3_000;
+
+// A one-line perl (so `ps` shows it on one line; no final ';', which tmux would take for a command
+// separator): fork N children that exit at once, never wait for
+// them until SIGTERM, then reap them all and exit. It must reap them itself: init on some machines
+// reaps orphaned zombies late or never.
+const ZOMBIE_MAKER_PERL =
+  'use POSIX (); $| = 1; my $n = $ARGV[0] || 3; ' +
+  '$SIG{TERM} = sub { 1 while waitpid(-1, 0) > 0; POSIX::_exit(0) }; $SIG{HUP} = "IGNORE"; ' +
+  'for (1..$n) { my $p = fork(); POSIX::_exit(0) if defined $p && $p == 0; } ' +
+  'print "zombie-parent: $n children exited, none reaped\\n"; sleep 1 while 1';
+
+interface Spec {
+  behaviour: DemoBehaviour;
+  type: string;
+  status: string;
+  progress: number;
+  prompt: string;
+}
+
+// Spawn order; one agent of each behaviour.
+const SPECS: Spec[] = [
+  { behaviour: 'lingering-finished', type: 'code_auditor', status: 'completed', progress: 100,
+    prompt: 'You are auditing the session cleanup code.\n\nYOUR MISSION:\n1. Find every place a tmux session is created\n2. Check that each one is killed on every exit path\n3. Report what leaks' },
+  { behaviour: 'hup-ignorer', type: 'test_runner', status: 'terminated', progress: 40,
+    prompt: 'You are running the integration test suite.\n\nYOUR MISSION:\n1. Start the test servers in the background\n2. Run every suite and collect the failures\n3. Report flaky tests' },
+  { behaviour: 'zombie-parent', type: 'dependency_installer', status: 'running', progress: 35,
+    prompt: 'You are installing and pinning the project dependencies.\n\nYOUR MISSION:\n1. Resolve the dependency tree\n2. Build native modules\n3. Record exact versions' },
+  { behaviour: 'fd-leaker', type: 'log_streamer', status: 'working', progress: 60,
+    prompt: 'You are streaming every agent log into the JSONL archive.\n\nYOUR MISSION:\n1. Follow each agent stream file\n2. Append new lines to the archive\n3. Never drop a line' },
+  { behaviour: 'healthy', type: 'architecture_analyzer', status: 'running', progress: 50,
+    prompt: 'You are analysing the architecture of the orchestrator.\n\nYOUR MISSION:\n1. Map the modules and their dependencies\n2. Find cycles\n3. Propose a layering' },
+  { behaviour: 'ghost', type: 'api_designer', status: 'running', progress: 20,
+    prompt: 'You are designing the agent status API.\n\nYOUR MISSION:\n1. List what clients ask for\n2. Design the endpoints\n3. Document error cases' },
+  { behaviour: 'crashed-leaker', type: 'resource_investigator', status: 'error', progress: 10,
+    prompt: 'You are investigating resource usage of long-running agents.\n\nYOUR MISSION:\n1. Start a background sampler\n2. Record memory and descriptors per agent\n3. Report the worst offenders' },
+];
+const ACTIVE_STATUSES = new Set(['running', 'working', 'blocked', 'reviewing']);
+
+// ---------------------------------------------------------------------------------------------------
+// /proc, read synchronously: small, exact reads; a vanished process is simply "not there".
+
+/** (pid, start time): the only safe way to name a process that will be signalled later. */
+interface ProcKey {
+  pid: number;
+  startTime: number;
+}
+interface Stat extends ProcKey {
+  ppid: number;
+  state: string;
+}
+
+function readStat(pid: number): Stat | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm may contain spaces and parentheses: fields are counted after the LAST ')'.
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { pid, state: f[0] ?? '?', ppid: Number(f[1]), startTime: Number(f[19]) };
+  } catch {
+    return null;
+  }
+}
+
+function keyOf(pid: number): ProcKey | null {
+  const s = readStat(pid);
+  return s ? { pid, startTime: s.startTime } : null;
+}
+
+/** Running (not a zombie) and still the same process. */
+function isLive(k: ProcKey): boolean {
+  const s = readStat(k.pid);
+  return s !== null && s.startTime === k.startTime && s.state !== 'Z' && s.state !== 'X';
+}
+
+/** Signals k only if its start time still matches (a reused pid is left alone, and said so). */
+function signal(k: ProcKey, sig: NodeJS.Signals, log?: (line: string) => void): boolean {
+  const s = readStat(k.pid);
+  if (!s) return false;
+  if (s.startTime !== k.startTime) {
+    log?.(`demo: pid ${k.pid} is another process now (start time ${s.startTime}, not ${k.startTime}): left alone`);
+    return false;
+  }
+  try {
+    process.kill(k.pid, sig);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function cmdline(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+function allStats(): Map<number, Stat> {
+  const out = new Map<number, Stat>();
+  let names: string[] = [];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    if (!/^\d+$/.test(n)) continue;
+    const s = readStat(Number(n));
+    if (s) out.set(s.pid, s);
+  }
+  return out;
+}
+
+function childrenOf(pid: number): number[] {
+  // /proc/PID/task/TID/children is exact and cheap; kernels without it get a full scan.
+  try {
+    const out: number[] = [];
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const c = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      if (c) out.push(...c.split(' ').map(Number));
+    }
+    return out;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(`/proc/${pid}`)) return [];
+    return [...allStats().values()].filter((s) => s.ppid === pid).map((s) => s.pid);
+  }
+}
+
+/** SIGHUP is ignored (SigIgn) or handled (SigCgt); bit 0 is signal 1. */
+function hupProof(pid: number): boolean {
+  try {
+    const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const mask = (name: string) => BigInt(`0x${new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'm').exec(st)?.[1] ?? '0'}`);
+    return ((mask('SigIgn') | mask('SigCgt')) & 1n) === 1n;
+  } catch {
+    return false;
+  }
+}
+
+function devNullFds(pid: number): number {
+  let n = 0;
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === '/dev/null') n += 1;
+      } catch {
+        /* closed meanwhile */
+      }
+    }
+  } catch {
+    /* gone */
+  }
+  return n;
+}
+
+function tmuxEnv(pid: number): string | null {
+  try {
+    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return env.find((e) => e.startsWith('TMUX='))?.slice(5) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function selfAndAncestors(): Set<number> {
+  const out = new Set<number>([process.pid]);
+  let p = process.ppid;
+  while (p > 1 && !out.has(p)) {
+    out.add(p);
+    p = readStat(p)?.ppid ?? 0;
+  }
+  out.add(1);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Small helpers
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Local time the way Python's datetime.now().isoformat() writes it (the registry's format). */
+function pyIso(ms: number): string {
+  const d = new Date(ms);
+  const micro = `${pad(d.getMilliseconds(), 3)}${pad(Math.floor(Math.random() * 1000), 3)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${micro}`;
+}
+const hhmmss = (ms: number) => {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+};
+const yyyymmdd = (ms: number) => {
+  const d = new Date(ms);
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}`;
+};
+
+/** The orchestrator rewrites its registry while others read it: never let a reader see half a file. */
+function writeJsonAtomic(path: string, data: unknown): void {
+  const tmp = `${path}.tmp-${process.pid}-${hex(4)}`;
+  writeFileSync(tmp, JSON.stringify(data, null, 2)); // Python's json.dump(indent=2): no final newline
+  renameSync(tmp, path);
+}
+
+/** dist/demo/<name>.js next to this module; from src/ (vitest, tsx) the built copy in dist/. */
+function builtScript(name: string): string {
+  const candidates = [new URL(`./${name}.js`, import.meta.url), new URL(`../../dist/demo/${name}.js`, import.meta.url)];
+  for (const u of candidates) {
+    const p = fileURLToPath(u);
+    if (existsSync(p)) return p;
+  }
+  throw new Error(`demo: ${name}.js not found next to ${fileURLToPath(import.meta.url)} nor in dist/demo/ (run \`npm run build\`)`);
+}
+
+function perlWorks(perl: string): boolean {
+  const r = spawnSync(perl, ['-e', 'exit 0'], { stdio: 'ignore', timeout: 5_000 });
+  return !r.error && r.status === 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Registry files, in the reference orchestrator's JSON format (see fixtures/real-workspace).
+
+interface Planned extends Spec {
+  agentId: string;
+  session: string;
+  startedAt: number;
+  lastUpdate: number;
+}
+
+function writeRegistry(ws: string, taskId: string, taskCreated: number, description: string, agents: Planned[]): void {
+  const taskDir = join(ws, taskId);
+  const isActive = (a: Planned) => ACTIVE_STATUSES.has(a.status);
+  const terminalFields = (a: Planned): Record<string, unknown> => {
+    if (a.status === 'completed') return { completed_at: pyIso(a.lastUpdate) };
+    if (a.status === 'terminated') return { terminated_at: pyIso(a.lastUpdate), termination_reason: 'manual_termination' };
+    return {};
+  };
+  const validation = (a: Planned) => ({
+    confidence: 1.0,
+    warnings: [],
+    blocking_issues: [],
+    evidence_summary: {
+      workspace_evidence: { modified_files_count: 3, progress_entries_count: 4, findings_count: 2 },
+      type_specific: {},
+      message_validation: { length: 412, suspicious_phrases_found: [], evidence_keywords_found: ['reported'] },
+      progress_pattern: { pattern: 'normal', elapsed_seconds: (a.lastUpdate - a.startedAt) / 1000, speed: 'reasonable', working_updates_count: 3 },
+    },
+    validated_at: pyIso(a.lastUpdate),
+  });
+  const prompt = (p: string) => (p.length > 200 ? `${p.slice(0, 200)}...` : p);
+
+  const taskRegistry = {
+    task_id: taskId,
+    task_description: description,
+    created_at: pyIso(taskCreated),
+    workspace: taskDir,
+    workspace_base: ws,
+    client_cwd: null,
+    status: 'INITIALIZED',
+    priority: 'P1',
+    agents: agents.map((a) => ({
+      id: a.agentId,
+      type: a.type,
+      tmux_session: a.session,
+      parent: 'orchestrator',
+      depth: 1,
+      status: a.status,
+      started_at: pyIso(a.startedAt),
+      progress: a.progress,
+      last_update: pyIso(a.lastUpdate),
+      prompt: prompt(a.prompt),
+      ...(a.status === 'completed' ? { completion_validation: validation(a) } : {}),
+      ...terminalFields(a),
+    })),
+    agent_hierarchy: { orchestrator: agents.map((a) => a.agentId) },
+    max_agents: 45,
+    max_depth: 5,
+    max_concurrent: 20,
+    total_spawned: agents.length,
+    active_count: agents.filter(isActive).length,
+    completed_count: agents.filter((a) => a.status === 'completed').length,
+    orchestration_guidance: { min_specialization_depth: 2, recommended_child_agents_per_parent: 3, specialization_domains: [], complexity_score: 1 },
+    spiral_checks: { enabled: true, last_check: pyIso(taskCreated), violations: 0 },
+  };
+
+  const global = {
+    created_at: pyIso(taskCreated),
+    total_tasks: 1,
+    active_tasks: 1,
+    total_agents_spawned: agents.length,
+    active_agents: agents.filter(isActive).length,
+    max_concurrent_agents: 20,
+    tasks: { [taskId]: { description, created_at: pyIso(taskCreated), status: 'INITIALIZED' } },
+    agents: Object.fromEntries(
+      agents.map((a) => [
+        a.agentId,
+        {
+          task_id: taskId,
+          type: a.type,
+          parent: 'orchestrator',
+          started_at: pyIso(a.startedAt),
+          tmux_session: a.session,
+          status: a.status,
+          last_update: pyIso(a.lastUpdate),
+          ...terminalFields(a),
+        },
+      ]),
+    ),
+  };
+
+  mkdirSync(join(ws, 'registry'), { recursive: true });
+  mkdirSync(join(taskDir, 'logs'), { recursive: true });
+  writeJsonAtomic(join(taskDir, 'AGENT_REGISTRY.json'), taskRegistry);
+  writeJsonAtomic(join(ws, 'registry', 'GLOBAL_REGISTRY.json'), global);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Teardown: one sequence of steps, driven asynchronously by stop() and synchronously by an 'exit'
+// hook (where nothing asynchronous runs any more).
+
+type Step = { sleep: number } | { tmux: string[] } | { reapOrchestrator: number };
+
+interface State {
+  server: TmuxServer;
+  root: string;
+  socketPath: string | null;
+  serverKey: ProcKey | null;
+  zombieMaker: ProcKey | null;
+  /** Every process the sandbox started or found (panes, children, the survivor, the orchestrator). */
+  tracked: ProcKey[];
+  orchestrator: ChildProcess | null;
+  done: boolean;
+  log: (line: string) => void;
+}
+
+function* waitGone(keys: ProcKey[], ms: number): Generator<Step, void, unknown> {
+  const end = Date.now() + ms;
+  while (Date.now() < end && keys.some(isLive)) yield { sleep: 25 };
+}
+
+function* teardown(st: State): Generator<Step, void, TmuxResult | null> {
+  // 1. The zombie maker first, with SIGTERM only, so it reaps its own children before anything can
+  //    orphan them (its pane dying, or a SIGKILL below).
+  if (st.zombieMaker && isLive(st.zombieMaker)) {
+    signal(st.zombieMaker, 'SIGTERM', st.log);
+    yield* waitGone([st.zombieMaker], ZOMBIE_PARENT_GRACE_MS);
+  }
+
+  // 2. Every process of the sandbox: current panes, what was tracked, anything whose TMUX names this
+  //    server (a leak we did not start ourselves), and all their descendants. Gathered before any
+  //    signal, since killing a parent re-parents its children out of sight.
+  const listed = yield { tmux: ['list-panes', '-a', '-F', '#{pane_pid}'] };
+  const roots = new Set<number>();
+  if (listed && listed.exitCode === 0) for (const l of listed.stdout.split('\n')) if (/^\d+$/.test(l.trim())) roots.add(Number(l));
+  for (const k of st.tracked) if (isLive(k)) roots.add(k.pid);
+  const table = allStats();
+  if (st.socketPath) {
+    const prefix = `${st.socketPath},`;
+    for (const pid of table.keys()) if (tmuxEnv(pid)?.startsWith(prefix)) roots.add(pid);
+  }
+  const kids = new Map<number, number[]>();
+  for (const s of table.values()) kids.set(s.ppid, [...(kids.get(s.ppid) ?? []), s.pid]);
+  const never = selfAndAncestors();
+  if (st.serverKey) never.add(st.serverKey.pid);
+  const seen = new Set<number>();
+  const queue = [...roots];
+  while (queue.length) {
+    const p = queue.shift()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    queue.push(...(kids.get(p) ?? []));
+  }
+  const targets: ProcKey[] = [];
+  for (const p of seen) {
+    const s = table.get(p);
+    if (s && !never.has(p) && s.state !== 'Z') targets.push({ pid: p, startTime: s.startTime });
+  }
+  for (const k of targets) signal(k, 'SIGTERM', st.log);
+  yield* waitGone(targets, TERM_GRACE_MS);
+  const stubborn = targets.filter(isLive);
+  if (stubborn.length) {
+    st.log(`demo: SIGKILL to ${stubborn.map((k) => k.pid).join(' ')} (still alive ${TERM_GRACE_MS} ms after SIGTERM)`);
+    for (const k of stubborn) signal(k, 'SIGKILL', st.log);
+    yield* waitGone(stubborn, 1_000);
+  }
+
+  // 3. The private server. It may have exited already (its last session closed with its pane).
+  yield { tmux: ['kill-server'] };
+  if (st.serverKey) {
+    yield* waitGone([st.serverKey], 1_000);
+    if (isLive(st.serverKey)) {
+      signal(st.serverKey, 'SIGTERM', st.log);
+      yield* waitGone([st.serverKey], 1_000);
+      if (isLive(st.serverKey)) signal(st.serverKey, 'SIGKILL', st.log);
+    }
+  }
+  // tmux leaves its socket file behind; remove ours (only ours, only once its server is gone).
+  if (st.socketPath && !(st.serverKey && isLive(st.serverKey))) {
+    try {
+      if (lstatSync(st.socketPath).isSocket()) unlinkSync(st.socketPath);
+    } catch {
+      /* already gone */
+    }
+  }
+
+  // 4. Our own child must be waited for, or it stays our zombie; then the workspace.
+  yield { reapOrchestrator: 2_000 };
+  rmSync(st.root, { recursive: true, force: true });
+}
+
+function tmuxSync(server: TmuxServer, args: string[]): TmuxResult {
+  const r = spawnSync(process.env.ORCH_TOP_TMUX ?? 'tmux', [...socketArgs(server), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: TMUX_TIMEOUT_MS,
+    env: { ...process.env, TMUX: '' },
+  });
+  const ok = r.status === 0;
+  return {
+    spawned: !r.error,
+    exitCode: r.status,
+    stdout: r.stdout ?? '',
+    stderr: (r.stderr ?? '').trim(),
+    timedOut: (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT',
+    error: ok ? null : (r.stderr ?? '').trim() || String(r.error ?? `tmux exited with ${r.status}`),
+  };
+}
+
+function childGone(cp: ChildProcess): boolean {
+  return cp.exitCode !== null || cp.signalCode !== null;
+}
+
+async function runTeardown(st: State): Promise<void> {
+  const gen = teardown(st);
+  let input: TmuxResult | null = null;
+  for (;;) {
+    const r = gen.next(input);
+    if (r.done) return;
+    input = null;
+    const step = r.value;
+    if ('sleep' in step) await sleep(step.sleep);
+    else if ('tmux' in step) input = await runTmux(st.server, step.tmux);
+    else {
+      const cp = st.orchestrator;
+      if (cp && cp.pid !== undefined && !childGone(cp)) {
+        await new Promise<void>((res) => {
+          const t = setTimeout(res, step.reapOrchestrator);
+          cp.once('exit', () => {
+            clearTimeout(t);
+            res();
+          });
+          if (childGone(cp)) res();
+        });
+      }
+    }
+  }
+}
+
+function runTeardownSync(st: State): void {
+  const gen = teardown(st);
+  let input: TmuxResult | null = null;
+  for (;;) {
+    const r = gen.next(input);
+    if (r.done) return;
+    input = null;
+    const step = r.value;
+    if ('sleep' in step) sleepSync(step.sleep);
+    else if ('tmux' in step) input = tmuxSync(st.server, step.tmux);
+    // reapOrchestrator: impossible without the event loop; the exiting process hands it to init.
+  }
+}
+
+const syncStops = new WeakMap<DemoSandbox, () => void>();
+
+// ---------------------------------------------------------------------------------------------------
+
+/** Builds the sandbox; resolves once every behaviour is really there (or cleans up and throws). */
+export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
+  const t0 = Date.now();
+  const log = opts.log ?? (() => {});
+  const notes: string[] = [];
+  const agentJs = builtScript('agent');
+  const orchestratorJs = builtScript('orchestrator');
+  const node = process.execPath;
+
+  const socketName = `orch-top-demo-${process.pid}-${hex(3)}`;
+  const server: TmuxServer = { socketName };
+  const ws = mkdtempSync(join(tmpdir(), 'orch-top-demo-'));
+  const st: State = { server, root: ws, socketPath: null, serverKey: null, zombieMaker: null, tracked: [], orchestrator: null, done: false, log };
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      if (st.done) return;
+      log(`demo: stopping (tmux -L ${socketName}, workspace ${ws})`);
+      await runTeardown(st);
+      st.done = true;
+      log('demo: stopped, nothing left');
+    })());
+  const stopSync = () => {
+    if (st.done) return;
+    runTeardownSync(st);
+    st.done = true;
+  };
+
+  try {
+    const perl = opts.perl ?? 'perl';
+    const withZombies = perlWorks(perl);
+    if (!withZombies) notes.push(`perl not found (${perl}): no zombie agent`);
+
+    // Ids and times as the reference orchestrator makes them; agents spawned a few seconds apart.
+    const specs = SPECS.filter((s) => withZombies || s.behaviour !== 'zombie-parent');
+    const taskCreated = t0 - (specs.length + 2) * 4_000;
+    const taskId = `TASK-${yyyymmdd(taskCreated)}-${hhmmss(taskCreated)}-${hex(4)}`;
+    const planned: Planned[] = specs.map((s, i) => {
+      const startedAt = taskCreated + (i + 1) * 4_000;
+      const agentId = `${s.type}-${hhmmss(startedAt - 2_000)}-${hex(3)}`;
+      const lastUpdate = ACTIVE_STATUSES.has(s.status) ? t0 - 1_000 : startedAt + 2_500;
+      return { ...s, agentId, session: `agent_${agentId}`, startedAt, lastUpdate };
+    });
+    const description = 'orch-top demo: agents that linger, ignore SIGHUP, leave zombies, leak descriptors and outlive their session';
+    writeRegistry(ws, taskId, taskCreated, description, planned);
+    const taskDir = join(ws, taskId);
+    log(`demo: workspace ${ws}, task ${taskId}`);
+
+    // The orchestrator: our child, but in its own session and process group like a daemon, so a
+    // Ctrl-C in orch-top's terminal does not reach it (orch-top has to shut it down).
+    const env: NodeJS.ProcessEnv = { ...process.env, CLAUDE_ORCHESTRATOR_WORKSPACE: ws };
+    delete env.TMUX;
+    delete env.TMUX_PANE;
+    const logFd = openSync(join(ws, 'orchestrator.log'), 'a');
+    let orch: ChildProcess;
+    try {
+      orch = spawn(node, [orchestratorJs, '--workspace', ws], { detached: true, stdio: ['ignore', logFd, logFd], env, cwd: ws });
+    } finally {
+      closeSync(logFd);
+    }
+    orch.unref();
+    st.orchestrator = orch;
+    await new Promise<void>((res, rej) => {
+      orch.once('spawn', () => res());
+      orch.once('error', (e) => rej(new Error(`demo: could not start the orchestrator: ${e.message}`)));
+    });
+    const orchKey = keyOf(orch.pid!);
+    if (!orchKey) throw new Error('demo: the orchestrator exited at once (see orchestrator.log)');
+    st.tracked.push(orchKey);
+    log(`demo: orchestrator pid ${orch.pid}`);
+
+    const newSession = async (name: string, cwd: string, argv: string[]) => {
+      const r = await runTmux(server, [
+        'new-session', '-d', '-P', '-F', '#{session_id} #{pane_id} #{pane_pid}', '-s', name, '-x', '200', '-y', '50', '-c', cwd, ...argv,
+      ]);
+      const [id, paneId, pid] = r.stdout.trim().split(' ');
+      if (r.exitCode !== 0 || !id || !paneId || !pid) throw new Error(`demo: tmux new-session ${name} failed: ${r.error ?? r.stdout}`);
+      const key = keyOf(Number(pid));
+      if (!key) throw new Error(`demo: the process of session ${name} exited at once`);
+      st.tracked.push(key);
+      return { id, paneId, pid: key.pid, key };
+    };
+    const agentArgv = (id: string, b: string) => [node, agentJs, '--agent', id, '--behaviour', b];
+    const agentLine = (id: string, b: string) => agentArgv(id, b).map(shq).join(' ');
+
+    // The first session starts the server; the others can then be made at once.
+    const scratch = await newSession(SCRATCH_SESSION, homedir(), [
+      'sh', '-c', 'echo "scratch: a personal session on the same server; orch-top must never touch it"; exec tail -f /dev/null',
+    ]);
+    const info = await runTmux(server, ['display-message', '-p', '#{pid} #{socket_path}']);
+    const [serverPid, ...sock] = info.stdout.trim().split(' ');
+    st.serverKey = keyOf(Number(serverPid));
+    st.socketPath = sock.join(' ') || null;
+    log(`demo: tmux -L ${socketName} (server pid ${serverPid}, socket ${st.socketPath}); session ${SCRATCH_SESSION} ${scratch.id}`);
+
+    const argvFor = (a: Planned): string[] => {
+      switch (a.behaviour) {
+        case 'hup-ignorer':
+          return ['sh', '-c', `trap '' HUP; ${agentLine(a.agentId, 'child')} & ${agentLine(a.agentId, 'child')} & wait`];
+        case 'zombie-parent':
+          return [perl, '-e', ZOMBIE_MAKER_PERL, String(ZOMBIES_PER_MAKER), '--agent', a.agentId, '--behaviour', 'zombie-parent'];
+        case 'crashed-leaker':
+          return ['sh', '-c', `${agentLine(a.agentId, 'survivor')} </dev/null >/dev/null 2>&1 & wait`];
+        default:
+          return agentArgv(a.agentId, a.behaviour);
+      }
+    };
+    const withSession = planned.filter((a) => a.behaviour !== 'ghost');
+    // allSettled, not all: a failure must not start the teardown while other sessions are still
+    // being made, or those would be made after it and left behind.
+    const results = await Promise.allSettled([
+      newSession(STRAY_SESSION, ws, agentArgv('stray', 'stray')),
+      ...withSession.map((a) => newSession(a.session, taskDir, argvFor(a))),
+    ]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [stray, ...made] = results.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof newSession>>>).value);
+    const sessionOf = new Map(withSession.map((a, i) => [a.behaviour, made[i]!]));
+    log(`demo: session ${STRAY_SESSION} ${stray!.id}; ${made.length} agent sessions`);
+
+    // Wait until every behaviour is really there, checking them all in one polling loop.
+    const zombieSess = sessionOf.get('zombie-parent');
+    if (zombieSess) st.zombieMaker = zombieSess.key;
+    const leaker = sessionOf.get('fd-leaker')!;
+    const hup = sessionOf.get('hup-ignorer')!;
+    const crashed = sessionOf.get('crashed-leaker')!;
+    let survivor: ProcKey | null = null;
+    let crashedKilled = false;
+    let hupKids: ProcKey[] = [];
+    const kidsRunning = (pid: number, behaviour: string) =>
+      childrenOf(pid)
+        .filter((c) => {
+          const a = cmdline(c);
+          return a.includes('--behaviour') && a[a.indexOf('--behaviour') + 1] === behaviour && hupProof(c);
+        })
+        .map(keyOf)
+        .filter((k): k is ProcKey => k !== null);
+
+    const checks: Record<string, () => boolean | Promise<boolean>> = {
+      'session processes running': () => [scratch, stray!, ...made].every((s) => s === crashed || isLive(s.key)),
+      'orchestrator running': () => !childGone(orch) && isLive(orchKey),
+      'fd leaker climbing': () => devNullFds(leaker.pid) >= 2,
+      'SIGHUP-proof children of the hup-ignorer': () => {
+        hupKids = kidsRunning(hup.pid, 'child');
+        return hupKids.length >= 2;
+      },
+      'crashed agent survivor leaked': async () => {
+        if (!survivor) {
+          survivor = kidsRunning(crashed.pid, 'survivor')[0] ?? null;
+          if (!survivor) return false;
+          st.tracked.push(survivor);
+        }
+        if (!crashedKilled) {
+          // By id: a bare name falls back to a prefix match in tmux.
+          const r = await runTmux(server, ['kill-session', '-t', crashed.id]);
+          if (r.exitCode !== 0) throw new Error(`demo: kill-session ${crashed.id} failed: ${r.error}`);
+          crashedKilled = true;
+          log(`demo: killed session ${crashed.id} of the crashed agent; survivor pid ${survivor.pid}`);
+        }
+        return !isLive(crashed.key) && isLive(survivor);
+      },
+    };
+    if (zombieSess) {
+      checks[`${ZOMBIES_PER_MAKER} zombies`] = () =>
+        childrenOf(zombieSess.pid).filter((c) => readStat(c)?.state === 'Z').length >= ZOMBIES_PER_MAKER;
+    }
+    const pending = new Set(Object.keys(checks));
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (pending.size) {
+      for (const name of [...pending]) if (await checks[name]!()) pending.delete(name);
+      if (!pending.size) break;
+      if (Date.now() > deadline) throw new Error(`demo: not ready after ${READY_TIMEOUT_MS} ms, still waiting for: ${[...pending].join(', ')}`);
+      await sleep(POLL_MS);
+    }
+    st.tracked.push(...hupKids);
+
+    const listed = await runTmux(server, ['list-sessions', '-F', '#{session_id} #{session_name}']);
+    const live = new Map(listed.stdout.split('\n').filter(Boolean).map((l) => [l.split(' ')[1]!, l.split(' ')[0]!] as const));
+    const expected = [SCRATCH_SESSION, STRAY_SESSION, ...withSession.filter((a) => a.behaviour !== 'crashed-leaker').map((a) => a.session)];
+    const missing = expected.filter((n) => !live.has(n));
+    if (missing.length) throw new Error(`demo: sessions vanished during startup: ${missing.join(', ')}`);
+
+    const agents: DemoAgent[] = planned.map((a) => {
+      const s = sessionOf.get(a.behaviour);
+      const alive = a.behaviour !== 'ghost' && a.behaviour !== 'crashed-leaker';
+      return {
+        agentId: a.agentId,
+        session: a.session,
+        behaviour: a.behaviour,
+        registryStatus: a.status,
+        sessionId: alive ? (s?.id ?? null) : null,
+        pid: a.behaviour === 'crashed-leaker' ? survivor!.pid : (s?.pid ?? null),
+      };
+    });
+    const sandbox: DemoSandbox = {
+      socketName,
+      server,
+      workspace: ws,
+      taskId,
+      orchestratorPid: orch.pid!,
+      prefix: DEMO_PREFIX,
+      agents,
+      notes,
+      stop,
+    };
+    syncStops.set(sandbox, stopSync);
+    log(`demo: ready in ${Date.now() - t0} ms`);
+    return sandbox;
+  } catch (e) {
+    await stop().catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Tears the sandbox down when orch-top is interrupted (SIGINT, SIGTERM, SIGHUP) or exits without
+ * stop(). After a signal it re-raises it, so the shell sees 130/143/129. Returns an uninstaller.
+ */
+export function installDemoCleanup(sandbox: DemoSandbox): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  let handling = false;
+  const onExit = () => syncStops.get(sandbox)?.();
+  const uninstall = () => {
+    for (const [sig, h] of handlers) process.removeListener(sig, h);
+    process.removeListener('exit', onExit);
+  };
+  for (const sig of signals) {
+    const h = () => {
+      // A second Ctrl-C while tearing down must not cut the teardown short.
+      if (handling) return;
+      handling = true;
+      const code = 128 + (osConstants.signals[sig] ?? 0);
+      void sandbox
+        .stop()
+        .catch(() => {})
+        .finally(() => {
+          uninstall();
+          // With no listener left, the re-raised signal takes its default action (death by signal);
+          // if someone else still listens, exit with the conventional code ourselves.
+          setTimeout(() => process.exit(code), 500);
+          if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+          else process.exit(code);
+        });
+    };
+    handlers.set(sig, h);
+    process.on(sig, h);
+  }
+  process.on('exit', onExit);
+  return uninstall;
+}
