@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCli, HELP, UsageError, type Config } from '../config.js';
 import { Engine, classifyConfigOf } from '../engine.js';
+import { workerCollector } from '../collector.js';
 import type { Snapshot, WorkspaceHow } from '../model/types.js';
 import { createAppStore } from '../store/store.js';
 import { startPoller } from '../store/poller.js';
@@ -142,19 +143,24 @@ async function runLivePlain(
   config: Config,
   ctx: { out: NodeJS.WriteStream; stdin: NodeJS.ReadStream; env: NodeJS.ProcessEnv; cwd: string; extraWorkspaces: { path: string; how: WorkspaceHow }[] },
 ): Promise<number> {
-  const engine = new Engine(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
+  // Collect in a worker thread: the screen and the keys never wait for /proc.
+  const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
   const store = createAppStore({ classifyConfig: () => classifyConfigOf(config, ctx.env), intervalMs: config.intervalMs });
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
   const draw = () => {
     const s = store.getState();
     if (!s.snapshot) return;
     const width = ctx.out.columns ?? 120;
+    const rows = ctx.out.rows ?? 40;
     const t = s.tick;
     const status = `tick ${t.count} · ${t.durationMs ?? '-'} ms · every ${s.intervalMs} ms${t.slow ? ` · ${t.slow} slow` : ''}${t.error ? ` · ${t.error}` : ''} · q quits`;
-    ctx.out.write('\u001b[H\u001b[2J' + renderSnapshotText(s.snapshot, { paint, width, now: Date.now() }) + '\nPROCESSES\n' + renderProcessesText(s.snapshot, { paint, width }) + paint('dim', status) + '\n');
+    const body = (renderSnapshotText(s.snapshot, { paint, width, now: Date.now(), summaryFirst: true }) + 'PROCESSES\n' + renderProcessesText(s.snapshot, { paint, width })).split('\n');
+    // Fit the screen: a live view must not scroll its header away.
+    const fit = body.length > rows - 1 ? [...body.slice(0, rows - 2), paint('dim', `… ${body.length - (rows - 2)} more lines (orch-top --snapshot prints everything)`)] : body;
+    ctx.out.write('\u001b[H\u001b[2J' + fit.join('\n') + '\n' + paint('dim', status));
   };
   const unsubscribe = store.subscribe(draw);
-  const poller = startPoller(store, () => engine.collect());
+  const poller = startPoller(store, () => collector.collect());
   ctx.out.write('\u001b[?1049h\u001b[?25l');
   await new Promise<void>((resolve) => {
     const onKey = (b: Buffer) => {
@@ -177,6 +183,7 @@ async function runLivePlain(
   });
   unsubscribe();
   await poller.stop();
+  await collector.close();
   ctx.out.write('\u001b[?25h\u001b[?1049l');
   const snap = store.getState().snapshot;
   return snap && snap.summary.findings > 0 ? EXIT.findings : EXIT.clean;

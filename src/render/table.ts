@@ -13,6 +13,8 @@ export interface Column<T> {
   priority?: number;
   /** Takes the remaining width and truncates to it. */
   flex?: boolean;
+  /** Never wider than this (truncated with an ellipsis). */
+  max?: number;
 }
 
 export function renderTable<T>(rows: T[], columns: Column<T>[], paint: Paint, width = Infinity, indent = '  '): string[] {
@@ -20,7 +22,7 @@ export function renderTable<T>(rows: T[], columns: Column<T>[], paint: Paint, wi
   let cols = [...columns];
   const cells = (cs: Column<T>[]) => rows.map((r) => cs.map((c) => c.get(r)));
   const widthsOf = (cs: Column<T>[], data: string[][]) =>
-    cs.map((c, i) => Math.max(c.header.length, ...data.map((row) => row[i]!.length)));
+    cs.map((c, i) => Math.min(c.max ?? Infinity, Math.max(c.header.length, ...data.map((row) => row[i]!.length))));
   const total = (ws: number[]) => indent.length + ws.reduce((a, b) => a + b, 0) + gap * (ws.length - 1);
   let data = cells(cols);
   let widths = widthsOf(cols, data);

@@ -10,6 +10,8 @@ export interface TextOptions {
   width?: number;
   /** "now" for ages, epoch ms (defaults to the snapshot's time, so output is reproducible). */
   now?: number;
+  /** Summary right under the header (a live screen cut to the terminal's height keeps it visible). */
+  summaryFirst?: boolean;
 }
 
 export function summaryLine(s: Snapshot, paint: Paint): string {
@@ -34,7 +36,7 @@ export function headerLines(s: Snapshot, paint: Paint, now: number): string[] {
   if (!t.available) tmux = paint('error', `tmux unavailable: ${t.error ?? 'not found'}`);
   else if (t.error) tmux = paint('error', `tmux ${t.socket}: ${t.error}`);
   else if (!t.running) tmux = `tmux ${t.socket}: ${paint('dim', 'no server running')}`;
-  else tmux = `tmux ${t.socket} (server pid ${t.serverPid}, ${plural(s.sessions.length + t.otherSessions, 'session')}, ${t.otherSessions} not agent sessions)`;
+  else tmux = `tmux ${t.socket} (server pid ${t.serverPid}; ${plural(s.sessions.length, 'agent session')}, ${t.otherSessions} other)`;
   const o = s.orchestrator;
   const orch = o
     ? `orchestrator pid ${o.pid} ${paint('ok', 'up')} ${formatAge(now - o.startedAt)}, cpu ${formatPct(o.cpu)}%, rss ${formatBytes(o.rss)}, fds ${formatCount(o.fds)}`
@@ -85,7 +87,7 @@ function zombieTable(rows: ZombieView[], o: Required<TextOptions>): string[] {
     { header: 'SCOPE', get: (r) => (r.parentInScope ? 'ours' : 'other'), tone: (r) => (r.parentInScope ? 'error' : 'dim'), priority: 0 },
     { header: 'AGE', get: (r) => formatAge(o.now - r.startedAt), align: 'right', priority: 3 },
     { header: 'COMMAND', get: (r) => r.command, priority: 2 },
-    { header: 'PARENT COMMAND', get: (r) => r.parentCommand ?? '(gone)', flex: true, priority: 1 },
+    { header: 'PARENT COMMAND', get: (r) => r.parentCommand ?? '(gone)', flex: true, max: 100, priority: 1 },
   ];
   return renderTable(rows, cols, o.paint, o.width);
 }
@@ -97,8 +99,8 @@ function leakedTable(rows: LeakedView[], o: Required<TextOptions>): string[] {
     { header: 'AGENT', get: (r) => r.agentId ?? r.sessionName ?? '?', priority: 2 },
     { header: 'AGE', get: (r) => formatAge(o.now - r.startedAt), align: 'right', priority: 4 },
     { header: 'RSS', get: (r) => formatBytes(r.rss), align: 'right', priority: 4 },
-    { header: 'WHY', get: (r) => r.reason, tone: () => 'warn', priority: 1 },
-    { header: 'COMMAND', get: (r) => r.command, flex: true, priority: 1 },
+    { header: 'COMMAND', get: (r) => r.command, max: 60, priority: 2 },
+    { header: 'WHY', get: (r) => r.reason, tone: () => 'warn', flex: true, priority: 1 },
   ];
   return renderTable(rows, cols, o.paint, o.width);
 }
@@ -132,9 +134,10 @@ function fdTable(rows: FdView[], o: Required<TextOptions>): string[] {
 
 /** The whole report. Sections with nothing in them say so in one line. */
 export function renderSnapshotText(s: Snapshot, opts: TextOptions): string {
-  const o: Required<TextOptions> = { width: opts.width ?? 200, now: opts.now ?? Date.parse(s.takenAt), paint: opts.paint };
+  const o: Required<TextOptions> = { width: opts.width ?? 200, now: opts.now ?? Date.parse(s.takenAt), paint: opts.paint, summaryFirst: !!opts.summaryFirst };
   const { paint } = o;
   const out: string[] = [...headerLines(s, paint, o.now), ''];
+  if (o.summaryFirst) out.splice(out.length - 1, 0, `  ${summaryLine(s, paint)}`);
   const section = (title: string, n: number, lines: () => string[], empty: string) => {
     out.push(`${paint('heading', title)} (${n})`);
     out.push(...(n ? lines() : [`  ${paint('dim', empty)}`]));
@@ -154,12 +157,12 @@ export function renderSnapshotText(s: Snapshot, opts: TextOptions): string {
     for (const e of s.errors) out.push(`  ${paint('warn', e)}`);
     out.push('');
   }
-  out.push(`${paint('heading', 'SUMMARY')} ${summaryLine(s, paint)}`);
+  if (!o.summaryFirst) out.push(`${paint('heading', 'SUMMARY')} ${summaryLine(s, paint)}`);
   return out.join('\n') + '\n';
 }
 
 /** Everything watched, for the live plain view. */
 export function renderProcessesText(s: Snapshot, opts: TextOptions): string {
-  const o: Required<TextOptions> = { width: opts.width ?? 200, now: opts.now ?? Date.parse(s.takenAt), paint: opts.paint };
+  const o: Required<TextOptions> = { width: opts.width ?? 200, now: opts.now ?? Date.parse(s.takenAt), paint: opts.paint, summaryFirst: false };
   return processTable(s.processes, o).join('\n') + '\n';
 }

@@ -6,7 +6,7 @@
 // stays forever. So zombie makers here reap their own children on SIGTERM, and teardown always sends
 // SIGTERM first and waits; SIGKILL is only the last resort for processes that are not zombie parents.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 
 let counter = 0;
 /** A socket name no other test (or run) uses. */
@@ -51,7 +51,7 @@ export const alive = (pid: number) => {
 export function childrenOf(pid: number): number[] {
   const out: number[] = [];
   try {
-    for (const tid of execFileSync('ls', [`/proc/${pid}/task`], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
         const c = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
         if (c) out.push(...c.split(' ').map(Number));

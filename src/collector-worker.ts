@@ -1,0 +1,17 @@
+// The worker thread side of workerCollector: one Engine (and its /proc caches) per worker; each
+// message asks for one tick and gets the RawWorld back. No policy, no store: just collect.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Engine } from './engine.js';
+import type { WorkerInit } from './collector.js';
+
+const init = workerData as WorkerInit;
+const engine = new Engine(init.config, { ...init.opts, env: init.opts.env });
+
+parentPort!.on('message', async (m: { id: number }) => {
+  try {
+    const raw = await engine.collect();
+    parentPort!.postMessage({ id: m.id, raw });
+  } catch (e) {
+    parentPort!.postMessage({ id: m.id, error: (e as Error).message ?? String(e) });
+  }
+});
