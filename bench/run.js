@@ -2,8 +2,9 @@
 // `npm run bench`: how fast and how big one tick is, on a private tmux server with N agent sessions.
 // Prints figures; asserts nothing (tests never assert timings). Tears down everything it started.
 //   BENCH_SESSIONS=200 BENCH_TICKS=30 npm run bench
-import { execFileSync } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
+import { execFileSync, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
 import psList from 'ps-list';
 import pidusage from 'pidusage';
 import { parseCli } from '../dist/config.js';
@@ -11,10 +12,13 @@ import { Engine, classifyConfigOf } from '../dist/engine.js';
 import { ProcReader } from '../dist/collectors/procfs.js';
 import { listPanes } from '../dist/collectors/tmux.js';
 import { createAppStore } from '../dist/store/store.js';
+import { workerCollector, inProcessCollector } from '../dist/collector.js';
 import { classify, emptyHistory } from '../dist/model/classify.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
 const TICKS = Number(process.env.BENCH_TICKS ?? 30);
+// Background processes, so the /proc scan sees a busy machine (DESIGN.md measured 2,266).
+const EXTRA = Number(process.env.BENCH_EXTRA ?? 2000);
 const socket = `orchtop-bench-${process.pid}`;
 const tmux = (...a) => execFileSync('tmux', ['-L', socket, ...a], { encoding: 'utf8', env: { ...process.env, TMUX: '' } });
 
@@ -34,6 +38,7 @@ async function time(n, fn) {
 }
 
 let cleaned = false;
+let extra = null;
 function cleanup() {
   if (cleaned) return;
   cleaned = true;
@@ -42,12 +47,19 @@ function cleanup() {
   } catch {
     /* gone */
   }
+  rmSync(`${process.env.TMUX_TMPDIR || '/tmp'}/tmux-${process.getuid()}/${socket}`, { force: true });
+  // The sleepers share one process group: end them all; their shell waits for (reaps) them.
+  if (extra?.pid) try { process.kill(-extra.pid, 'SIGTERM'); } catch { /* gone */ }
 }
 process.on('exit', cleanup);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
 try {
   const t0 = performance.now();
+  if (EXTRA > 0) {
+    extra = spawn('sh', ['-c', `trap 'kill 0; wait; exit 0' TERM; i=0; while [ $i -lt ${EXTRA} ]; do sleep 3600 & i=$((i+1)); done; echo up; wait`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise((r) => extra.stdout.once('data', r));
+  }
   tmux('new-session', '-d', '-s', 'claude-agent-0', 'sleep 3600');
   for (let i = 1; i < SESSIONS; i++) tmux('new-session', '-d', '-s', `claude-agent-${i}`, 'sleep 3600');
   const procCount = execFileSync('ps', ['-e', '--no-headers'], { encoding: 'utf8' }).trim().split('\n').length;
@@ -94,6 +106,17 @@ try {
   global.gc?.();
   const m = process.memoryUsage();
   console.log(`  memory after ${TICKS * 2 + 12} ticks       rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB`);
+  // How long the main thread is blocked while ticking: in-process vs in a worker thread.
+  for (const [label, make] of [['in-process', inProcessCollector], ['worker thread', workerCollector]]) {
+    const c = make(config);
+    await c.collect();
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    for (let i = 0; i < 10; i++) await c.collect();
+    h.disable();
+    await c.close();
+    console.log(`  event-loop delay, ${label.padEnd(13)} max ${(h.max / 1e6).toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms (10 ticks)`);
+  }
   const snap = store.getState().snapshot;
   console.log(`  snapshot                    ${snap.summary.sessions} sessions, ${snap.summary.processes} watched processes, ${snap.summary.orphans} orphans`);
 } finally {
