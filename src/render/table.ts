@@ -15,6 +15,8 @@ export interface Column<T> {
   flex?: boolean;
   /** Never wider than this (truncated with an ellipsis). */
   max?: number;
+  /** For the flex column: narrower than this, drop other columns first (default 12). */
+  min?: number;
 }
 
 export function renderTable<T>(rows: T[], columns: Column<T>[], paint: Paint, width = Infinity, indent = '  '): string[] {
@@ -26,10 +28,10 @@ export function renderTable<T>(rows: T[], columns: Column<T>[], paint: Paint, wi
   const total = (ws: number[]) => indent.length + ws.reduce((a, b) => a + b, 0) + gap * (ws.length - 1);
   let data = cells(cols);
   let widths = widthsOf(cols, data);
-  const minFlex = 12;
+  const minOf = (c: Column<T>) => c.min ?? 12;
   // Drop by priority while even a squeezed flex column would not fit.
   for (;;) {
-    const fixed = total(widths.map((w, i) => (cols[i]!.flex ? Math.min(w, minFlex) : w)));
+    const fixed = total(widths.map((w, i) => (cols[i]!.flex ? Math.min(w, minOf(cols[i]!)) : w)));
     if (fixed <= width) break;
     const droppable = cols.filter((c) => (c.priority ?? 1) > 0);
     if (!droppable.length) break;
@@ -41,7 +43,7 @@ export function renderTable<T>(rows: T[], columns: Column<T>[], paint: Paint, wi
   const flexIdx = cols.findIndex((c) => c.flex);
   if (flexIdx >= 0 && total(widths) > width) {
     const others = total(widths) - widths[flexIdx]!;
-    widths[flexIdx] = Math.max(minFlex, width - others);
+    widths[flexIdx] = Math.max(Math.min(widths[flexIdx]!, minOf(cols[flexIdx]!)), width - others);
   }
   const line = (vals: string[], tones: (Tone | null)[] | null) =>
     indent +

@@ -59,7 +59,7 @@ function sessionTable(rows: SessionView[], o: Required<TextOptions>): string[] {
     { header: 'CPU%', get: (r) => formatPct(r.cpu), align: 'right', priority: 4 },
     { header: 'RSS', get: (r) => formatBytes(r.rss), align: 'right', priority: 4 },
     { header: 'FDS', get: (r) => formatCount(r.fds), align: 'right', priority: 5 },
-    { header: 'REASON', get: (r) => r.reason ?? '', tone: () => 'warn', flex: true, priority: 1 },
+    { header: 'REASON', get: (r) => r.reason ?? '', tone: () => 'warn', flex: true, min: 26, priority: 1 },
   ];
   return renderTable(rows, cols, o.paint, o.width);
 }
@@ -99,8 +99,8 @@ function leakedTable(rows: LeakedView[], o: Required<TextOptions>): string[] {
     { header: 'AGENT', get: (r) => r.agentId ?? r.sessionName ?? '?', priority: 2 },
     { header: 'AGE', get: (r) => formatAge(o.now - r.startedAt), align: 'right', priority: 4 },
     { header: 'RSS', get: (r) => formatBytes(r.rss), align: 'right', priority: 4 },
-    { header: 'COMMAND', get: (r) => r.command, max: 60, priority: 2 },
-    { header: 'WHY', get: (r) => r.reason, tone: () => 'warn', flex: true, priority: 1 },
+    { header: 'COMMAND', get: (r) => r.command, max: 60, priority: 3 },
+    { header: 'WHY', get: (r) => r.reason, tone: () => 'warn', flex: true, min: 40, priority: 1 },
   ];
   return renderTable(rows, cols, o.paint, o.width);
 }
