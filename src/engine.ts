@@ -85,7 +85,18 @@ export class Engine {
       if (never.has(p.pid) || p.state === 'Z' || !p.cmdline.length) continue;
       if (c.orchestratorMatch.test(p.cmdline.join(' '))) pids.push(p.pid);
     }
-    return { pids, how: 'match', error: null };
+    // A server's own forks match too; only unrelated matches make the pattern ambiguous.
+    const matched = new Set(pids);
+    const roots = pids.filter((pid) => {
+      for (let pp = procs.procs.get(pid)?.ppid ?? 0, n = 0; pp > 1 && n < 64; pp = procs.procs.get(pp)?.ppid ?? 0, n++) if (matched.has(pp)) return false;
+      return true;
+    });
+    const oldest = [...roots].sort((a, b) => procs.procs.get(a)!.startTime - procs.procs.get(b)!.startTime)[0];
+    const error =
+      roots.length > 1
+        ? `--orchestrator-match /${c.orchestratorMatch.source}/ matches ${roots.length} unrelated processes (pids ${roots.join(', ')}); watching the oldest, ${oldest}: pass --orchestrator-pid to choose`
+        : null;
+    return { pids, how: 'match', error };
   }
 
   /** Reads the world once. */

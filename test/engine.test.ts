@@ -44,6 +44,18 @@ describe('the engine on a real server', () => {
     expect(snap.sessions[0]).toMatchObject({ name: 'claude-agent-live', status: 'orphan', reasons: ['unknown-to-registry'] });
   });
 
+  it('says so when the pattern matches several unrelated processes, and watches the oldest', async () => {
+    const s = pool.tmuxServer('ambig');
+    s.newSession('scratch', 'sleep 600');
+    const first = fakeOrchestrator();
+    await waitFor(() => readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').includes('fake_orchestrator'), 3000);
+    const second = fakeOrchestrator();
+    await waitFor(() => readFileSync(`/proc/${second.pid}/cmdline`, 'utf8').includes('fake_orchestrator'), 3000);
+    const snap = await watcher(configFor(s)).tick();
+    expect(snap.orchestrator?.pid).toBe(first.pid);
+    expect(snap.errors.join('\n')).toMatch(new RegExp(`matches 2 unrelated processes \\(pids .*${second.pid}.*\\); watching the oldest, ${first.pid}`));
+  });
+
   it('finds the orchestrator through a pid file, and says so when the pid file is stale', async () => {
     const s = pool.tmuxServer('pidf');
     s.newSession('scratch', 'sleep 600');
