@@ -60,7 +60,11 @@ export async function runTmux(
   };
 }
 
-/** tmux's words for "nothing is listening on that socket": an empty world, not an error. */
+/**
+ * tmux's words for "nothing is listening on that socket": an empty world, not an error. A socket we
+ * may not open ("Permission denied": another user's server) is an error to report, not "no server".
+ */
 export function isNoServer(stderr: string): boolean {
-  return /no server running|error connecting to|failed to connect to server|No such file or directory/i.test(stderr);
+  if (/no server running|failed to connect to server/i.test(stderr)) return true;
+  return /error connecting to .*\((No such file or directory|Connection refused)\)/i.test(stderr);
 }
