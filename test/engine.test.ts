@@ -30,6 +30,15 @@ function watcher(config: Config) {
     tick: async () => store.getState().ingest(await engine.collect(), 0),
   };
 }
+/** The first child of a pane process, once it exists (tracked for teardown). */
+async function firstChild(pid: number): Promise<number> {
+  const child = await waitFor(() => {
+    const c = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return c ? Number(c.split(' ')[0]) : null;
+  }, 3000, `a child of ${pid}`);
+  pool.track(child);
+  return child;
+}
 const fakeOrchestrator = () => pool.spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', 'fake_orchestrator_for_orchtop_tests']);
 
 describe('the engine on a real server', () => {
@@ -75,11 +84,7 @@ describe('the engine on a real server', () => {
     // The pane shell starts a child that ignores SIGHUP, then waits.
     s.newSession('claude-agent-crash', `sh -c "(trap '' HUP; exec sleep 600) & wait"`);
     const panePid = s.panePid('=claude-agent-crash:');
-    const child = await waitFor(() => {
-      const c = readFileSync(`/proc/${panePid}/task/${panePid}/children`, 'utf8').trim();
-      return c ? Number(c.split(' ')[0]) : null;
-    }, 3000, 'the child');
-    pool.track(child);
+    const child = await firstChild(panePid);
     const orch = fakeOrchestrator();
     const w = watcher(configFor(s));
     const first = await w.tick();
@@ -120,11 +125,7 @@ describe('the engine on a real server', () => {
     s.newSession('scratch', 'sleep 600');
     s.newSession('mywork', `sh -c "(trap '' HUP; exec sleep 600) & wait"`);
     const panePid = s.panePid('=mywork:');
-    const child = await waitFor(() => {
-      const c = readFileSync(`/proc/${panePid}/task/${panePid}/children`, 'utf8').trim();
-      return c ? Number(c.split(' ')[0]) : null;
-    }, 3000, 'the child');
-    pool.track(child);
+    const child = await firstChild(panePid);
     const w = watcher(configFor(s));
     await w.tick();
     s.tmux('kill-session', '-t', '=mywork');
