@@ -3,13 +3,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine } from './engine.js';
 import type { WorkerInit } from './collector.js';
+import type { History } from './model/classify.js';
 
 const init = workerData as WorkerInit;
 const engine = new Engine(init.config, { ...init.opts, env: init.opts.env });
 
-parentPort!.on('message', async (m: { id: number }) => {
+parentPort!.on('message', async (m: { id: number; history?: History }) => {
   try {
-    const raw = await engine.collect();
+    const raw = await engine.collect(m.history);
     parentPort!.postMessage({ id: m.id, raw });
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: (e as Error).message ?? String(e) });

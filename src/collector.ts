@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config } from './config.js';
 import { Engine, type EngineOptions } from './engine.js';
+import type { History } from './model/classify.js';
 import type { RawWorld } from './model/types.js';
 
 export interface Collector {
-  collect(): Promise<RawWorld>;
+  collect(history?: History): Promise<RawWorld>;
   close(): Promise<void>;
   readonly where: 'in-process' | 'worker';
 }
@@ -23,7 +24,7 @@ export interface WorkerInit {
 
 export function inProcessCollector(config: Config, opts: EngineOptions = {}): Collector {
   const engine = new Engine(config, opts);
-  return { collect: () => engine.collect(), close: async () => {}, where: 'in-process' };
+  return { collect: (history) => engine.collect(history), close: async () => {}, where: 'in-process' };
 }
 
 /** The built worker script (from src/ under vitest, the copy in dist/). */
@@ -59,12 +60,13 @@ export function workerCollector(config: Config, opts: EngineOptions = {}): Colle
   worker.on('exit', (code) => failAll(new Error(`collector worker exited (${code})`)));
   return {
     where: 'worker',
-    collect() {
+    collect(history) {
       if (dead) return Promise.reject(dead);
       const id = ++seq;
       return new Promise<RawWorld>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id });
+        // History is a few small Maps; structured cloning copies them each tick.
+        worker.postMessage({ id, history });
       });
     },
     async close() {

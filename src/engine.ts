@@ -8,9 +8,9 @@ import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
 import { readWorkspace, resolveWorkspaces } from './collectors/workspaces.js';
 import type { Config } from './config.js';
-import { classify, DEFAULT_CLASSIFY, type ClassifyConfig, type History } from './model/classify.js';
+import { classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type History } from './model/classify.js';
 import { expectedSocketPath } from './model/sockets.js';
-import type { FdCount, OrchestratorProbe, ProcTable, RawWorld, Snapshot, WorkspaceHow } from './model/types.js';
+import type { FdCount, OrchestratorProbe, ProcTable, RawWorld, WorkspaceHow } from './model/types.js';
 
 export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
@@ -99,8 +99,11 @@ export class Engine {
     return { pids, how: 'match', error };
   }
 
-  /** Reads the world once. */
-  async collect(): Promise<RawWorld> {
+  /**
+   * Reads the world once. `history` is the store's (what earlier ticks saw): it decides which
+   * processes are watched, e.g. a leftover traced to an agent pane seen on an earlier tick.
+   */
+  async collect(history: History = emptyHistory()): Promise<RawWorld> {
     const errors: string[] = [];
     const wsList = [
       ...(this.opts.extraWorkspaces ?? []),
@@ -137,15 +140,11 @@ export class Engine {
     // count descriptors of exactly what it watches. (Classifying twice costs ~1 ms; deciding scope
     // here instead would put policy in the engine.)
     if (procs.source === 'procfs') {
-      const pre = classify(raw, this.classifyConfig(), { cpu: new Map(), fds: new Map(), panes: new Map(), sessions: new Map() });
+      const pre = classify(raw, this.classifyConfig(), history);
       const fds = new Map<number, FdCount>();
       for (const v of pre.processes) if (v.state !== 'Z') fds.set(v.pid, this.reader.countFds(v.pid, v.startTime, true));
       raw.fds = fds;
     }
     return raw;
   }
-}
-
-export function tick(engine: Engine, history: History): Promise<{ raw: RawWorld; snapshot: Snapshot }> {
-  return engine.collect().then((raw) => ({ raw, snapshot: classify(raw, engine.classifyConfig(), history) }));
 }

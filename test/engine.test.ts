@@ -1,5 +1,5 @@
 // The engine and store on a real tmux server with real processes and a real (copied) registry.
-import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ function watcher(config: Config) {
   return {
     engine,
     store,
-    tick: async () => store.getState().ingest(await engine.collect(), 0),
+    tick: async () => store.getState().ingest(await engine.collect(store.getState().history), 0),
   };
 }
 /** The first child of a pane process, once it exists (tracked for teardown). */
@@ -96,6 +96,7 @@ describe('the engine on a real server', () => {
     expect(second.sessions.map((x) => x.name)).toEqual([]);
     expect(second.leaked).toHaveLength(1);
     expect(second.leaked[0]).toMatchObject({ pid: child, sessionName: 'claude-agent-crash' });
+    expect(second.leaked[0]!.fds).toBe(readdirSync(`/proc/${child}/fd`).length); // watched like any agent process
     expect(second.leaked[0]!.reason).toMatch(/claude-agent-crash is gone/);
     expect(second.summary.leaked).toBe(1);
     expect(orch.pid).toBe(second.orchestrator!.pid);

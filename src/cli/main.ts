@@ -113,7 +113,7 @@ export async function takeSnapshot(config: Config, ctx: Omit<RunCtx, 'out' | 'er
   const start = Date.now();
   for (;;) {
     const t0 = Date.now();
-    const raw = await engine.collect();
+    const raw = await engine.collect(store.getState().history);
     store.getState().ingest(raw, Date.now() - t0);
     if (Date.now() - start >= config.sampleMs) break;
     await sleep(Math.max(0, Math.min(config.intervalMs - (Date.now() - t0), config.sampleMs - (Date.now() - start))));
@@ -160,7 +160,7 @@ async function runLivePlain(
     ctx.out.write('\u001b[H\u001b[2J' + fit.join('\n') + '\n' + paint('dim', status));
   };
   const unsubscribe = store.subscribe(draw);
-  const poller = startPoller(store, () => collector.collect());
+  const poller = startPoller(store, () => collector.collect(store.getState().history));
   ctx.out.write('\u001b[?1049h\u001b[?25l');
   await new Promise<void>((resolve) => {
     const onKey = (b: Buffer) => {
