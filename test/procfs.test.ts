@@ -128,6 +128,17 @@ describe('ProcReader on real processes', () => {
     churn.kill('SIGKILL');
   });
 
+  it('reads one process now: stat, argv and children', async () => {
+    const { pid, zombies } = await pool.zombieMaker(2);
+    const r = new ProcReader();
+    expect(r.readStat(pid)).toMatchObject({ pid, state: 'S', ppid: process.pid });
+    expect(r.readCmdline(pid)[0]).toBe('perl');
+    expect(r.childrenOf(pid).sort()).toEqual([...zombies].sort());
+    expect(r.readStat(zombies[0]!)?.state).toBe('Z');
+    expect(r.childrenOf(999_999_999)).toEqual([]);
+    expect(r.readCmdline(999_999_999)).toEqual([]);
+  });
+
   it('keys processes by (pid, start time)', () => {
     expect(procKey(12, 345)).toBe('12:345');
   });

@@ -192,16 +192,41 @@ export class ProcReader {
     return { takenAt, clockTicks, source: 'procfs', procs };
   }
 
+  /** /proc/PID/stat now (state and start time in one read), or null when the process is gone. */
+  readStat(pid: number): ParsedStat | null {
+    const text = this.readText(`${this.procRoot}/${pid}/stat`);
+    return text === null ? null : parseStat(text);
+  }
+
   /** Field 22 of /proc/PID/stat now, or null when the process is gone: the kill-safety check. */
   readStartTime(pid: number): number | null {
-    const text = this.readText(`${this.procRoot}/${pid}/stat`);
-    return text === null ? null : (parseStat(text)?.startTime ?? null);
+    return this.readStat(pid)?.startTime ?? null;
   }
 
   /** State letter now (R, S, Z, …), or null when gone. Liveness must come from here, not kill(pid, 0). */
   readState(pid: number): string | null {
-    const text = this.readText(`${this.procRoot}/${pid}/stat`);
-    return text === null ? null : (parseStat(text)?.state ?? null);
+    return this.readStat(pid)?.state ?? null;
+  }
+
+  /** argv now, uncached; empty when gone or unreadable. */
+  readCmdline(pid: number): string[] {
+    return this.readNulList(`${this.procRoot}/${pid}/cmdline`) ?? [];
+  }
+
+  /** Direct children, from /proc/PID/task/TID/children (exact and cheap); empty when gone. */
+  childrenOf(pid: number): number[] {
+    const out: number[] = [];
+    let tids: string[];
+    try {
+      tids = readdirSync(`${this.procRoot}/${pid}/task`);
+    } catch {
+      return out;
+    }
+    for (const tid of tids) {
+      const c = this.readText(`${this.procRoot}/${pid}/task/${tid}/children`)?.trim();
+      if (c) for (const x of c.split(' ')) out.push(Number(x));
+    }
+    return out;
   }
 
   /** $TMUX, $TMUX_PANE, $CLAUDE_ORCHESTRATOR_WORKSPACE of a process; null when unreadable. Cached. */

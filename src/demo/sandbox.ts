@@ -43,6 +43,9 @@ import { constants as osConstants, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTmux, socketArgs, TMUX_TIMEOUT_MS, type TmuxResult } from '../collectors/tmux-exec.js';
+import { ProcReader } from '../collectors/procfs.js';
+import { selfAndAncestors } from '../engine.js';
+import { ACTIVE_STATUSES } from '../model/classify.js';
 import type { TmuxServer } from '../model/types.js';
 
 export type DemoBehaviour =
@@ -136,46 +139,31 @@ const SPECS: Spec[] = [
   { behaviour: 'crashed-leaker', type: 'resource_investigator', status: 'error', progress: 10,
     prompt: 'You are investigating resource usage of long-running agents.\n\nYOUR MISSION:\n1. Start a background sampler\n2. Record memory and descriptors per agent\n3. Report the worst offenders' },
 ];
-const ACTIVE_STATUSES = new Set(['running', 'working', 'blocked', 'reviewing']);
 
 // ---------------------------------------------------------------------------------------------------
-// /proc, read synchronously: small, exact reads; a vanished process is simply "not there".
+// /proc, through the project's reader. A process the demo will signal is named by (pid, start time).
 
-/** (pid, start time): the only safe way to name a process that will be signalled later. */
-interface ProcKey {
+const proc = new ProcReader();
+
+interface Tracked {
   pid: number;
   startTime: number;
 }
-interface Stat extends ProcKey {
-  ppid: number;
-  state: string;
-}
 
-function readStat(pid: number): Stat | null {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm may contain spaces and parentheses: fields are counted after the LAST ')'.
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { pid, state: f[0] ?? '?', ppid: Number(f[1]), startTime: Number(f[19]) };
-  } catch {
-    return null;
-  }
-}
-
-function keyOf(pid: number): ProcKey | null {
-  const s = readStat(pid);
-  return s ? { pid, startTime: s.startTime } : null;
+function keyOf(pid: number): Tracked | null {
+  const startTime = proc.readStartTime(pid);
+  return startTime === null ? null : { pid, startTime };
 }
 
 /** Running (not a zombie) and still the same process. */
-function isLive(k: ProcKey): boolean {
-  const s = readStat(k.pid);
+function isLive(k: Tracked): boolean {
+  const s = proc.readStat(k.pid);
   return s !== null && s.startTime === k.startTime && s.state !== 'Z' && s.state !== 'X';
 }
 
 /** Signals k only if its start time still matches (a reused pid is left alone, and said so). */
-function signal(k: ProcKey, sig: NodeJS.Signals, log?: (line: string) => void): boolean {
-  const s = readStat(k.pid);
+function signal(k: Tracked, sig: NodeJS.Signals, log?: (line: string) => void): boolean {
+  const s = proc.readStat(k.pid);
   if (!s) return false;
   if (s.startTime !== k.startTime) {
     log?.(`demo: pid ${k.pid} is another process now (start time ${s.startTime}, not ${k.startTime}): left alone`);
@@ -186,45 +174,6 @@ function signal(k: ProcKey, sig: NodeJS.Signals, log?: (line: string) => void): 
     return true;
   } catch {
     return false;
-  }
-}
-
-function cmdline(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-function allStats(): Map<number, Stat> {
-  const out = new Map<number, Stat>();
-  let names: string[] = [];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const n of names) {
-    if (!/^\d+$/.test(n)) continue;
-    const s = readStat(Number(n));
-    if (s) out.set(s.pid, s);
-  }
-  return out;
-}
-
-function childrenOf(pid: number): number[] {
-  // /proc/PID/task/TID/children is exact and cheap; kernels without it get a full scan.
-  try {
-    const out: number[] = [];
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const c = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-      if (c) out.push(...c.split(' ').map(Number));
-    }
-    return out;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(`/proc/${pid}`)) return [];
-    return [...allStats().values()].filter((s) => s.ppid === pid).map((s) => s.pid);
   }
 }
 
@@ -253,26 +202,6 @@ function devNullFds(pid: number): number {
     /* gone */
   }
   return n;
-}
-
-function tmuxEnv(pid: number): string | null {
-  try {
-    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-    return env.find((e) => e.startsWith('TMUX='))?.slice(5) ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function selfAndAncestors(): Set<number> {
-  const out = new Set<number>([process.pid]);
-  let p = process.ppid;
-  while (p > 1 && !out.has(p)) {
-    out.add(p);
-    p = readStat(p)?.ppid ?? 0;
-  }
-  out.add(1);
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -428,16 +357,16 @@ interface State {
   server: TmuxServer;
   root: string;
   socketPath: string | null;
-  serverKey: ProcKey | null;
-  zombieMaker: ProcKey | null;
+  serverKey: Tracked | null;
+  zombieMaker: Tracked | null;
   /** Every process the sandbox started or found (panes, children, the survivor, the orchestrator). */
-  tracked: ProcKey[];
+  tracked: Tracked[];
   orchestrator: ChildProcess | null;
   done: boolean;
   log: (line: string) => void;
 }
 
-function* waitGone(keys: ProcKey[], ms: number): Generator<Step, void, unknown> {
+function* waitGone(keys: Tracked[], ms: number): Generator<Step, void, unknown> {
   const end = Date.now() + ms;
   while (Date.now() < end && keys.some(isLive)) yield { sleep: 25 };
 }
@@ -457,14 +386,16 @@ function* teardown(st: State): Generator<Step, void, TmuxResult | null> {
   const roots = new Set<number>();
   if (listed && listed.exitCode === 0) for (const l of listed.stdout.split('\n')) if (/^\d+$/.test(l.trim())) roots.add(Number(l));
   for (const k of st.tracked) if (isLive(k)) roots.add(k.pid);
-  const table = allStats();
+  const procTable = proc.readTable();
+  const table = procTable.procs;
   if (st.socketPath) {
     const prefix = `${st.socketPath},`;
-    for (const pid of table.keys()) if (tmuxEnv(pid)?.startsWith(prefix)) roots.add(pid);
+    for (const s of table.values()) if (proc.readEnvTrace(s.pid, s.startTime)?.tmux?.startsWith(prefix)) roots.add(s.pid);
   }
   const kids = new Map<number, number[]>();
   for (const s of table.values()) kids.set(s.ppid, [...(kids.get(s.ppid) ?? []), s.pid]);
-  const never = selfAndAncestors();
+  const self = selfAndAncestors(procTable);
+  const never = new Set([1, self.pid, ...self.ancestors]);
   if (st.serverKey) never.add(st.serverKey.pid);
   const seen = new Set<number>();
   const queue = [...roots];
@@ -474,7 +405,7 @@ function* teardown(st: State): Generator<Step, void, TmuxResult | null> {
     seen.add(p);
     queue.push(...(kids.get(p) ?? []));
   }
-  const targets: ProcKey[] = [];
+  const targets: Tracked[] = [];
   for (const p of seen) {
     const s = table.get(p);
     if (s && !never.has(p) && s.state !== 'Z') targets.push({ pid: p, startTime: s.startTime });
@@ -705,17 +636,18 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
     const leaker = sessionOf.get('fd-leaker')!;
     const hup = sessionOf.get('hup-ignorer')!;
     const crashed = sessionOf.get('crashed-leaker')!;
-    let survivor: ProcKey | null = null;
+    let survivor: Tracked | null = null;
     let crashedKilled = false;
-    let hupKids: ProcKey[] = [];
+    let hupKids: Tracked[] = [];
     const kidsRunning = (pid: number, behaviour: string) =>
-      childrenOf(pid)
+      proc
+        .childrenOf(pid)
         .filter((c) => {
-          const a = cmdline(c);
+          const a = proc.readCmdline(c);
           return a.includes('--behaviour') && a[a.indexOf('--behaviour') + 1] === behaviour && hupProof(c);
         })
         .map(keyOf)
-        .filter((k): k is ProcKey => k !== null);
+        .filter((k): k is Tracked => k !== null);
 
     const checks: Record<string, () => boolean | Promise<boolean>> = {
       'session processes running': () => [scratch, stray!, ...made].every((s) => s === crashed || isLive(s.key)),
@@ -743,7 +675,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
     };
     if (zombieSess) {
       checks[`${ZOMBIES_PER_MAKER} zombies`] = () =>
-        childrenOf(zombieSess.pid).filter((c) => readStat(c)?.state === 'Z').length >= ZOMBIES_PER_MAKER;
+        proc.childrenOf(zombieSess.pid).filter((c) => proc.readState(c) === 'Z').length >= ZOMBIES_PER_MAKER;
     }
     const pending = new Set(Object.keys(checks));
     const deadline = Date.now() + READY_TIMEOUT_MS;
