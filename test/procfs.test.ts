@@ -1,6 +1,6 @@
 // The /proc collector against real processes, cross-checked with ps and ls.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,23 @@ describe('ProcReader on real processes', () => {
     expect(r.readStat(zombies[0]!)?.state).toBe('Z');
     expect(r.childrenOf(999_999_999)).toEqual([]);
     expect(r.readCmdline(999_999_999)).toEqual([]);
+  });
+
+  it('finds children by ppid where the kernel has no task/TID/children files', () => {
+    const root = join(dir, 'proc-without-children');
+    const proc = (pid: number, ppid: number) => {
+      mkdirSync(join(root, String(pid), 'task', String(pid)), { recursive: true });
+      writeFileSync(join(root, String(pid), 'stat'), `${pid} (sh) S ${ppid} ${pid} ${pid} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ${pid}00 0 0 0`);
+    };
+    proc(10, 1);
+    proc(11, 10);
+    proc(12, 10);
+    proc(13, 1);
+    mkdirSync(join(root, 'self'), { recursive: true });
+    const r = new ProcReader(root);
+    expect(r.childrenOf(10).sort()).toEqual([11, 12]);
+    expect(r.childrenOf(11)).toEqual([]);
+    expect(r.childrenOf(99)).toEqual([]);
   });
 
   it('keys processes by (pid, start time)', () => {

@@ -13,7 +13,7 @@
 // rewritten by the process, as setproctitle does, but orch-top only needs it to recognise processes),
 // so both are cached per ProcKey and pruned when the process is gone.
 
-import { closeSync, openSync, readdirSync, readlinkSync, readSync, statSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readlinkSync, readSync, statSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { EnvTrace, FdCount, FdKinds, ProcInfo, ProcKey, ProcTable } from '../model/types.js';
 
@@ -213,18 +213,34 @@ export class ProcReader {
     return this.readNulList(`${this.procRoot}/${pid}/cmdline`) ?? [];
   }
 
-  /** Direct children, from /proc/PID/task/TID/children (exact and cheap); empty when gone. */
+  /**
+   * Direct children; empty when gone. /proc/PID/task/TID/children is exact and cheap; a kernel built
+   * without it (CONFIG_PROC_CHILDREN) gets a scan of every process's stat for its ppid.
+   */
   childrenOf(pid: number): number[] {
     const out: number[] = [];
+    const task = `${this.procRoot}/${pid}/task`;
     let tids: string[];
     try {
-      tids = readdirSync(`${this.procRoot}/${pid}/task`);
+      tids = readdirSync(task);
     } catch {
       return out;
     }
     for (const tid of tids) {
-      const c = this.readText(`${this.procRoot}/${pid}/task/${tid}/children`)?.trim();
-      if (c) for (const x of c.split(' ')) out.push(Number(x));
+      const c = this.readText(`${task}/${tid}/children`);
+      if (c === null) {
+        if (!existsSync(`${task}/${tid}`)) continue; // that thread ended meanwhile
+        return this.scanChildren(pid);
+      }
+      for (const x of c.trim().split(' ')) if (x) out.push(Number(x));
+    }
+    return out;
+  }
+
+  private scanChildren(pid: number): number[] {
+    const out: number[] = [];
+    for (const name of readdirSync(this.procRoot)) {
+      if (/^\d+$/.test(name) && this.readStat(Number(name))?.ppid === pid) out.push(Number(name));
     }
     return out;
   }

@@ -46,7 +46,7 @@ import { runTmux, socketArgs, TMUX_TIMEOUT_MS, type TmuxResult } from '../collec
 import { ProcReader } from '../collectors/procfs.js';
 import { selfAndAncestors } from '../engine.js';
 import { ACTIVE_STATUSES } from '../model/classify.js';
-import type { TmuxServer } from '../model/types.js';
+import type { ProcInfo, TmuxServer } from '../model/types.js';
 
 export type DemoBehaviour =
   | 'lingering-finished'
@@ -145,15 +145,9 @@ const SPECS: Spec[] = [
 
 const proc = new ProcReader();
 
-interface Tracked {
-  pid: number;
-  startTime: number;
-}
-
-function keyOf(pid: number): Tracked | null {
-  const startTime = proc.readStartTime(pid);
-  return startTime === null ? null : { pid, startTime };
-}
+/** (pid, start time): the only safe way to name a process that will be signalled later. A stat read
+ *  (`proc.readStat`) or a table row serves as one. */
+type Tracked = Pick<ProcInfo, 'pid' | 'startTime'>;
 
 /** Running (not a zombie) and still the same process. */
 function isLive(k: Tracked): boolean {
@@ -163,10 +157,10 @@ function isLive(k: Tracked): boolean {
 
 /** Signals k only if its start time still matches (a reused pid is left alone, and said so). */
 function signal(k: Tracked, sig: NodeJS.Signals, log?: (line: string) => void): boolean {
-  const s = proc.readStat(k.pid);
-  if (!s) return false;
-  if (s.startTime !== k.startTime) {
-    log?.(`demo: pid ${k.pid} is another process now (start time ${s.startTime}, not ${k.startTime}): left alone`);
+  const startTime = proc.readStartTime(k.pid);
+  if (startTime === null) return false;
+  if (startTime !== k.startTime) {
+    log?.(`demo: pid ${k.pid} is another process now (start time ${startTime}, not ${k.startTime}): left alone`);
     return false;
   }
   try {
@@ -383,32 +377,26 @@ function* teardown(st: State): Generator<Step, void, TmuxResult | null> {
   //    server (a leak we did not start ourselves), and all their descendants. Gathered before any
   //    signal, since killing a parent re-parents its children out of sight.
   const listed = yield { tmux: ['list-panes', '-a', '-F', '#{pane_pid}'] };
+  const table = proc.readTable();
   const roots = new Set<number>();
   if (listed && listed.exitCode === 0) for (const l of listed.stdout.split('\n')) if (/^\d+$/.test(l.trim())) roots.add(Number(l));
-  for (const k of st.tracked) if (isLive(k)) roots.add(k.pid);
-  const procTable = proc.readTable();
-  const table = procTable.procs;
+  for (const k of st.tracked) if (table.procs.get(k.pid)?.startTime === k.startTime) roots.add(k.pid);
   if (st.socketPath) {
     const prefix = `${st.socketPath},`;
-    for (const s of table.values()) if (proc.readEnvTrace(s.pid, s.startTime)?.tmux?.startsWith(prefix)) roots.add(s.pid);
+    for (const p of table.procs.values()) if (proc.readEnvTrace(p.pid, p.startTime)?.tmux?.startsWith(prefix)) roots.add(p.pid);
   }
   const kids = new Map<number, number[]>();
-  for (const s of table.values()) kids.set(s.ppid, [...(kids.get(s.ppid) ?? []), s.pid]);
-  const self = selfAndAncestors(procTable);
+  for (const p of table.procs.values()) kids.set(p.ppid, [...(kids.get(p.ppid) ?? []), p.pid]);
+  // A Set iterates over what is added during the loop: the roots, then all their descendants.
+  const tree = new Set(roots);
+  for (const pid of tree) for (const c of kids.get(pid) ?? []) tree.add(c);
+  const self = selfAndAncestors(table);
   const never = new Set([1, self.pid, ...self.ancestors]);
   if (st.serverKey) never.add(st.serverKey.pid);
-  const seen = new Set<number>();
-  const queue = [...roots];
-  while (queue.length) {
-    const p = queue.shift()!;
-    if (seen.has(p)) continue;
-    seen.add(p);
-    queue.push(...(kids.get(p) ?? []));
-  }
   const targets: Tracked[] = [];
-  for (const p of seen) {
-    const s = table.get(p);
-    if (s && !never.has(p) && s.state !== 'Z') targets.push({ pid: p, startTime: s.startTime });
+  for (const pid of tree) {
+    const p = table.procs.get(pid);
+    if (p && !never.has(pid) && p.state !== 'Z') targets.push(p);
   }
   for (const k of targets) signal(k, 'SIGTERM', st.log);
   yield* waitGone(targets, TERM_GRACE_MS);
@@ -576,21 +564,22 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
       orch.once('spawn', () => res());
       orch.once('error', (e) => rej(new Error(`demo: could not start the orchestrator: ${e.message}`)));
     });
-    const orchKey = keyOf(orch.pid!);
+    const orchKey = proc.readStat(orch.pid!);
     if (!orchKey) throw new Error('demo: the orchestrator exited at once (see orchestrator.log)');
     st.tracked.push(orchKey);
     log(`demo: orchestrator pid ${orch.pid}`);
 
     const newSession = async (name: string, cwd: string, argv: string[]) => {
       const r = await runTmux(server, [
-        'new-session', '-d', '-P', '-F', '#{session_id} #{pane_id} #{pane_pid}', '-s', name, '-x', '200', '-y', '50', '-c', cwd, ...argv,
+        'new-session', '-d', '-P', '-F', '#{session_id} #{pane_pid}', '-s', name, '-x', '200', '-y', '50', '-c', cwd, ...argv,
       ]);
-      const [id, paneId, pid] = r.stdout.trim().split(' ');
-      if (r.exitCode !== 0 || !id || !paneId || !pid) throw new Error(`demo: tmux new-session ${name} failed: ${r.error ?? r.stdout}`);
-      const key = keyOf(Number(pid));
+      const [id, pid] = r.stdout.trim().split(' ');
+      if (r.exitCode !== 0 || !id || !pid) throw new Error(`demo: tmux new-session ${name} failed: ${r.error ?? r.stdout}`);
+      const key = proc.readStat(Number(pid));
       if (!key) throw new Error(`demo: the process of session ${name} exited at once`);
       st.tracked.push(key);
-      return { id, paneId, pid: key.pid, key };
+      // The session's id and its pane process, by (pid, start time).
+      return { id, pid: key.pid, startTime: key.startTime };
     };
     const agentArgv = (id: string, b: string) => [node, agentJs, '--agent', id, '--behaviour', b];
     const agentLine = (id: string, b: string) => agentArgv(id, b).map(shq).join(' ');
@@ -601,7 +590,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
     ]);
     const info = await runTmux(server, ['display-message', '-p', '#{pid} #{socket_path}']);
     const [serverPid, ...sock] = info.stdout.trim().split(' ');
-    st.serverKey = keyOf(Number(serverPid));
+    st.serverKey = proc.readStat(Number(serverPid));
     st.socketPath = sock.join(' ') || null;
     log(`demo: tmux -L ${socketName} (server pid ${serverPid}, socket ${st.socketPath}); session ${SCRATCH_SESSION} ${scratch.id}`);
 
@@ -624,15 +613,16 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
       newSession(STRAY_SESSION, ws, agentArgv('stray', 'stray')),
       ...withSession.map((a) => newSession(a.session, taskDir, argvFor(a))),
     ]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const [stray, ...made] = results.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof newSession>>>).value);
+    const [stray, ...made] = results.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
     const sessionOf = new Map(withSession.map((a, i) => [a.behaviour, made[i]!]));
     log(`demo: session ${STRAY_SESSION} ${stray!.id}; ${made.length} agent sessions`);
 
     // Wait until every behaviour is really there, checking them all in one polling loop.
     const zombieSess = sessionOf.get('zombie-parent');
-    if (zombieSess) st.zombieMaker = zombieSess.key;
+    if (zombieSess) st.zombieMaker = zombieSess;
     const leaker = sessionOf.get('fd-leaker')!;
     const hup = sessionOf.get('hup-ignorer')!;
     const crashed = sessionOf.get('crashed-leaker')!;
@@ -646,11 +636,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
           const a = proc.readCmdline(c);
           return a.includes('--behaviour') && a[a.indexOf('--behaviour') + 1] === behaviour && hupProof(c);
         })
-        .map(keyOf)
-        .filter((k): k is Tracked => k !== null);
+        .map((c) => proc.readStat(c))
+        .filter((k) => k !== null);
 
     const checks: Record<string, () => boolean | Promise<boolean>> = {
-      'session processes running': () => [scratch, stray!, ...made].every((s) => s === crashed || isLive(s.key)),
+      'session processes running': () => [scratch, stray!, ...made].every((s) => s === crashed || isLive(s)),
       'orchestrator running': () => !childGone(orch) && isLive(orchKey),
       'fd leaker climbing': () => devNullFds(leaker.pid) >= 2,
       'SIGHUP-proof children of the hup-ignorer': () => {
@@ -670,7 +660,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
           crashedKilled = true;
           log(`demo: killed session ${crashed.id} of the crashed agent; survivor pid ${survivor.pid}`);
         }
-        return !isLive(crashed.key) && isLive(survivor);
+        return !isLive(crashed) && isLive(survivor);
       },
     };
     if (zombieSess) {
@@ -687,8 +677,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
     }
     st.tracked.push(...hupKids);
 
-    const listed = await runTmux(server, ['list-sessions', '-F', '#{session_id} #{session_name}']);
-    const live = new Map(listed.stdout.split('\n').filter(Boolean).map((l) => [l.split(' ')[1]!, l.split(' ')[0]!] as const));
+    const listed = await runTmux(server, ['list-sessions', '-F', '#{session_name}']);
+    const live = new Set(listed.stdout.split('\n'));
     const expected = [SCRATCH_SESSION, STRAY_SESSION, ...withSession.filter((a) => a.behaviour !== 'crashed-leaker').map((a) => a.session)];
     const missing = expected.filter((n) => !live.has(n));
     if (missing.length) throw new Error(`demo: sessions vanished during startup: ${missing.join(', ')}`);
