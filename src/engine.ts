@@ -127,7 +127,7 @@ export class Engine {
     if (procs.source === 'procfs')
       for (const p of procs.procs.values()) {
         if (p.ppid === 2 || p.pid === 2 || p.state === 'Z') continue;
-        const e = this.reader.readEnvTrace(p.pid, p.startTime);
+        const e = this.reader.readEnvTrace(p.pid, p.startTime, p.comm);
         if (e) env.set(p.pid, e);
       }
 

@@ -92,6 +92,22 @@ describe('ProcReader on real processes', () => {
     expect(r.readEnvTrace(999_999_999, 1)).toBeNull();
   });
 
+  it('notices an exec: argv and environment are read again when the command changes', async () => {
+    const cp = pool.spawn('sh', ['-c', 'sleep 1.3; exec env TMUX_PANE=%42 sleep 600']);
+    const r = new ProcReader();
+    await waitFor(() => Date.now() - r.readTable().procs.get(cp.pid!)!.startedAt > 1100, 3000, 'the process to age');
+    const before = r.readTable().procs.get(cp.pid!)!;
+    expect(before.cmdline[0]).toBe('sh');
+    expect(r.readEnvTrace(before.pid, before.startTime, before.comm)?.tmuxPane).toBeNull();
+    const after = await waitFor(() => {
+      const p = r.readTable().procs.get(cp.pid!)!;
+      return p.comm === 'sleep' ? p : null;
+    }, 3000, 'the exec');
+    expect(after.startTime).toBe(before.startTime); // same (pid, start time)...
+    expect(after.cmdline).toEqual(['sleep', '600']); // ...yet the new argv
+    expect(r.readEnvTrace(after.pid, after.startTime, after.comm)?.tmuxPane).toBe('%42');
+  });
+
   it('counts descriptors by kind, as ls /proc/PID/fd does', async () => {
     const child = spawn(
       process.execPath,

@@ -9,9 +9,12 @@
 // median, 166 ms p90, for CPU and memory only. So on Linux /proc is read directly and CPU % comes
 // from stat's tick counters between ticks (the model), not from pidusage; ps-list is the fallback
 // where there is no /proc. The scan runs in a worker thread for the console (src/collector.ts).
-// Command lines and environments cannot change for a given (pid, start time) in practice (argv can be
-// rewritten by the process, as setproctitle does, but orch-top only needs it to recognise processes),
-// so both are cached per ProcKey and pruned when the process is gone.
+// Command lines and environments are cached per (pid, start time) and pruned when the process is
+// gone. exec() replaces both but keeps pid and start time, so a cached entry also remembers the
+// command name (stat's comm, which exec changes) and is read again when it differs; and nothing is
+// cached for a process younger than a second, when a fork-then-exec is most likely still under way.
+// (An exec of a binary with the same name, or a process rewriting its own argv, can still go unseen
+// until the process is gone; orch-top only needs argv to recognise processes.)
 
 import { closeSync, existsSync, openSync, readdirSync, readlinkSync, readSync, statSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -77,6 +80,9 @@ export function systemConstants(): { pageSize: number; clockTicks: number } {
   return sysCache;
 }
 
+/** Younger than this, a process may still be between fork and exec: its argv is not cached. */
+const YOUNG_MS = 1_000;
+
 const isGone = (e: unknown) => {
   const c = (e as NodeJS.ErrnoException).code;
   return c === 'ENOENT' || c === 'ESRCH';
@@ -86,8 +92,8 @@ export class ProcReader {
   private buf = Buffer.alloc(64 * 1024);
   /** argv and uid per (pid, start): read once. A uid cached at first sight can miss a later setuid();
    *  no rule depends on uid, and the stat call costs ~20% of a scan (`npm run bench`). */
-  private readonly idents = new Map<ProcKey, { cmdline: string[]; uid: number | null }>();
-  private readonly envs = new Map<ProcKey, EnvTrace | null>();
+  private readonly idents = new Map<ProcKey, { cmdline: string[]; uid: number | null; comm: string }>();
+  private readonly envs = new Map<ProcKey, { trace: EnvTrace | null; comm: string | undefined }>();
   private bootMs: number | null = null;
 
   constructor(readonly procRoot = '/proc') {}
@@ -158,6 +164,7 @@ export class ProcReader {
       const k = procKey(s.pid, s.startTime);
       live.add(k);
       let ident = this.idents.get(k);
+      if (ident !== undefined && ident.comm !== s.comm) ident = undefined; // it exec'd
       if (ident === undefined) {
         let uid: number | null = null;
         try {
@@ -165,10 +172,11 @@ export class ProcReader {
         } catch {
           /* gone */
         }
-        ident = { cmdline: this.readNulList(`${this.procRoot}/${name}/cmdline`) ?? [], uid };
-        // A zombie's or a kernel thread's argv is empty; a process still exec'ing may be too: do not
-        // cache an empty argv, so it is read again next tick.
-        if (ident.cmdline.length) this.idents.set(k, ident);
+        ident = { cmdline: this.readNulList(`${this.procRoot}/${name}/cmdline`) ?? [], uid, comm: s.comm };
+        // A zombie's or a kernel thread's argv is empty, and a process still exec'ing may show its
+        // parent's: cache neither, read them again next tick.
+        const young = takenAt - (boot + (s.startTime / clockTicks) * 1000) < YOUNG_MS;
+        if (ident.cmdline.length && !young) this.idents.set(k, ident);
       }
       const { cmdline, uid } = ident;
       procs.set(s.pid, {
@@ -245,10 +253,14 @@ export class ProcReader {
     return out;
   }
 
-  /** $TMUX, $TMUX_PANE, $CLAUDE_ORCHESTRATOR_WORKSPACE of a process; null when unreadable. Cached. */
-  readEnvTrace(pid: number, startTime: number): EnvTrace | null {
+  /**
+   * $TMUX, $TMUX_PANE, $CLAUDE_ORCHESTRATOR_WORKSPACE of a process; null when unreadable. Cached per
+   * (pid, start time); give the current command name (stat's comm) so an exec is noticed.
+   */
+  readEnvTrace(pid: number, startTime: number, comm?: string): EnvTrace | null {
     const k = procKey(pid, startTime);
-    if (this.envs.has(k)) return this.envs.get(k)!;
+    const cached = this.envs.get(k);
+    if (cached && cached.comm === comm) return cached.trace;
     const path = `${this.procRoot}/${pid}/environ`;
     let list: string[] | null;
     try {
@@ -257,7 +269,7 @@ export class ProcReader {
       closeSync(fd);
       list = this.readNulList(path);
     } catch (e) {
-      if (!isGone(e)) this.envs.set(k, null); // permission: remember, do not retry every tick
+      if (!isGone(e)) this.envs.set(k, { trace: null, comm }); // permission: remember, do not retry every tick
       return null;
     }
     if (list === null) return null;
@@ -268,7 +280,7 @@ export class ProcReader {
       else if (kv.startsWith('CLAUDE_ORCHESTRATOR_WORKSPACE=')) trace.workspace = kv.slice(30);
     }
     // An empty environ is what a zombie or an exiting process shows: not worth caching.
-    if (list.length) this.envs.set(k, trace);
+    if (list.length) this.envs.set(k, { trace, comm });
     return trace;
   }
 

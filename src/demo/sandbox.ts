@@ -383,7 +383,7 @@ function* teardown(st: State): Generator<Step, void, TmuxResult | null> {
   for (const k of st.tracked) if (table.procs.get(k.pid)?.startTime === k.startTime) roots.add(k.pid);
   if (st.socketPath) {
     const prefix = `${st.socketPath},`;
-    for (const p of table.procs.values()) if (proc.readEnvTrace(p.pid, p.startTime)?.tmux?.startsWith(prefix)) roots.add(p.pid);
+    for (const p of table.procs.values()) if (proc.readEnvTrace(p.pid, p.startTime, p.comm)?.tmux?.startsWith(prefix)) roots.add(p.pid);
   }
   const kids = new Map<number, number[]>();
   for (const p of table.procs.values()) kids.set(p.ppid, [...(kids.get(p.ppid) ?? []), p.pid]);
