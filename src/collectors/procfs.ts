@@ -4,9 +4,9 @@
 //
 // Why plain synchronous reads into one reused buffer: DESIGN.md measured, for 2,266 processes,
 // 44 ms this way against 470–1,000 ms with fs/promises (one promise and one buffer per file).
-// Measured here with `npm run bench` (2,278 processes, 2 cores, Node 20): this reader 41 ms warm /
-// 90 ms cold; ps-list 127 ms (and it lacks state, sid, start time); pidusage for every pid 39 ms
-// median, 166 ms p90, for CPU and memory only. So on Linux /proc is read directly and CPU % comes
+// Measured here with `npm run bench` (2,276 processes, 2 cores, Node 20): this reader 37 ms warm /
+// 98 ms cold; ps-list 127–169 ms (and it lacks state, sid, start time); pidusage for every pid 37 ms
+// median, 187 ms p90, for CPU and memory only. So on Linux /proc is read directly and CPU % comes
 // from stat's tick counters between ticks (the model), not from pidusage; ps-list is the fallback
 // where there is no /proc. The scan runs in a worker thread for the console (src/collector.ts).
 // Command lines and environments are cached per (pid, start time) and pruned when the process is
