@@ -11,7 +11,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type Mode = 'console' | 'snapshot';
+export type Mode = 'console' | 'snapshot' | 'reap' | 'shutdown';
 
 export interface Config {
   mode: Mode;
@@ -31,6 +31,12 @@ export interface Config {
   sampleGiven: boolean;
   historySize: number;
   configFile: string | null;
+  /** --reap/--shutdown: print the plan, touch nothing. */
+  dryRun: boolean;
+  /** One grace period shared by every target: SIGTERM, then SIGKILL when it ends. */
+  graceMs: number;
+  /** The audit log's path; null: the default under $XDG_STATE_HOME. */
+  auditLog: string | null;
 }
 
 export const DEFAULTS = {
@@ -38,7 +44,10 @@ export const DEFAULTS = {
   orchestratorMatch: 'real_mcp_server\\.py',
   intervalMs: 1_000,
   historySize: 60,
+  graceMs: 5_000,
 };
+
+const MAX_GRACE_MS = 600_000;
 
 const MIN_INTERVAL_MS = 100;
 const MAX_INTERVAL_MS = 3_600_000;
@@ -73,6 +82,11 @@ function checkInterval(ms: number, what: string): number {
   return ms;
 }
 
+function checkGrace(ms: number, what: string): number {
+  if (ms > MAX_GRACE_MS) throw new UsageError(`${what}: at most 10m`);
+  return ms;
+}
+
 function checkPrefix(p: string, what: string): string {
   if (!p.trim()) throw new UsageError(`${what}: a prefix cannot be empty (it would match every session)`);
   return p;
@@ -80,6 +94,11 @@ function checkPrefix(p: string, what: string): string {
 
 const OPTIONS = {
   snapshot: { type: 'boolean' },
+  reap: { type: 'boolean' },
+  shutdown: { type: 'boolean' },
+  'dry-run': { type: 'boolean', short: 'n' },
+  grace: { type: 'string' },
+  'audit-log': { type: 'string' },
   demo: { type: 'boolean' },
   json: { type: 'boolean' },
   'socket-name': { type: 'string', short: 'L' },
@@ -107,6 +126,8 @@ const FILE_KEYS: Record<string, 'string' | 'string[]' | 'number|string'> = {
   orchestratorMatch: 'string',
   interval: 'number|string',
   sample: 'number|string',
+  grace: 'number|string',
+  auditLog: 'string',
 };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
@@ -126,6 +147,8 @@ interface FileConfig {
   orchestratorMatch?: string;
   interval?: number | string;
   sample?: number | string;
+  grace?: number | string;
+  auditLog?: string;
 }
 
 export function readConfigFile(path: string): FileConfig {
@@ -224,9 +247,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
   const sampleMs = sampleText !== undefined ? parseDuration(sampleText, v.sample !== undefined ? '--sample' : fileWhat('sample')) : 0;
   if (sampleMs > 600_000) throw new UsageError('--sample: at most 10m');
 
-  const mode: Mode = v.snapshot ? 'snapshot' : 'console';
-  if (v.json && !v.snapshot) throw new UsageError('--json goes with --snapshot');
-  if (v.sample !== undefined && !v.snapshot) throw new UsageError('--sample goes with --snapshot');
+  const modes = (['snapshot', 'reap', 'shutdown'] as const).filter((m) => v[m]);
+  if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} are two modes: give one`);
+  const mode: Mode = modes[0] ?? 'console';
+  if (v.json && mode === 'console') throw new UsageError('--json goes with --snapshot, --reap or --shutdown');
+  if (v.sample !== undefined && mode === 'console') throw new UsageError('--sample goes with --snapshot, --reap or --shutdown');
+  if (v['dry-run'] && mode !== 'reap' && mode !== 'shutdown') throw new UsageError('--dry-run goes with --reap or --shutdown');
+  const graceMs =
+    v.grace !== undefined ? checkGrace(parseDuration(v.grace, '--grace'), '--grace')
+    : file.grace !== undefined ? checkGrace(parseDuration(String(file.grace), fileWhat('grace')), fileWhat('grace'))
+    : DEFAULTS.graceMs;
+  if (v['audit-log'] === '') throw new UsageError('--audit-log: the path is empty');
+  const auditLog = v['audit-log'] !== undefined ? resolve(cwd, v['audit-log']) : file.auditLog ? resolve(cwd, file.auditLog) : null;
 
   return {
     kind: 'run',
@@ -245,6 +277,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
       sampleGiven: sampleText !== undefined,
       historySize: DEFAULTS.historySize,
       configFile: explicitConfig || existsSync(configPath) ? configPath : null,
+      dryRun: !!v['dry-run'],
+      graceMs,
+      auditLog,
     },
   };
 }
@@ -255,12 +290,21 @@ file descriptors, and what it leaves behind.
 Usage:
   orch-top [options]                 the live console (needs a terminal)
   orch-top --snapshot [--json]       one look: a table (or JSON) and an exit code
+  orch-top --reap [--dry-run]        remove what the orchestrator left behind (for cron and timers)
+  orch-top --shutdown [--dry-run]    stop the orchestrator gracefully, then everything of its agents
   orch-top --demo [--snapshot]       a sandboxed orchestrator with misbehaving agents, and orch-top on it
 
 Modes:
       --snapshot                 print one snapshot and exit: 0 nothing found, 1 findings, 2 usage/environment error
-      --json                     with --snapshot: the versioned JSON document instead of tables
+      --json                     the versioned JSON document instead of tables (--reap/--shutdown add plan and results)
       --sample DURATION          with --snapshot: watch this long first (CPU %, descriptor trends); default one tick
+      --reap                     kill orphan sessions (their processes first), leaked processes, and get in-scope
+                                 zombies reaped; then look again: 0 nothing left, 1 something remains
+      --shutdown                 SIGTERM the orchestrator's tree, SIGKILL it after the grace period, then clean
+                                 its agent sessions as --reap does; writes shutdown_state.json in its workspace
+  -n, --dry-run                  with --reap/--shutdown: print the plan, touch nothing
+      --grace DURATION           one grace period shared by every target between SIGTERM and SIGKILL (default 5s)
+      --audit-log PATH           where every act is recorded (default $XDG_STATE_HOME/orch-top/audit.jsonl)
       --demo                     start the demo sandbox (private tmux socket, temporary workspace) and watch it;
                                  everything it started is torn down on exit
 
@@ -276,7 +320,7 @@ What to watch:
       --interval DURATION        time between polls (default 1s; 100ms to 1h)
       --config FILE              JSON config (default $XDG_CONFIG_HOME/orch-top/config.json when present);
                                  keys: socketName socketPath prefixes workspaces orchestratorPid pidfile
-                                 orchestratorMatch interval sample. Flags beat the file.
+                                 orchestratorMatch interval sample grace auditLog. Flags beat the file.
   -h, --help                     this text
   -V, --version                  the version
 

@@ -87,6 +87,10 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
     }
   }
   try {
+    if (config.mode === 'reap' || config.mode === 'shutdown') {
+      const { runCleanup } = await import('./cleanup.js');
+      return await runCleanup(config, { out, err, env, cwd, extraWorkspaces });
+    }
     return config.mode === 'snapshot'
       ? await runSnapshot(config, { out, err, env, cwd, extraWorkspaces })
       : await runLivePlain(config, { out: out as NodeJS.WriteStream, stdin: io.stdin ?? process.stdin, env, cwd, extraWorkspaces });
@@ -98,7 +102,7 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
   }
 }
 
-interface RunCtx {
+export interface RunCtx {
   out: Io['stdout'];
   err: Io['stderr'];
   env: NodeJS.ProcessEnv;
@@ -106,19 +110,27 @@ interface RunCtx {
   extraWorkspaces: { path: string; how: WorkspaceHow }[];
 }
 
-/** Ticks for `sampleMs` (at least one), through the same store the console uses. */
-export async function takeSnapshot(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>): Promise<Snapshot> {
+/** An engine and a store that keep their history between looks (a reap looks before and after). */
+export function makeLooker(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>) {
   const engine = new Engine(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
   const store = createAppStore({ classifyConfig: () => classifyConfigOf(config, ctx.env), intervalMs: config.intervalMs });
-  const start = Date.now();
-  for (;;) {
-    const t0 = Date.now();
-    const raw = await engine.collect(store.getState().history);
-    store.getState().ingest(raw, Date.now() - t0);
-    if (Date.now() - start >= config.sampleMs) break;
-    await sleep(Math.max(0, Math.min(config.intervalMs - (Date.now() - t0), config.sampleMs - (Date.now() - start))));
-  }
-  return store.getState().snapshot!;
+  /** Ticks for `sampleMs` (at least one), through the same store the console uses. */
+  const look = async (sampleMs = config.sampleMs): Promise<Snapshot> => {
+    const start = Date.now();
+    for (;;) {
+      const t0 = Date.now();
+      const raw = await engine.collect(store.getState().history);
+      store.getState().ingest(raw, Date.now() - t0);
+      if (Date.now() - start >= sampleMs) break;
+      await sleep(Math.max(0, Math.min(config.intervalMs - (Date.now() - t0), sampleMs - (Date.now() - start))));
+    }
+    return store.getState().snapshot!;
+  };
+  return { engine, store, look };
+}
+
+export async function takeSnapshot(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>): Promise<Snapshot> {
+  return makeLooker(config, ctx).look();
 }
 
 async function runSnapshot(config: Config, ctx: RunCtx): Promise<number> {

@@ -539,6 +539,7 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
       otherSessions,
     },
     orchestrator,
+    orchestrators: orchestrator ? [orchestrator] : [],
     orchestratorError: raw.orchestrator.error,
     workspaces: raw.workspaces.map((w) => ({ path: w.path, project: w.project, how: w.how, readable: w.readable, error: w.error, agents: w.agents.length })),
     sessions,

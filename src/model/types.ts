@@ -340,7 +340,10 @@ export interface Snapshot {
     /** Sessions on the server that are not agent sessions (never touched). */
     otherSessions: number;
   };
+  /** The orchestrator watched (the oldest running one when several run), or null. */
   orchestrator: OrchestratorView | null;
+  /** Every running orchestrator found: one per project may run at once. */
+  orchestrators: OrchestratorView[];
   orchestratorError: string | null;
   workspaces: { path: string; project: string | null; how: WorkspaceHow; readable: boolean; error: string | null; agents: number }[];
   sessions: SessionView[];

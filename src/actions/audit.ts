@@ -1,0 +1,81 @@
+// The audit log: every act orch-top takes and its outcome, one JSON object per line, appended to
+// $XDG_STATE_HOME/orch-top/audit.jsonl (default ~/.local/state/orch-top/audit.jsonl), mode 0600.
+// It is opened before anything is touched: an action that could not be recorded is not taken.
+// Lines are written synchronously, so a record survives orch-top being killed mid-action.
+
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { homedir, hostname, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { ActEvent } from './execute.js';
+
+export function defaultAuditPath(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
+  return join(base, 'orch-top', 'audit.jsonl');
+}
+
+export class AuditOpenError extends Error {
+  override name = 'AuditOpenError';
+}
+
+export interface AuditLog {
+  readonly path: string;
+  readonly run: string;
+  write(record: Record<string, unknown>): void;
+  close(): void;
+}
+
+let runCounter = 0;
+
+/** Opens (creating with mode 0600, its directory 0700) for appending; throws AuditOpenError with one line. */
+export function openAuditLog(path: string, mode: string): AuditLog {
+  let fd: number;
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    fd = openSync(path, 'a', 0o600);
+    // A file that existed with looser permissions is tightened: it names processes and commands.
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      closeSync(fd);
+      throw new AuditOpenError(`audit log ${path}: is not a regular file`);
+    }
+    if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) fchmodSync(fd, 0o600);
+  } catch (e) {
+    if (e instanceof AuditOpenError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOTDIR' ? 'a parent is not a directory' : code === 'EROFS' ? 'read-only file system' : (e as Error).message;
+    throw new AuditOpenError(`audit log ${path}: ${why} (choose another with --audit-log PATH)`);
+  }
+  const run = `${Date.now().toString(36)}-${process.pid}-${++runCounter}`;
+  let user = '?';
+  try {
+    user = userInfo().username;
+  } catch {
+    /* no passwd entry */
+  }
+  const base = { run, mode, user, host: hostname(), pid: process.pid };
+  let open = true;
+  return {
+    path,
+    run,
+    write(record) {
+      if (!open) return;
+      writeSync(fd, JSON.stringify({ time: new Date().toISOString(), ...base, ...record }) + '\n');
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
+}
+
+/** The executor's events as audit records (progress ticks are not acts and are not logged). */
+export function auditEvent(log: AuditLog, e: ActEvent): void {
+  if (e.event === 'progress') return;
+  if (e.event === 'result') {
+    const { result } = e;
+    log.write({ event: 'result', step: result.step, target: result.target, outcome: result.outcome, sent: result.sent, detail: result.detail, ms: result.ms });
+    return;
+  }
+  log.write({ ...e });
+}

@@ -1,0 +1,197 @@
+// `--reap` and `--shutdown` (and `--dry-run` of either): look, plan, print or execute, look again,
+// report, exit 0 when nothing is left and 1 when something remains. Usage and environment errors are
+// found before anything is touched and exit 2.
+
+import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { auditEvent, AuditOpenError, defaultAuditPath, openAuditLog, type AuditLog } from '../actions/audit.js';
+import { executePlan, type ActEvent, type ActResult, type Execution } from '../actions/execute.js';
+import type { Config } from '../config.js';
+import { intentLabel, makePlan, type Intent, type Plan } from '../model/plan.js';
+import type { Snapshot } from '../model/types.js';
+import { outcomeCounts, renderPlanText, renderResultsText } from '../render/plan.js';
+import { renderSnapshotText, summaryLine } from '../render/text.js';
+import { colorWanted, makePaint } from '../render/theme.js';
+import { EXIT, makeLooker, version, type RunCtx } from './main.js';
+
+/** What a cleanup could not remove, as the look after it sees it. */
+export function remainingAfter(plan: Plan, after: Snapshot): string[] {
+  const out: string[] = [];
+  if (plan.intent.kind === 'shutdown') {
+    const ids = new Set(plan.steps.flatMap((s) => (s.kind === 'session' ? [s.session.id] : [])));
+    for (const s of after.sessions) if (ids.has(s.id)) out.push(`session ${s.id} ${s.name} is still there`);
+    const orch = plan.steps.find((s) => s.kind === 'orchestrator');
+    const root = orch?.kind === 'orchestrator' ? orch.processes[0] : undefined;
+    if (root && after.orchestrators.some((o) => o.pid === root.pid && o.startTime === root.startTime)) out.push(`the orchestrator (pid ${root.pid}) is still running`);
+  } else {
+    for (const s of after.sessions) if (s.status === 'orphan') out.push(`orphan session ${s.id} ${s.name} (${s.reason})`);
+  }
+  for (const l of after.leaked) out.push(`leaked pid ${l.pid} ${l.command} (${l.reason})`);
+  for (const z of after.zombies) if (z.parentInScope) out.push(`zombie ${z.pid} of pid ${z.ppid} (${z.parentCommand ?? '?'})`);
+  return out;
+}
+
+export interface ShutdownState {
+  version: 1;
+  by: string;
+  reason: string;
+  startedAt: string;
+  finishedAt: string;
+  graceMs: number;
+  orchestrator: { pid: number; startTime: number; command: string; workspace: string | null; outcome: string | null; sent: string[] } | null;
+  stopped: { target: ActResult['target']; outcome: string; sent: string[] }[];
+  survived: string[];
+  cleanupCompleted: boolean;
+  log: string[];
+}
+
+/** Where shutdown_state.json goes: the orchestrator's workspace, else the first watched one, else orch-top's state dir. */
+export function shutdownStatePath(snap: Snapshot, env: NodeJS.ProcessEnv, orchestratorWorkspace: string | null): string {
+  const isDir = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const candidates = [orchestratorWorkspace, ...snap.workspaces.filter((w) => w.readable).map((w) => w.path)].filter((p): p is string => !!p);
+  const ws = candidates.find(isDir);
+  return ws ? join(ws, 'shutdown_state.json') : join(dirname(defaultAuditPath(env)), 'shutdown_state.json');
+}
+
+function writeJsonAtomic(path: string, data: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o644 });
+  renameSync(tmp, path);
+}
+
+export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
+  const paint = makePaint(colorWanted(ctx.out, ctx.env));
+  const width = ctx.out.isTTY ? (ctx.out.columns ?? 120) : 160;
+  const say = (line: string) => ctx.err.write(`orch-top: ${line}\n`);
+  const looker = makeLooker(config, ctx);
+  const before = await looker.look();
+
+  if (!before.tmux.available || before.tmux.error) {
+    say(`${before.tmux.error ?? 'tmux is not available'}; nothing was touched`);
+    return EXIT.usage;
+  }
+  const intent: Intent = config.mode === 'shutdown' ? { kind: 'shutdown', ...(config.orchestratorPid !== null ? { orchestratorPid: config.orchestratorPid } : {}) } : { kind: 'reap' };
+  const plan = makePlan(before, intent, { graceMs: config.graceMs, server: config.server });
+  if (plan.refused) {
+    say(`${config.mode === 'shutdown' ? '--shutdown' : '--reap'} refused: ${plan.refused}; nothing was touched`);
+    return EXIT.usage;
+  }
+
+  if (config.dryRun) {
+    if (config.json) ctx.out.write(JSON.stringify({ ...before, dryRun: true, intent: plan.intent, graceMs: plan.graceMs, plan: plan.steps, left: plan.left, results: [] }, null, 2) + '\n');
+    else ctx.out.write(renderPlanText(plan, { paint, width }) + paint('dim', 'dry run: nothing was touched') + '\n');
+    return plan.steps.length ? EXIT.findings : EXIT.clean;
+  }
+
+  let audit: AuditLog | null = null;
+  if (plan.steps.length) {
+    try {
+      audit = openAuditLog(config.auditLog ?? defaultAuditPath(ctx.env), config.mode);
+    } catch (e) {
+      if (e instanceof AuditOpenError) {
+        say(`${e.message}; nothing was touched`);
+        return EXIT.usage;
+      }
+      throw e;
+    }
+  }
+  const log: string[] = [];
+  const note = (line: string) => {
+    log.push(line);
+    audit?.write({ event: 'note', message: line });
+  };
+  const startedAt = new Date().toISOString();
+  let execution: Execution = { results: [], durationMs: 0, clean: true, remaining: [] };
+  try {
+    if (plan.steps.length) {
+      audit!.write({ event: 'plan', intent: plan.intent, graceMs: plan.graceMs, socket: plan.socket, basedOn: plan.basedOn, steps: plan.steps, left: plan.left });
+      note(`${intentLabel(plan.intent)}: ${plan.steps.length} steps, grace ${plan.graceMs} ms`);
+      const tty = !!(ctx.err as NodeJS.WriteStream).isTTY;
+      let lastProgress = 0;
+      execution = await executePlan(plan, {
+        onEvent: (e: ActEvent) => {
+          if (audit) auditEvent(audit, e);
+          if (e.event === 'progress' && tty && Date.now() - lastProgress > 100) {
+            lastProgress = Date.now();
+            ctx.err.write(`\r\u001b[2Korch-top: phase ${e.phase}: ${e.done}/${e.total} settled, ${(e.graceLeftMs / 1000).toFixed(1)} s of grace left`);
+          }
+          if (e.event === 'result') note(`${e.result.outcome}: ${describe(e.result)}${e.result.detail ? ` (${e.result.detail})` : ''}`);
+        },
+      });
+      if (tty) ctx.err.write('\r\u001b[2K');
+    }
+
+    // Look again, with the history of the first look (so what the plan's panes left can be traced).
+    const after = await looker.look(0);
+    const survived = [...execution.remaining.map((r) => `${describe(r)}: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`), ...remainingAfter(plan, after)];
+    const clean = survived.length === 0;
+
+    if (config.mode === 'shutdown') {
+      const orchStep = plan.steps.find((s) => s.kind === 'orchestrator');
+      const root = orchStep?.kind === 'orchestrator' ? orchStep.processes[0] : undefined;
+      const rootResult = root ? execution.results.find((r) => r.target.kind === 'process' && r.target.pid === root.pid) : undefined;
+      const orchView = root ? before.orchestrators.find((o) => o.pid === root.pid) : undefined;
+      if (!root) note('no orchestrator was running: only what it left behind was cleaned up');
+      for (const s of survived) note(`survived: ${s}`);
+      if (clean) note('cleanup completed');
+      else note(`cleanup incomplete: ${survived.length} left`);
+      const state: ShutdownState = {
+        version: 1,
+        by: `orch-top ${version()}`,
+        reason: `orch-top --shutdown (user ${ctx.env.USER ?? ctx.env.LOGNAME ?? '?'})`,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        graceMs: plan.graceMs,
+        orchestrator: root ? { pid: root.pid, startTime: root.startTime, command: root.command, workspace: orchView?.workspace ?? null, outcome: rootResult?.outcome ?? null, sent: rootResult?.sent ?? [] } : null,
+        stopped: execution.results.filter((r) => r.outcome !== 'denied' && r.outcome !== 'failed').map((r) => ({ target: r.target, outcome: r.outcome, sent: r.sent })),
+        survived,
+        cleanupCompleted: clean,
+        log,
+      };
+      const path = shutdownStatePath(before, ctx.env, orchView?.workspace ?? null);
+      try {
+        writeJsonAtomic(path, state);
+        audit?.write({ event: 'shutdown-state', path });
+      } catch (e) {
+        say(`could not write ${path}: ${(e as Error).message}`);
+      }
+      if (!config.json) ctx.err.write(`orch-top: shutdown state written to ${path}\n`);
+    }
+
+    if (config.json) {
+      ctx.out.write(
+        JSON.stringify(
+          { ...after, dryRun: false, intent: plan.intent, graceMs: plan.graceMs, before: before.summary, plan: plan.steps, left: plan.left, results: execution.results, durationMs: execution.durationMs, clean, remaining: survived },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      ctx.out.write(renderPlanText(plan, { paint, width, detail: false }));
+      if (plan.steps.length) ctx.out.write(renderResultsText(plan, execution, { paint, width }));
+      ctx.out.write(`${paint('heading', 'AFTER')}  ${summaryLine(after, paint)}\n`);
+      if (!clean) {
+        ctx.out.write(paint('error', `${survived.length} left:`) + '\n');
+        for (const s of survived) ctx.out.write(`  ${s}\n`);
+        if (after.summary.findings) ctx.out.write(renderSnapshotText(after, { paint, width }));
+      }
+      if (config.mode === 'shutdown' && clean) ctx.out.write('cleanup completed\n');
+    }
+    audit?.write({ event: 'done', clean, remaining: survived, outcomes: outcomeCounts(execution.results), message: clean ? 'cleanup completed' : `${survived.length} left` });
+    return clean ? EXIT.clean : EXIT.findings;
+  } finally {
+    audit?.close();
+  }
+}
+
+function describe(r: ActResult): string {
+  const t = r.target;
+  return t.kind === 'session' ? `session ${t.id} ${t.name}` : t.kind === 'zombie' ? `zombie ${t.pid} of pid ${t.ppid}` : `pid ${t.pid} ${t.command}`;
+}
