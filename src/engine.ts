@@ -2,15 +2,31 @@
 // holds the collectors' caches (the ProcReader) and decides nothing itself: what to watch comes from
 // the model (`classify`), what is true comes from the collectors.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ProcReader } from './collectors/procfs.js';
 import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
-import { readWorkspace, resolveWorkspaces } from './collectors/workspaces.js';
+import { discoverWorkspaces, readWorkspace } from './collectors/workspaces.js';
 import type { Config } from './config.js';
 import { classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type History } from './model/classify.js';
 import { expectedSocketPath } from './model/sockets.js';
-import type { FdCount, OrchestratorProbe, ProcTable, RawWorld, WorkspaceHow } from './model/types.js';
+import type { FdCount, OrchestratorPlacement, OrchestratorProbe, ProcTable, RawWorld, WorkspaceHow } from './model/types.js';
+
+const realpathOr = (p: string): string => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+const isDir = (p: string): boolean => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
@@ -64,7 +80,7 @@ export class Engine {
     const c = this.config;
     if (c.orchestratorPid !== null) {
       const ok = procs.procs.has(c.orchestratorPid);
-      return { pids: ok ? [c.orchestratorPid] : [], how: 'pid', error: ok ? null : `orchestrator pid ${c.orchestratorPid}: no such process` };
+      return { pids: ok ? [c.orchestratorPid] : [], roots: ok ? [c.orchestratorPid] : [], how: 'pid', error: ok ? null : `orchestrator pid ${c.orchestratorPid}: no such process` };
     }
     if (c.pidfile !== null) {
       let text: string;
@@ -77,7 +93,7 @@ export class Engine {
       const pid = Number(text.trim().split(/\s+/)[0]);
       if (!Number.isInteger(pid) || pid < 1) return { pids: [], how: 'pidfile', error: `pid file ${c.pidfile}: no pid in it` };
       const ok = procs.procs.has(pid);
-      return { pids: ok ? [pid] : [], how: 'pidfile', error: ok ? null : `pid file ${c.pidfile}: pid ${pid} is not running` };
+      return { pids: ok ? [pid] : [], roots: ok ? [pid] : [], how: 'pidfile', error: ok ? null : `pid file ${c.pidfile}: pid ${pid} is not running` };
     }
     const never = new Set([self.pid, ...self.ancestors]);
     const pids: number[] = [];
@@ -91,12 +107,28 @@ export class Engine {
       for (let pp = procs.procs.get(pid)?.ppid ?? 0, n = 0; pp > 1 && n < 64; pp = procs.procs.get(pp)?.ppid ?? 0, n++) if (matched.has(pp)) return false;
       return true;
     });
-    const oldest = [...roots].sort((a, b) => procs.procs.get(a)!.startTime - procs.procs.get(b)!.startTime)[0];
-    const error =
-      roots.length > 1
-        ? `--orchestrator-match /${c.orchestratorMatch.source}/ matches ${roots.length} unrelated processes (pids ${roots.join(', ')}); watching the oldest, ${oldest}: pass --orchestrator-pid to choose`
-        : null;
-    return { pids, how: 'match', error };
+    // Several roots are several orchestrators (one per project may run); which workspace each serves
+    // is read below and judged by the model.
+    return { pids, roots, how: 'match', error: null };
+  }
+
+  /**
+   * Where an orchestrator serves: its $CLAUDE_ORCHESTRATOR_WORKSPACE (relative to its cwd), else the
+   * .agent-workspace in its working directory when that exists. Unknown (unreadable, or no workspace
+   * there) is null: the model then lets it own every workspace, the safe side for a tool that kills.
+   */
+  private placeOrchestrator(pid: number, startTime: number, comm: string): OrchestratorPlacement {
+    const env = this.reader.readEnvTrace(pid, startTime, comm);
+    const cwd = this.reader.readCwd(pid);
+    if (env?.workspace) {
+      const ws = resolve(cwd ?? '/', env.workspace);
+      return { workspace: ws, realWorkspace: realpathOr(ws), by: 'env' };
+    }
+    if (cwd && isDir(join(cwd, '.agent-workspace'))) {
+      const ws = join(cwd, '.agent-workspace');
+      return { workspace: ws, realWorkspace: realpathOr(ws), by: 'cwd' };
+    }
+    return { workspace: null, realWorkspace: null, by: null };
   }
 
   /**
@@ -105,10 +137,9 @@ export class Engine {
    */
   async collect(history: History = emptyHistory()): Promise<RawWorld> {
     const errors: string[] = [];
-    const wsList = [
-      ...(this.opts.extraWorkspaces ?? []),
-      ...resolveWorkspaces({ flags: this.config.workspaces, env: this.env, cwd: this.cwd }),
-    ];
+    const discovered = discoverWorkspaces({ flags: this.config.workspaces, env: this.env, cwd: this.cwd });
+    errors.push(...discovered.errors);
+    const wsList = [...(this.opts.extraWorkspaces ?? []), ...discovered.refs];
     const seenWs = new Set<string>();
     const wsUnique = wsList.filter((w) => (seenWs.has(w.path) ? false : (seenWs.add(w.path), true)));
     const [tmux, workspaces] = await Promise.all([
@@ -120,6 +151,14 @@ export class Engine {
     const takenAt = procs.takenAt;
     const self = selfAndAncestors(procs);
     const orchestrator = this.probeOrchestrator(procs, self);
+    if (procs.source === 'procfs') {
+      orchestrator.placements = new Map();
+      for (const pid of orchestrator.roots ?? []) {
+        const p = procs.procs.get(pid);
+        if (p) orchestrator.placements.set(pid, this.placeOrchestrator(pid, p.startTime, p.comm));
+      }
+    }
+    for (const w of workspaces) w.realPath = realpathOr(w.path);
 
     // Environment traces ($TMUX, $TMUX_PANE) of every user process: cached per (pid, start time) by the
     // reader, so only processes new since the last tick cost a read.

@@ -53,7 +53,7 @@ describe('the engine on a real server', () => {
     expect(snap.sessions[0]).toMatchObject({ name: 'claude-agent-live', status: 'orphan', reasons: ['unknown-to-registry'] });
   });
 
-  it('says so when the pattern matches several unrelated processes, and watches the oldest', async () => {
+  it('several unrelated matches are several orchestrators (one per project), the oldest first', async () => {
     const s = pool.tmuxServer('ambig');
     s.newSession('scratch', 'sleep 600');
     const first = fakeOrchestrator();
@@ -62,7 +62,10 @@ describe('the engine on a real server', () => {
     await waitFor(() => readFileSync(`/proc/${second.pid}/cmdline`, 'utf8').includes('fake_orchestrator'), 3000);
     const snap = await watcher(configFor(s)).tick();
     expect(snap.orchestrator?.pid).toBe(first.pid);
-    expect(snap.errors.join('\n')).toMatch(new RegExp(`matches 2 unrelated processes \\(pids .*${second.pid}.*\\); watching the oldest, ${first.pid}`));
+    expect(snap.orchestrators.map((o) => o.pid)).toEqual([first.pid, second.pid]);
+    // Neither says where it serves: each is taken to own every workspace.
+    expect(snap.orchestrators.map((o) => o.placedBy)).toEqual([null, null]);
+    expect(snap.errors).toEqual([]);
   });
 
   it('finds the orchestrator through a pid file, and says so when the pid file is stale', async () => {

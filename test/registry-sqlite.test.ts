@@ -106,7 +106,8 @@ describe('the real state database', () => {
       }),
     );
     const w = await readWorkspace({ path: ws, how: 'flag' });
-    expect(w).toMatchObject({ readable: true, error: null, project: 'orch-top-real-state' });
+    // <project>/.agent-workspace names its project (the copy's client_cwd still says /tmp/orch-top-real-state).
+    expect(w).toMatchObject({ readable: true, error: null, project: 'payments' });
     expect(w.agents).toHaveLength(7);
     expect(w.agents.find((a) => a.agentId === 'builder-101610-8e2d44')).toMatchObject({ status: 'working', source: 'sqlite', taskDescription: 'Refactor the payment service' });
     expect(w.agents.find((a) => a.agentId === 'old-090000-abcdef')).toMatchObject({ status: 'working', source: 'json', taskDescription: 'from json' });

@@ -8,7 +8,7 @@
 
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { RegistryAgent, WorkspaceHow, WorkspaceState } from '../model/types.js';
 import { projectOf, readJsonRegistry } from './registry-json.js';
 import { readGlobalRegistry, readSqliteState } from './registry-sqlite.js';
@@ -82,7 +82,9 @@ export async function readWorkspace(ws: WorkspaceRef): Promise<WorkspaceState> {
   const errors = [...(sqlite.error ? [sqlite.error] : []), ...json.errors];
   return {
     ...base,
-    project: ws.project ?? sqlite.project ?? json.project ?? projectOf(ws.path),
+    // <project>/.agent-workspace names its project; a workspace elsewhere (CLAUDE_ORCHESTRATOR_WORKSPACE)
+    // is named by the client_cwd its tasks record.
+    project: ws.project ?? (/^\.?agent-workspace$/.test(basename(ws.path)) ? projectOf(ws.path) : (sqlite.project ?? json.project ?? projectOf(ws.path))),
     // Readable: a source was read, or nothing failed (a workspace with no registry yet).
     readable: (sqlite.present && !sqlite.error) || json.filesRead > 0 || errors.length === 0,
     error: errors.length ? errors.join('; ') : null,

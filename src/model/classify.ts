@@ -175,18 +175,33 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
 
   const registry = indexRegistry(raw.workspaces);
 
-  // ---- the orchestrator and its tree --------------------------------------------------------------
-  const candidates = raw.orchestrator.pids
+  // ---- the orchestrators and their trees ------------------------------------------------------------
+  // One per project may run. Each serves the workspace its environment or working directory names; one
+  // whose workspace is unknown is taken to own every workspace (when unsure, nothing is an orphan).
+  const rootPids = raw.orchestrator.roots ?? raw.orchestrator.pids;
+  const orchProcs = rootPids
     .map((pid) => procs.get(pid))
     .filter((p): p is ProcInfo => !!p && p.state !== 'Z' && p.state !== 'X' && !untouchable.has(p.pid))
-    .sort((a, b) => a.startTime - b.startTime);
-  const orchProc = candidates[0] ?? null;
+    .sort((a, b) => a.startTime - b.startTime || a.pid - b.pid);
   const orchTree = new Set<number>();
-  if (orchProc) {
-    orchTree.add(orchProc.pid);
-    descendants(orchProc.pid, orchTree);
+  const treeOf = new Map<number, Set<number>>();
+  for (const o of orchProcs) {
+    const t = new Set<number>([o.pid]);
+    descendants(o.pid, t);
+    treeOf.set(o.pid, t);
+    for (const pid of t) orchTree.add(pid);
   }
-  const orchestratorRunning = orchProc !== null;
+  const orchProc = orchProcs[0] ?? null;
+  const placementOf = (pid: number) => raw.orchestrator.placements?.get(pid) ?? { workspace: null, realWorkspace: null, by: null };
+  const wsReal = (w: WorkspaceState) => w.realPath ?? w.path;
+  /** The running orchestrator that owns a workspace's agents, or null. */
+  const ownerOf = (w: WorkspaceState | null): ProcInfo | null => {
+    for (const o of orchProcs) {
+      const pl = placementOf(o.pid);
+      if (pl.realWorkspace === null || (w && (pl.realWorkspace === wsReal(w) || pl.workspace === w.path))) return o;
+    }
+    return null;
+  };
 
   // ---- sessions: group panes, decide which are agent sessions ------------------------------------
   const bySession = new Map<string, TmuxPane[]>();
@@ -240,7 +255,9 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
         }
     }
     const reasons: OrphanReason[] = [];
-    if (!orchestratorRunning) reasons.push('orchestrator-down');
+    // A registry agent is owned by its workspace's orchestrator; a prefix-only session by any.
+    const owner = reg ? ownerOf(reg.ws) : (orchProc);
+    if (!owner) reasons.push('orchestrator-down');
     if (reg && TERMINAL_STATUSES.has(reg.agent.status)) reasons.push('terminal-status');
     if (!reg && byPrefix) reasons.push('unknown-to-registry');
     if (panes.every((p) => p.paneDead)) reasons.push('panes-dead');
@@ -252,6 +269,12 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
         attached: first.sessionAttached > 0,
         matchedBy: reg && byPrefix ? 'registry+prefix' : reg ? 'registry' : 'prefix',
         agent: reg ? agentRef(reg) : null,
+        project: reg?.ws.project ?? null,
+        taskId: reg?.agent.taskId ?? null,
+        agentId: reg?.agent.agentId ?? null,
+        registryStatus: reg?.agent.status ?? null,
+        registrySource: reg?.agent.source ?? null,
+        ownedBy: owner?.pid ?? null,
         status: reasons.length ? 'orphan' : 'active',
         reasons,
         reason: describeReasons(reasons, reg?.agent.status ?? null),
@@ -296,9 +319,34 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     reason,
   });
 
+  // Pids the registry recorded (claude_pid, cursor_pid) of agents whose session is gone. Pids are
+  // reused, so a process only counts when it started within the agent's life.
+  const recorded = new Map<number, RegistryEntry>();
+  for (const e of registry.byId.values()) {
+    if (e.agent.tmuxSession && liveSessionNames.has(e.agent.tmuxSession)) continue;
+    for (const pid of [e.agent.claudePid, e.agent.cursorPid]) if (pid) recorded.set(pid, e);
+  }
+  const recordedAgentOf = (p: ProcInfo): RegistryEntry | null => {
+    const e = recorded.get(p.pid);
+    if (!e) return null;
+    const started = e.agent.startedAt ? Date.parse(e.agent.startedAt) : NaN;
+    const ended = e.agent.completedAt ? Date.parse(e.agent.completedAt) : NaN;
+    const SLACK = 5_000; // the registry's clock and /proc's boot-time arithmetic differ by a little
+    if (!Number.isFinite(started) || p.startedAt < started - SLACK) return null; // older than the agent: not its process
+    if (Number.isFinite(ended) && p.startedAt > ended + SLACK) return null; // started after the agent ended
+    return e;
+  };
+  const recordedLeak = (p: ProcInfo, e: RegistryEntry, paneId: string | null): LeakedView =>
+    leakView(p, `recorded as ${p.pid === e.agent.claudePid ? 'claude_pid' : 'cursor_pid'} of agent ${e.agent.agentId}, whose session ${e.agent.tmuxSession ?? '?'} is gone`, paneId, {
+      sessionId: null,
+      sessionName: e.agent.tmuxSession,
+      agentId: e.agent.agentId,
+    });
+
   for (const p of procs.values()) {
     if (assigned.has(p.pid) || orchTree.has(p.pid) || untouchable.has(p.pid) || p.ppid === 2 || p.state === 'Z' || p.state === 'X') continue;
     const env: EnvTrace | undefined = raw.env.get(p.pid);
+    const rec = recordedAgentOf(p);
     const t = env?.tmux ? parseTmuxEnv(env.tmux) : null;
     if (t && socketPath && t.socketPath === socketPath) {
       const paneId = env!.tmuxPane;
@@ -336,6 +384,11 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
         leakedPids.add(p.pid);
         continue;
       }
+      if (rec) {
+        leaked.push(recordedLeak(p, rec, paneId));
+        leakedPids.add(p.pid);
+        continue;
+      }
       strays.push(leakView(p, `its pane ${paneId ?? '?'} on this server is gone; no agent could be traced`, paneId, { sessionId: null, sessionName: null, agentId: null }));
       continue;
     }
@@ -350,6 +403,12 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
           agentId: sp.agentId,
         }),
       );
+      leakedPids.add(p.pid);
+      continue;
+    }
+    if (rec && !(t && t.socketPath !== socketPath && env?.tmuxPane)) {
+      // No trace through tmux, but the orchestrator itself recorded this process for a gone agent.
+      leaked.push(recordedLeak(p, rec, null));
       leakedPids.add(p.pid);
     }
   }
@@ -398,7 +457,7 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
       sessionId,
     });
   for (const [pid, a] of assigned) pushProc(procs.get(pid)!, a.role, a.sessionId);
-  for (const pid of orchTree) pushProc(procs.get(pid)!, pid === orchProc?.pid ? 'orchestrator' : 'orchestrator-child', null);
+  for (const pid of orchTree) pushProc(procs.get(pid)!, treeOf.has(pid) ? 'orchestrator' : 'orchestrator-child', null);
   for (const pid of leakedPids) pushProc(procs.get(pid)!, 'leaked', null);
   processes.sort((a, b) => (a.sessionId ?? '~').localeCompare(b.sessionId ?? '~') || a.pid - b.pid);
   const procView = new Map(processes.map((p) => [p.pid, p]));
@@ -488,26 +547,29 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     ghosts.sort((a, b) => a.agentId.localeCompare(b.agentId));
   }
 
-  // ---- the orchestrator's own figures ------------------------------------------------------------------
-  let orchestrator: OrchestratorView | null = null;
-  if (orchProc) {
-    const f = raw.fds.get(orchProc.pid);
-    const env = raw.env.get(orchProc.pid);
-    orchestrator = {
-      pid: orchProc.pid,
-      startTime: orchProc.startTime,
+  // ---- the orchestrators' own figures ----------------------------------------------------------------
+  const orchestrators: OrchestratorView[] = orchProcs.map((o) => {
+    const f = raw.fds.get(o.pid);
+    const pl = placementOf(o.pid);
+    const served = pl.realWorkspace === null ? undefined : raw.workspaces.find((w) => wsReal(w) === pl.realWorkspace || w.path === pl.workspace);
+    return {
+      pid: o.pid,
+      startTime: o.startTime,
       running: true,
       how: raw.orchestrator.how,
-      command: commandOf(orchProc),
-      startedAt: orchProc.startedAt,
-      cpu: cpuOf(orchProc),
-      rss: orchProc.rss,
-      fds: f && f.startTime === orchProc.startTime ? f.count : null,
-      fdKinds: f && f.startTime === orchProc.startTime ? f.kinds : null,
-      children: [...orchTree].filter((pid) => pid !== orchProc.pid).sort((a, b) => a - b),
-      workspace: env?.workspace ?? null,
+      command: commandOf(o),
+      startedAt: o.startedAt,
+      cpu: cpuOf(o),
+      rss: o.rss,
+      fds: f && f.startTime === o.startTime ? f.count : null,
+      fdKinds: f && f.startTime === o.startTime ? f.kinds : null,
+      children: [...treeOf.get(o.pid)!].filter((pid) => pid !== o.pid).sort((a, b) => a - b),
+      workspace: pl.workspace,
+      placedBy: pl.by,
+      project: served?.project ?? null,
     };
-  }
+  });
+  const orchestrator = orchestrators[0] ?? null;
 
   const orphans = sessions.filter((s) => s.status === 'orphan').length;
   const zombiesInScope = zombies.filter((z) => z.parentInScope).length;
@@ -539,7 +601,7 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
       otherSessions,
     },
     orchestrator,
-    orchestrators: orchestrator ? [orchestrator] : [],
+    orchestrators,
     orchestratorError: raw.orchestrator.error,
     workspaces: raw.workspaces.map((w) => ({ path: w.path, project: w.project, how: w.how, readable: w.readable, error: w.error, agents: w.agents.length })),
     sessions,

@@ -133,6 +133,8 @@ export type WorkspaceHow = 'flag' | 'config' | 'env' | 'cwd' | 'global-registry'
 
 export interface WorkspaceState {
   path: string;
+  /** The path with symlinks resolved (how an orchestrator's workspace is matched to it). */
+  realPath?: string;
   project: string | null;
   how: WorkspaceHow;
   /** At least one registry file in it could be read. */
@@ -142,9 +144,22 @@ export interface WorkspaceState {
   agents: RegistryAgent[];
 }
 
+export interface OrchestratorPlacement {
+  /** The workspace it serves: its $CLAUDE_ORCHESTRATOR_WORKSPACE, else <its cwd>/.agent-workspace. */
+  workspace: string | null;
+  /** The same with symlinks resolved, for matching. */
+  realWorkspace: string | null;
+  /** 'env': from its environment; 'cwd': its working directory holds .agent-workspace; null: unknown. */
+  by: 'env' | 'cwd' | null;
+}
+
 export interface OrchestratorProbe {
   /** Candidate orchestrator pids (a pid file or --orchestrator-pid gives one; a pattern may match several). */
   pids: number[];
+  /** The candidates that are not forks of another candidate: one orchestrator each (one per project). */
+  roots?: number[];
+  /** Where each root serves, when it could be read. */
+  placements?: Map<number, OrchestratorPlacement>;
   how: 'pid' | 'pidfile' | 'match';
   /** e.g. "pid file /run/x.pid: not found", or null. */
   error: string | null;
@@ -204,6 +219,14 @@ export interface SessionView {
   /** How it was recognised as an agent session. */
   matchedBy: 'registry' | 'prefix' | 'registry+prefix';
   agent: AgentRef | null;
+  /** From the registry (null when only the prefix matched). */
+  project: string | null;
+  taskId: string | null;
+  agentId: string | null;
+  registryStatus: string | null;
+  registrySource: AgentSource | null;
+  /** The orchestrator that owns it (its pid), or null. */
+  ownedBy: number | null;
   status: SessionStatus;
   reasons: OrphanReason[];
   /** One human sentence for the reasons, or null when active. */
@@ -311,7 +334,12 @@ export interface OrchestratorView {
   fds: number | null;
   fdKinds: FdKinds | null;
   children: number[];
+  /** The workspace it serves, when known (its environment or working directory). */
   workspace: string | null;
+  /** How the workspace was learned; null when it is unknown (it then counts as owning every workspace). */
+  placedBy: 'env' | 'cwd' | null;
+  /** The watched workspace it serves, if any. */
+  project: string | null;
 }
 
 export interface Summary {
