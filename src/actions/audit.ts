@@ -42,7 +42,7 @@ export function openAuditLog(path: string, mode: string): AuditLog {
   } catch (e) {
     if (e instanceof AuditOpenError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOTDIR' ? 'a parent is not a directory' : code === 'EROFS' ? 'read-only file system' : (e as Error).message;
+    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent is not a directory' : code === 'EROFS' ? 'read-only file system' : (e as Error).message;
     throw new AuditOpenError(`audit log ${path}: ${why} (choose another with --audit-log PATH)`);
   }
   const run = `${Date.now().toString(36)}-${process.pid}-${++runCounter}`;

@@ -216,7 +216,8 @@ export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Pla
       reason: s.status === 'orphan' ? `orphan: ${s.reason}` : intent.kind === 'shutdown' ? 'agent session of the orchestrator being shut down' : 'chosen by hand',
       session: { id: s.id, name: s.name, created: s.created },
       panes,
-      processes: claim(s.processes.map((pid) => target(pid)), id),
+      // A zombie is already dead: its own step gets it reaped.
+      processes: claim(s.processes.filter((pid) => procs.get(pid)?.state !== 'Z').map((pid) => target(pid)), id),
     });
   }
 
