@@ -14,6 +14,9 @@ import { listPanes } from '../dist/collectors/tmux.js';
 import { createAppStore } from '../dist/store/store.js';
 import { workerCollector, inProcessCollector } from '../dist/collector.js';
 import { classify, emptyHistory } from '../dist/model/classify.js';
+import { makePlan } from '../dist/model/plan.js';
+import { executePlan } from '../dist/actions/execute.js';
+import { makeLooker } from '../dist/cli/main.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
 const TICKS = Number(process.env.BENCH_TICKS ?? 30);
@@ -119,6 +122,26 @@ try {
   }
   const snap = store.getState().snapshot;
   console.log(`  snapshot                    ${snap.summary.sessions} sessions, ${snap.summary.processes} watched processes, ${snap.summary.orphans} orphans`);
+
+  // Cleanup: every session is an orphan (no orchestrator). One shared grace period, polled.
+  const GRACE = 2000;
+  const reapOnce = async (label) => {
+    const looker = makeLooker(config, { env: process.env, cwd: process.cwd(), extraWorkspaces: [] });
+    const before = await looker.look();
+    const tp = performance.now();
+    const plan = makePlan(before, { kind: 'reap' }, { graceMs: GRACE, server: config.server });
+    const planMs = performance.now() - tp;
+    const m0 = process.memoryUsage().rss;
+    const ex = await executePlan(plan);
+    const counts = {};
+    for (const x of ex.results) counts[x.outcome] = (counts[x.outcome] ?? 0) + 1;
+    const left = (await looker.look(0)).summary.sessions;
+    console.log(`  reap ${label.padEnd(22)} plan ${planMs.toFixed(1)} ms, execute ${ex.durationMs} ms (grace ${GRACE} ms), ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}; ${left} sessions left; rss +${((process.memoryUsage().rss - m0) / 2 ** 20).toFixed(0)} MB`);
+  };
+  await reapOnce(`${SESSIONS} sessions (exit on TERM)`);
+  const STUBBORN = Math.min(100, SESSIONS);
+  for (let i = 0; i < STUBBORN; i++) tmux('new-session', '-d', '-s', `claude-agent-s${i}`, `sh -c "trap '' TERM HUP; sleep 3600"`);
+  await reapOnce(`${STUBBORN} sessions (ignore TERM)`);
 } finally {
   cleanup();
 }

@@ -127,7 +127,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
   };
   const protect = protectedPids(reader);
   let tmuxServerPid: number | null = plan.serverPid;
-  const sessionOutcome = new Map<number, { outcome: Outcome; detail: string | null }>();
+  const sessionOutcome = new Map<number, { ok: boolean; error: string | null }>();
   const targetCount = plan.steps.reduce((n, s) => n + (s.kind === 'zombies' ? s.zombies.length + (s.parentStep === null ? 1 : 0) : s.processes.length + (s.kind === 'session' ? 1 : 0)), 0);
   emit({ event: 'begin', intent: plan.intent.kind, steps: plan.steps.length, targets: targetCount, graceMs: plan.graceMs });
 
@@ -330,10 +330,10 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
           return;
         }
         const r = await tmux(['kill-session', '-t', s.session.id]);
-        const gone = r.exitCode !== 0 && /can't find session|no server running|error connecting/i.test(r.stderr);
         emit({ event: 'tmux', step: s.id, session: s.session.id, name: s.session.name, command: `kill-session -t ${s.session.id}`, error: r.exitCode === 0 ? null : r.error });
-        // Its result waits for the verification below.
-        sessionOutcome.set(s.id, r.exitCode === 0 ? { outcome: 'killed', detail: null } : gone ? { outcome: 'exited', detail: 'it closed by itself once its processes ended' } : { outcome: 'failed', detail: `kill-session: ${r.error}` });
+        // Its result waits for the verification below: a session that closed by itself once its
+        // processes ended makes kill-session fail ("can't find session", "no current target").
+        sessionOutcome.set(s.id, { ok: r.exitCode === 0, error: r.exitCode === 0 ? null : (r.error ?? 'tmux failed') });
       }),
     );
 
@@ -443,14 +443,14 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
         for (const n of late) if (!n.done) procResult(n, 'failed', `still alive ${killWaitMs} ms after SIGKILL`);
       }
       for (const s of liveSessions) {
-        const o = sessionOutcome.get(s.id) ?? { outcome: 'failed' as const, detail: 'kill-session was not run' };
+        const o = sessionOutcome.get(s.id);
         const still = ls.byId.get(s.session.id) === s.session.name && ls.serverPid === serverPid;
         finish({
           step: s.id,
           target: { kind: 'session', id: s.session.id, name: s.session.name },
-          outcome: still ? 'failed' : o.outcome,
-          sent: [`kill-session -t ${s.session.id}`],
-          detail: still ? `session still exists after kill-session${o.detail ? ` (${o.detail})` : ''}` : o.detail,
+          outcome: still ? 'failed' : o?.ok ? 'killed' : 'exited',
+          sent: o ? [`kill-session -t ${s.session.id}`] : [],
+          detail: still ? `still exists after kill-session${o?.error ? ` (${o.error})` : ''}` : o?.ok ? null : 'it closed by itself once its processes ended',
           ms: Date.now() - t0,
         });
       }

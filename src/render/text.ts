@@ -37,14 +37,16 @@ export function headerLines(s: Snapshot, paint: Paint, now: number): string[] {
   else if (t.error) tmux = paint('error', `tmux ${t.socket}: ${t.error}`);
   else if (!t.running) tmux = `tmux ${t.socket}: ${paint('dim', 'no server running')}`;
   else tmux = `tmux ${t.socket} (server pid ${t.serverPid}; ${plural(s.sessions.length, 'agent session')}, ${t.otherSessions} other)`;
-  const o = s.orchestrator;
-  const orch = o
-    ? `orchestrator pid ${o.pid} ${paint('ok', 'up')} ${formatAge(now - o.startedAt)}, cpu ${formatPct(o.cpu)}%, rss ${formatBytes(o.rss)}, fds ${formatCount(o.fds)}`
-    : `orchestrator ${paint('warn', 'not running')}${s.orchestratorError ? ` (${s.orchestratorError})` : ''}`;
+  const orchLine = (o: Snapshot['orchestrators'][number]) =>
+    `orchestrator pid ${o.pid} ${paint('ok', 'up')} ${formatAge(now - o.startedAt)}, cpu ${formatPct(o.cpu)}%, rss ${formatBytes(o.rss)}, fds ${formatCount(o.fds)}` +
+    (o.project ? `, project ${o.project}` : o.workspace ? `, workspace ${o.workspace}` : '');
+  const orchs = s.orchestrators.length
+    ? s.orchestrators.map(orchLine)
+    : [`orchestrator ${paint('warn', 'not running')}${s.orchestratorError ? ` (${s.orchestratorError})` : ''}`];
   const ws = s.workspaces.length
-    ? s.workspaces.map((w) => `${w.path}${w.error ? ` ${paint('warn', `(${w.error})`)}` : ` (${plural(w.agents, 'agent')})`}`).join(', ')
+    ? s.workspaces.map((w) => `${w.project ?? w.path}${w.error ? ` ${paint('warn', `(${w.error})`)}` : ` (${plural(w.agents, 'agent')}, ${w.how})`}`).join(', ')
     : paint('dim', 'none found');
-  return [`${paint('heading', 'orch-top')} ${s.takenAt}`, `  ${tmux}`, `  ${orch}`, `  workspaces: ${ws}`];
+  return [`${paint('heading', 'orch-top')} ${s.takenAt}`, `  ${tmux}`, ...orchs.map((l) => `  ${l}`), `  workspaces: ${ws}`];
 }
 
 function sessionTable(rows: SessionView[], o: Required<TextOptions>): string[] {
@@ -52,7 +54,8 @@ function sessionTable(rows: SessionView[], o: Required<TextOptions>): string[] {
     { header: 'ID', get: (r) => r.id, priority: 3 },
     { header: 'SESSION', get: (r) => r.name, priority: 0 },
     { header: 'STATUS', get: (r) => r.status, tone: (r) => (r.status === 'orphan' ? 'error' : 'ok'), priority: 0 },
-    { header: 'AGENT', get: (r) => (r.agent ? `${r.agent.registryStatus} (${r.agent.registrySource})` : '-'), priority: 4 },
+    { header: 'PROJECT', get: (r) => r.project ?? '-', max: 24, priority: 3 },
+    { header: 'AGENT', get: (r) => (r.registryStatus ? `${r.registryStatus} (${r.registrySource})` : '-'), priority: 4 },
     { header: 'AGE', get: (r) => formatAge(o.now - r.created), align: 'right', priority: 5 },
     { header: 'PANES', get: (r) => String(r.panes.length), align: 'right', priority: 6 },
     { header: 'PROCS', get: (r) => String(r.processes.length), align: 'right', priority: 2 },
@@ -108,6 +111,7 @@ function leakedTable(rows: LeakedView[], o: Required<TextOptions>): string[] {
 function ghostTable(rows: GhostView[], o: Required<TextOptions>): string[] {
   const cols: Column<GhostView>[] = [
     { header: 'AGENT', get: (r) => r.agentId, priority: 0 },
+    { header: 'PROJECT', get: (r) => r.project ?? '-', max: 24, priority: 2 },
     { header: 'STATUS', get: (r) => `${r.registryStatus} (${r.registrySource})`, priority: 1 },
     { header: 'SESSION (missing)', get: (r) => r.tmuxSession ?? '-', priority: 2 },
     { header: 'TASK', get: (r) => r.taskId ?? '-', priority: 3 },
