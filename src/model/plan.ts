@@ -257,11 +257,19 @@ export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Pla
       const parentView = procs.get(ppid);
       if (!parentView) continue;
       const id = steps.length + 1;
+      const home = parentView.sessionId ? snap.sessions.find((x) => x.id === parentView.sessionId) : undefined;
+      // Say so when reaping means ending a live agent: its pane process is the parent.
+      const cost =
+        claimed.has(ppid) || !home || home.status !== 'active'
+          ? ''
+          : parentView.role === 'pane'
+            ? `; if it must be terminated, active session ${home.id} ${home.name} ends with it`
+            : `; if it must be terminated, active session ${home.id} ${home.name} loses that process`;
       steps.push({
         id,
         phase,
         kind: 'zombies',
-        reason: `${zs.length} zombie${zs.length === 1 ? '' : 's'} of ${parentView.role === 'leaked' ? 'a leaked process' : parentView.sessionId ? `a process of session ${parentView.sessionId}` : 'the orchestrator\'s tree'}`,
+        reason: `${zs.length} zombie${zs.length === 1 ? '' : 's'} of ${parentView.role === 'leaked' ? 'a leaked process' : parentView.sessionId ? `a process of session ${parentView.sessionId}` : 'the orchestrator\'s tree'}${cost}`,
         parent: { pid: ppid, startTime: parentView.startTime, command: parentView.command, role: 'zombie-parent' },
         parentStep: claimed.get(ppid) ?? null,
         zombies: zs.map((z) => ({ pid: z.pid, startTime: z.startTime, command: z.command, role: 'zombie' })),
