@@ -428,3 +428,61 @@ describe('summary and helpers', () => {
     expect(parseTmuxEnv('garbage')).toBeNull();
   });
 });
+
+describe('one orchestrator per project', () => {
+  const wsA = { ...ws([agent('a-1', 'running')], '/projA/.agent-workspace'), project: 'A', realPath: '/real/projA/.agent-workspace' };
+  const wsB = { ...ws([agent('b-1', 'running')], '/projB/.agent-workspace'), project: 'B' };
+  const spec = (placements: [number, string | null][]): RawWorld => {
+    const w = world({
+      procs: [proc(300, 1, { cmdline: ['python3', 'real_mcp_server.py'] }), proc(310, 1, { cmdline: ['python3', 'real_mcp_server.py'] }), proc(101, SERVER), proc(102, SERVER)],
+      panes: [pane('$1', 'agent_a-1', 101), pane('$2', 'agent_b-1', 102)],
+      workspaces: [wsA, wsB],
+    });
+    w.orchestrator = {
+      pids: placements.map(([p]) => p),
+      roots: placements.map(([p]) => p),
+      how: 'match',
+      error: null,
+      placements: new Map(placements.map(([p, at]) => [p, { workspace: at, realWorkspace: at, by: at ? 'env' : null }])),
+    };
+    return w;
+  };
+  const statusOf = (snap: ReturnType<typeof classify>) => snap.sessions.map((s) => [s.name, s.status, s.ownedBy]);
+
+  it("a live server of project A (matched by the real path) never makes B's sessions look owned", () => {
+    const snap = classify(spec([[300, '/real/projA/.agent-workspace']]), cfg, emptyHistory());
+    expect(statusOf(snap)).toEqual([['agent_a-1', 'active', 300], ['agent_b-1', 'orphan', null]]);
+    expect(snap.sessions[1]!.reasons).toEqual(['orchestrator-down']);
+    expect(snap.orchestrators.map((o) => [o.pid, o.project, o.placedBy])).toEqual([[300, 'A', 'env']]);
+  });
+
+  it('each project owned by its own server; a server that serves neither owns neither', () => {
+    expect(statusOf(classify(spec([[300, '/projA/.agent-workspace'], [310, '/projB/.agent-workspace']]), cfg, emptyHistory()))).toEqual([['agent_a-1', 'active', 300], ['agent_b-1', 'active', 310]]);
+    expect(statusOf(classify(spec([[300, '/elsewhere/.agent-workspace']]), cfg, emptyHistory()))).toEqual([['agent_a-1', 'orphan', null], ['agent_b-1', 'orphan', null]]);
+  });
+
+  it('a server whose workspace is unknown owns every workspace: when unsure, nothing is an orphan', () => {
+    expect(statusOf(classify(spec([[300, null]]), cfg, emptyHistory()))).toEqual([['agent_a-1', 'active', 300], ['agent_b-1', 'active', 300]]);
+  });
+});
+
+describe('recorded pids', () => {
+  const started = new Date(NOW - 120_000);
+  const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, -1);
+  it("a live process with an agent's recorded claude_pid, started within its life, is leaked once the session is gone", () => {
+    const snap = classify(
+      world({
+        procs: [proc(700, 1, { startedAt: NOW - 60_000 }), proc(701, 1, { startedAt: NOW - 3_600_000 }), proc(702, 1, { startedAt: NOW - 60_000 })],
+        agents: [
+          agent('gone-1', 'failed', { claudePid: 700, startedAt: local(started) }),
+          agent('gone-2', 'failed', { claudePid: 701, startedAt: local(started) }), // pid older than the agent: reused
+          agent('live-1', 'running', { cursorPid: 702, startedAt: local(started) }), // its session is alive: not a leak
+        ],
+        panes: [pane('$1', 'agent_live-1', 703)],
+      }),
+      cfg,
+      emptyHistory(),
+    );
+    expect(snap.leaked.map((l) => [l.pid, l.agentId, l.reason])).toEqual([[700, 'gone-1', 'recorded as claude_pid of agent gone-1, whose session agent_gone-1 is gone']]);
+  });
+});
