@@ -150,6 +150,26 @@ describe('orch-top --reap', () => {
     expect(alive(w.hupShell)).toBe(true);
   });
 
+  it('Ctrl-C while it waits out the grace period cancels: nothing more is signalled, exit 130', async () => {
+    const server = pool.tmuxServer('cancel');
+    server.newSession('claude-agent-stubborn', `sh -c "trap '' TERM HUP; sleep 600"`);
+    const shell = server.panePid('=claude-agent-stubborn:');
+    const run = orchTop(['--reap', '--grace', '20s', '-L', server.socketName, '--orchestrator-match', MATCH]);
+    await waitFor(() => existsSync(auditPath()) && auditLines().some((l) => l.event === 'signal' && l.pid === shell && l.signal === 'SIGTERM'), 10_000, 'the SIGTERM to be sent');
+    const t0 = Date.now();
+    run.kill('SIGINT');
+    const r = await run;
+    expect(r.exitCode).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.stderr).toMatch(/SIGINT: cancelling; nothing more will be signalled/);
+    expect(alive(shell)).toBe(true); // no SIGKILL was sent
+    const lines = auditLines();
+    expect(lines.some((l) => l.event === 'signal' && l.signal === 'SIGKILL')).toBe(false);
+    expect(lines.find((l) => l.event === 'result' && (l.target as { pid?: number }).pid === shell)).toMatchObject({ outcome: 'failed', detail: 'cancelled after SIGTERM: still running' });
+    expect(lines.at(-1)).toMatchObject({ event: 'done', clean: false });
+    expect(String(lines.at(-1)!.message)).toMatch(/^cancelled \(SIGINT\)/);
+  });
+
   it.each([
     [['--dry-run'], /--dry-run goes with --reap or --shutdown/],
     [['--reap', '--grace', 'soon'], /--grace: 'soon' is not a duration/],

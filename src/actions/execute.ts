@@ -70,7 +70,8 @@ export interface ExecuteOptions {
   killWaitMs?: number;
   /** How long init may take to reap orphaned zombies (it does so lazily: ~1.4 s seen here). */
   reapWaitMs?: number;
-  /** Stop starting new signals (the console's cancel); what was sent is still waited for. */
+  /** Cancel (Ctrl-C, the console's cancel key): no signal is sent after it; what is pending is
+   *  reported as it stands (`failed`, "cancelled") and the execution returns at once. */
   abort?: AbortSignal;
 }
 
@@ -176,8 +177,8 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
       procResult(tr, 'failed', `refused: pid ${tr.t.pid} is ${why ?? 'the tmux server'}`);
       return false;
     }
-    if (opts.abort?.aborted && sig !== 'SIGKILL') {
-      procResult(tr, 'failed', 'cancelled before it was signalled');
+    if (opts.abort?.aborted) {
+      procResult(tr, 'failed', tr.sent.length ? `cancelled after ${tr.sent.join(', ')}: still running` : 'cancelled before it was signalled');
       return false;
     }
     const st = reader.readStat(tr.t.pid);
@@ -357,6 +358,15 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
     for (;;) {
       const now = Date.now();
       let pending = 0;
+      if (opts.abort?.aborted) {
+        for (const tr of tracked) {
+          if (tr.done) continue;
+          if (alive(tr.t)) procResult(tr, 'failed', `cancelled after ${tr.sent.join(', ') || 'nothing'}: still running`);
+          else procResult(tr, tr.sent.includes('SIGKILL') ? 'killed' : 'exited', null);
+        }
+        for (const zp of zombieParents.values()) if (zp.state === 'nudged') zp.state = 'settled';
+        break;
+      }
       // A zombie parent that has not reaped by the end of the grace period is terminated, so init
       // reaps them; from then on it is a target like any other.
       for (const z of zsteps) {
@@ -401,7 +411,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
       zsteps.map(async (z) => {
         const deadline = Date.now() + reapWaitMs;
         let left = zombieLeft(z);
-        while (left.length && Date.now() < deadline) {
+        while (left.length && Date.now() < deadline && !opts.abort?.aborted) {
           await sleep(pollMs);
           left = zombieLeft(z);
         }

@@ -108,6 +108,19 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
     audit?.write({ event: 'note', message: line });
   };
   const startedAt = new Date().toISOString();
+  // Ctrl-C (or SIGTERM) while it runs: send nothing more, report what stands, exit 130/143.
+  // A second one exits at once.
+  const abort = new AbortController();
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) process.exit(sig === 'SIGINT' ? 130 : 143);
+    interrupted = sig;
+    say(`${sig}: cancelling; nothing more will be signalled (again to quit at once)`);
+    audit?.write({ event: 'cancel', signal: sig });
+    abort.abort();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const sig of signals) process.on(sig, onSignal);
   let execution: Execution = { results: [], durationMs: 0, clean: true, remaining: [] };
   try {
     if (plan.steps.length) {
@@ -116,6 +129,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
       const tty = !!(ctx.err as NodeJS.WriteStream).isTTY;
       let lastProgress = 0;
       execution = await executePlan(plan, {
+        abort: abort.signal,
         onEvent: (e: ActEvent) => {
           if (audit) auditEvent(audit, e);
           if (e.event === 'progress' && tty && Date.now() - lastProgress > 100) {
@@ -184,9 +198,11 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
       }
       if (config.mode === 'shutdown' && clean) ctx.out.write('cleanup completed\n');
     }
-    audit?.write({ event: 'done', clean, remaining: survived, outcomes: outcomeCounts(execution.results), message: clean ? 'cleanup completed' : `${survived.length} left` });
+    audit?.write({ event: 'done', clean, remaining: survived, outcomes: outcomeCounts(execution.results), message: clean ? 'cleanup completed' : interrupted ? `cancelled (${interrupted}); ${survived.length} left` : `${survived.length} left` });
+    if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
     return clean ? EXIT.clean : EXIT.findings;
   } finally {
+    for (const sig of signals) process.off(sig, onSignal);
     audit?.close();
   }
 }
