@@ -259,3 +259,45 @@ describe('orch-top --shutdown', () => {
     expect(dry.stdout).toMatch(new RegExp(`orchestrator pid ${b.pid} and 1 child`));
   });
 });
+
+describe('pane memory between runs (cron)', () => {
+  it("a later --reap traces what a pane left after the orchestrator killed its session between two runs", async () => {
+    const ws = mkdtempSync(join(dir, 'ws-mem-'));
+    mkdirSync(join(ws, 'registry'));
+    writeFileSync(join(ws, 'registry', 'GLOBAL_REGISTRY.json'), JSON.stringify({ agents: { 'worker-101010-abcdef': { task_id: 'TASK-1', status: 'running', tmux_session: 'agent_worker-101010-abcdef' } } }));
+    pool.spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', MATCH], { env: { CLAUDE_ORCHESTRATOR_WORKSPACE: ws } });
+    const server = pool.tmuxServer('mem');
+    server.newSession('agent_worker-101010-abcdef', `sh -c "trap '' HUP; sleep 600 & wait"`);
+    const shell = server.panePid('=agent_worker-101010-abcdef:');
+    const [kid] = await waitFor(() => (childrenOf(shell).length ? childrenOf(shell) : null), 3000, 'the sleeper');
+    pool.track(shell);
+    pool.track(kid!);
+    const args = ['-L', server.socketName, '--orchestrator-match', MATCH, '--workspace', ws];
+    await waitFor(async () => JSON.parse((await orchTop(['--snapshot', '--json', ...args])).stdout).orchestrators.length === 1, 5000, 'the orchestrator');
+
+    // Run 1 (cron): everything is owned, nothing to do; it remembers the panes it saw.
+    const first = await orchTop(['--reap', ...args]);
+    expect(first.exitCode).toBe(0);
+    const memory = join(stateHome, 'orch-top', 'panes.json');
+    expect(statSync(memory).mode & 0o777).toBe(0o600);
+
+    // Between runs the orchestrator kills the session; the SIGHUP-proof shell and its child live on.
+    server.tmux('kill-session', '-t', '=agent_worker-101010-abcdef');
+    await waitFor(() => server.sessions().length === 0, 3000, 'the session to go');
+    expect(alive(shell) && alive(kid!)).toBe(true);
+
+    // Without the memory they cannot be traced: listed as untraced leftovers, never touched.
+    const blind = JSON.parse((await orchTop(['--snapshot', '--json', ...args], { XDG_STATE_HOME: mkdtempSync(join(dir, 'blind-')) })).stdout) as Snapshot;
+    expect(blind.leaked).toEqual([]);
+    expect(blind.strays.map((s) => s.pid).sort()).toEqual([shell, kid!].sort());
+
+    // With it, they are leaked processes of that agent, and run 2 removes them.
+    const seen = JSON.parse((await orchTop(['--snapshot', '--json', ...args])).stdout) as Snapshot;
+    expect(seen.leaked.map((l) => l.pid).sort()).toEqual([shell, kid!].sort());
+    expect(seen.leaked.find((l) => l.pid === shell)!.reason).toMatch(/^its pane %\d+ of agent_worker-101010-abcdef is gone$/);
+    const second = await orchTop(['--reap', '--grace', '1s', ...args]);
+    expect(second.exitCode).toBe(0);
+    expect(alive(shell)).toBe(false);
+    expect(alive(kid!)).toBe(false);
+  });
+});

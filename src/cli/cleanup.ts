@@ -70,7 +70,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
   const width = ctx.out.isTTY ? (ctx.out.columns ?? 120) : 160;
   const say = (line: string) => ctx.err.write(`orch-top: ${line}\n`);
-  const looker = makeLooker(config, ctx);
+  const looker = makeLooker(config, ctx, config.dryRun ? 'read' : 'read-write');
   const before = await looker.look();
 
   if (!before.tmux.available || before.tmux.error) {
@@ -144,6 +144,8 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
 
     // Look again, with the history of the first look (so what the plan's panes left can be traced).
     const after = await looker.look(0);
+    const memoryProblem = looker.save();
+    if (memoryProblem) say(memoryProblem);
     const survived = [...execution.remaining.map((r) => `${describe(r)}: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`), ...remainingAfter(plan, after)];
     const clean = survived.length === 0;
 

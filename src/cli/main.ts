@@ -7,6 +7,8 @@ import { Engine, classifyConfigOf } from '../engine.js';
 import { workerCollector } from '../collector.js';
 import type { Snapshot, WorkspaceHow } from '../model/types.js';
 import { createAppStore } from '../store/store.js';
+import { emptyHistory } from '../model/classify.js';
+import { loadPaneMemory, paneMemoryPath, savePaneMemory } from '../store/pane-memory.js';
 import { startPoller } from '../store/poller.js';
 import { renderSnapshotText, renderProcessesText } from '../render/text.js';
 import { colorWanted, makePaint } from '../render/theme.js';
@@ -110,10 +112,25 @@ export interface RunCtx {
   extraWorkspaces: { path: string; how: WorkspaceHow }[];
 }
 
-/** An engine and a store that keep their history between looks (a reap looks before and after). */
-export function makeLooker(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>) {
+/**
+ * An engine and a store that keep their history between looks (a reap looks before and after).
+ * `memory`: whether the panes seen by earlier runs are read (and written back by `save()`), so a
+ * one-shot run can trace what a pane left behind after its session went (src/store/pane-memory.ts).
+ * The demo's private server is never remembered.
+ */
+export function makeLooker(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>, memory: 'off' | 'read' | 'read-write' = 'off') {
   const engine = new Engine(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
-  const store = createAppStore({ classifyConfig: () => classifyConfigOf(config, ctx.env), intervalMs: config.intervalMs });
+  const useMemory = memory !== 'off' && !config.demo;
+  const memoryPath = paneMemoryPath(ctx.env);
+  let bootTime = 0;
+  try {
+    bootTime = engine.reader.bootTimeMs();
+  } catch {
+    /* no /proc: no memory */
+  }
+  const history = emptyHistory();
+  if (useMemory && bootTime) Object.assign(history, loadPaneMemory(memoryPath, bootTime));
+  const store = createAppStore({ classifyConfig: () => classifyConfigOf(config, ctx.env), intervalMs: config.intervalMs, history });
   /** Ticks for `sampleMs` (at least one), through the same store the console uses. */
   const look = async (sampleMs = config.sampleMs): Promise<Snapshot> => {
     const start = Date.now();
@@ -126,11 +143,14 @@ export function makeLooker(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>) {
     }
     return store.getState().snapshot!;
   };
-  return { engine, store, look };
+  /** Writes the pane memory back (read-write only); returns a problem to report, or null. */
+  const save = (): string | null => (memory === 'read-write' && useMemory && bootTime ? savePaneMemory(memoryPath, store.getState().history, bootTime) : null);
+  return { engine, store, look, save };
 }
 
 export async function takeSnapshot(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>): Promise<Snapshot> {
-  return makeLooker(config, ctx).look();
+  // One look for CI reads what earlier runs remembered, and writes nothing.
+  return makeLooker(config, ctx, 'read').look();
 }
 
 async function runSnapshot(config: Config, ctx: RunCtx): Promise<number> {
@@ -157,7 +177,9 @@ async function runLivePlain(
 ): Promise<number> {
   // Collect in a worker thread: the screen and the keys never wait for /proc.
   const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
-  const store = createAppStore({ classifyConfig: () => classifyConfigOf(config, ctx.env), intervalMs: config.intervalMs });
+  // The panes earlier runs saw, so what they left is traced from the first tick; saved again on quit.
+  const looker = makeLooker(config, ctx, 'read-write');
+  const store = looker.store;
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
   const draw = () => {
     const s = store.getState();
@@ -196,6 +218,7 @@ async function runLivePlain(
   unsubscribe();
   await poller.stop();
   await collector.close();
+  looker.save();
   ctx.out.write('\u001b[?25h\u001b[?1049l');
   const snap = store.getState().snapshot;
   return snap && snap.summary.findings > 0 ? EXIT.findings : EXIT.clean;

@@ -36,6 +36,8 @@ export interface ClassifyConfig {
   growth: GrowthOptions;
   /** Samples of descriptor history kept per process. */
   historySize: number;
+  /** How long a pane that is gone is remembered, to trace what it left behind. */
+  paneRetentionMs: number;
 }
 
 export const DEFAULT_CLASSIFY: ClassifyConfig = {
@@ -43,6 +45,7 @@ export const DEFAULT_CLASSIFY: ClassifyConfig = {
   socketPath: null,
   growth: DEFAULT_GROWTH,
   historySize: 60,
+  paneRetentionMs: 24 * 3_600_000,
 };
 
 /** A pane orch-top has seen, remembered so that what it leaves behind can be traced after it is gone. */
@@ -624,7 +627,8 @@ function isSessionLeaderAlive(procs: Map<number, ProcInfo>, sid: number): boolea
 
 /**
  * The next tick's history: CPU and descriptor samples of what is watched now, and every pane seen on
- * the server (remembered for an hour, so what a pane leaves behind can still be traced).
+ * the server (remembered for cfg.paneRetentionMs, a day by default, so what a pane leaves behind can
+ * still be traced).
  */
 export function advanceHistory(hist: History, raw: RawWorld, snap: Snapshot, cfg: ClassifyConfig): History {
   const now = raw.takenAt;
@@ -659,8 +663,8 @@ export function advanceHistory(hist: History, raw: RawWorld, snap: Snapshot, cfg
       sessions.set(`${serverPid}:${pane.sessionId}`, seen);
     }
   }
-  const HOUR = 3_600_000;
-  for (const [k, v] of panes) if (now - v.lastSeen > HOUR) panes.delete(k);
-  for (const [k, v] of sessions) if (now - v.lastSeen > HOUR) sessions.delete(k);
+  const keep = cfg.paneRetentionMs;
+  for (const [k, v] of panes) if (now - v.lastSeen > keep) panes.delete(k);
+  for (const [k, v] of sessions) if (now - v.lastSeen > keep) sessions.delete(k);
   return { cpu, fds, panes, sessions };
 }

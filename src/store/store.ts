@@ -44,10 +44,10 @@ export interface AppState {
 
 export const MAX_EVENTS = 500;
 
-export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; intervalMs: number }): StoreApi<AppState> {
+export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; intervalMs: number; history?: History }): StoreApi<AppState> {
   return createStore<AppState>()((set, get) => ({
     snapshot: null,
-    history: emptyHistory(),
+    history: opts.history ?? emptyHistory(),
     tick: { count: 0, lastAt: null, durationMs: null, slow: 0, error: null, inFlight: false },
     intervalMs: opts.intervalMs,
     paused: false,
