@@ -3,9 +3,14 @@
 // interrupted process that installed installDemoCleanup(). Real tmux, real processes; run
 // `npm run build` first (the sandbox runs dist/demo/*.js).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSqliteState } from '../src/collectors/registry-sqlite.js';
+import { readWorkspace } from '../src/collectors/workspaces.js';
 import { startDemo, type DemoSandbox } from '../src/demo/sandbox.js';
 import { alive, procState, sleep, waitFor } from './helpers/world.js';
 
@@ -13,9 +18,14 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = `${ROOT}../shared/fixtures/real-workspace`;
 const FIXTURE_DIR = existsSync(FIXTURE) ? FIXTURE : '/work/shared/fixtures/real-workspace';
 const DIST_SANDBOX = `${ROOT}dist/demo/sandbox.js`;
+const STATE_FIXTURE = `${ROOT}../shared/fixtures/real-state/.agent-workspace/registry/state.sqlite3`;
+const STATE_FIXTURE_FILE = existsSync(STATE_FIXTURE) ? STATE_FIXTURE : '/work/shared/fixtures/real-state/.agent-workspace/registry/state.sqlite3';
+
+/** The SQLite workspace's own temp dir: <tmp>/orch-top-demo-sqlite-XXXXXX/checkout-service/.agent-workspace. */
+const sqliteRootOf = (sqliteWorkspace: string) => dirname(dirname(sqliteWorkspace));
 
 function assertBuilt(): void {
-  for (const name of ['agent', 'orchestrator', 'sandbox']) {
+  for (const name of ['agent', 'orchestrator', 'sandbox', 'sqlite-state']) {
     const src = `${ROOT}src/demo/${name}.ts`;
     const out = `${ROOT}dist/demo/${name}.js`;
     if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
@@ -67,6 +77,8 @@ const fdCount = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 interface Footprint {
   socket: string;
   workspace: string;
+  /** The SQLite workspace's temp dir. */
+  sqliteRoot: string;
   serverPid: number | null;
   pids: number[];
   /** pid -> start time, so "gone" is not fooled by a reused pid. */
@@ -83,7 +95,7 @@ const startTime = (pid: number) => {
 };
 
 /** Everything of a sandbox that is visible from outside: by socket, workspace and agent ids in argv. */
-function footprint(d: Pick<DemoSandbox, 'socketName' | 'workspace' | 'agents' | 'orchestratorPid'>): Footprint {
+function footprint(d: Pick<DemoSandbox, 'socketName' | 'workspace' | 'sqliteWorkspace' | 'agents' | 'orchestratorPid'>): Footprint {
   const rows = ps();
   const marks = [d.socketName, d.workspace, ...d.agents.map((a) => a.agentId), '--agent stray'];
   const server = tmux(d.socketName, 'display-message', '-p', '#{pid}');
@@ -98,13 +110,14 @@ function footprint(d: Pick<DemoSandbox, 'socketName' | 'workspace' | 'agents' | 
   }
   const zombies = rows.filter((r) => r.stat.startsWith('Z') && pids.has(r.ppid)).map((r) => r.pid);
   const starts = new Map([...pids].map((p) => [p, startTime(p) ?? '']));
-  return { socket: d.socketName, workspace: d.workspace, serverPid, pids: [...pids], starts, zombies };
+  return { socket: d.socketName, workspace: d.workspace, sqliteRoot: sqliteRootOf(d.sqliteWorkspace), serverPid, pids: [...pids], starts, zombies };
 }
 
 async function expectGone(f: Footprint): Promise<void> {
   expect(tmux(f.socket, 'list-sessions').ok).toBe(false);
   expect(existsSync(`/tmp/tmux-${process.getuid?.() ?? 0}/${f.socket}`)).toBe(false);
   expect(existsSync(f.workspace)).toBe(false);
+  expect(existsSync(f.sqliteRoot)).toBe(false);
   // Dead processes may linger as zombies of init for a moment (it reaps lazily here): poll.
   await waitFor(() => f.pids.every((p) => !alive(p)), 5_000, `all of ${f.pids.join(' ')} dead`);
   // ... and reaped, by us, by the zombie maker, or by init.
@@ -120,7 +133,9 @@ async function expectGone(f: Footprint): Promise<void> {
 describe('orch-top --demo sandbox', () => {
   let demo: DemoSandbox;
   let startedIn = 0;
-  const byBehaviour = (b: string) => demo.agents.find((a) => a.behaviour === b)!;
+  // The misbehaving agents are the JSON workspace's; the SQLite workspace reuses some behaviours.
+  const byBehaviour = (b: string) => demo.agents.find((a) => a.registry === 'json' && a.behaviour === b)!;
+  const jsonAgents = () => demo.agents.filter((a) => a.registry === 'json');
 
   beforeAll(async () => {
     assertBuilt();
@@ -138,9 +153,16 @@ describe('orch-top --demo sandbox', () => {
     expect(demo.server).toEqual({ socketName: demo.socketName });
     expect(demo.prefix).toBe('claude-agent-');
     expect(demo.notes).toEqual([]); // perl is present here
-    expect(demo.agents.map((a) => a.behaviour).sort()).toEqual(
+    expect(jsonAgents().map((a) => a.behaviour).sort()).toEqual(
       ['crashed-leaker', 'fd-leaker', 'ghost', 'healthy', 'hup-ignorer', 'lingering-finished', 'zombie-parent'].sort(),
     );
+    expect(demo.agents.filter((a) => a.registry === 'sqlite').map((a) => [a.behaviour, a.registryStatus])).toEqual([
+      ['lingering-finished', 'phase_completed'],
+      ['healthy', 'reviewing'],
+      ['ghost', 'blocked'],
+    ]);
+    expect(demo.workspaces).toEqual([demo.workspace, demo.sqliteWorkspace]);
+    for (const a of demo.agents) expect(a.workspace).toBe(a.registry === 'json' ? demo.workspace : demo.sqliteWorkspace);
     for (const a of demo.agents) {
       expect(a.agentId).toMatch(/^[a-z_]+-\d{6}-[0-9a-f]{6}$/);
       expect(a.session).toBe(`agent_${a.agentId}`);
@@ -159,7 +181,7 @@ describe('orch-top --demo sandbox', () => {
       'terminated_at',
       'termination_reason',
     ]);
-    for (const a of demo.agents) {
+    for (const a of jsonAgents()) {
       const g = global.agents[a.agentId];
       expect(g, a.agentId).toBeDefined();
       expect(g.status).toBe(a.registryStatus);
@@ -167,7 +189,8 @@ describe('orch-top --demo sandbox', () => {
       expect(g.task_id).toBe(demo.taskId);
       for (const k of Object.keys(g)) expect(realAgentKeys.has(k), k).toBe(true);
     }
-    expect(global.total_agents_spawned).toBe(demo.agents.length);
+    expect(global.total_agents_spawned).toBe(jsonAgents().length);
+    for (const a of demo.agents.filter((x) => x.registry === 'sqlite')) expect(global.agents[a.agentId], a.agentId).toBeUndefined();
     expect(global.active_agents).toBe(4); // zombie-parent, fd-leaker, healthy, ghost
 
     const taskFile = `${demo.workspace}/${demo.taskId}/AGENT_REGISTRY.json`;
@@ -178,10 +201,10 @@ describe('orch-top --demo sandbox', () => {
     expect(task.workspace).toBe(`${demo.workspace}/${demo.taskId}`);
     expect(task.workspace_base).toBe(demo.workspace);
     expect(task.active_count).toBe(4);
-    expect(task.agent_hierarchy.orchestrator).toEqual(demo.agents.map((a) => a.agentId));
+    expect(task.agent_hierarchy.orchestrator).toEqual(jsonAgents().map((a) => a.agentId));
     const realEntryKeys = new Set([...realTask.agents.flatMap((a: object) => Object.keys(a)), 'terminated_at', 'termination_reason']);
     expect(task.agents.map((a: { id: string; status: string }) => [a.id, a.status])).toEqual(
-      demo.agents.map((a) => [a.agentId, a.registryStatus]),
+      jsonAgents().map((a) => [a.agentId, a.registryStatus]),
     );
     for (const entry of task.agents) for (const k of Object.keys(entry)) expect(realEntryKeys.has(k), k).toBe(true);
     // Atomic writes leave no temp files behind.
@@ -300,7 +323,8 @@ describe('orch-top --demo on a machine without perl', () => {
     try {
       expect(demo.notes).toEqual([expect.stringMatching(/^perl not found.*no zombie agent/)]);
       expect(demo.agents.map((a) => a.behaviour)).not.toContain('zombie-parent');
-      expect(demo.agents).toHaveLength(6);
+      expect(demo.agents.filter((a) => a.registry === 'json')).toHaveLength(6);
+      expect(demo.agents.filter((a) => a.registry === 'sqlite')).toHaveLength(3);
       const global = JSON.parse(readFileSync(`${demo.workspace}/registry/GLOBAL_REGISTRY.json`, 'utf8'));
       expect(Object.keys(global.agents)).toHaveLength(6);
       expect(ps().some((r) => r.args.startsWith('perl') && demo.agents.some((a) => r.args.includes(a.agentId)))).toBe(false);
@@ -312,6 +336,154 @@ describe('orch-top --demo on a machine without perl', () => {
   });
 });
 
+describe("orch-top --demo's workspace in today's format (SQLite)", () => {
+  let demo: DemoSandbox;
+  const sqliteAgents = () => demo.agents.filter((a) => a.registry === 'sqlite');
+  const byStatus = (status: string) => sqliteAgents().find((a) => a.registryStatus === status)!;
+  type MasterRow = { type: string; name: string; tbl_name: string; sql: string | null };
+  const master = (path: string) => {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid').all() as MasterRow[];
+    } finally {
+      db.close();
+    }
+  };
+
+  beforeAll(async () => {
+    assertBuilt();
+    demo = await startDemo();
+  });
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('is a workspace of its own project, a sibling temp dir of the JSON workspace', () => {
+    const ws = demo.sqliteWorkspace;
+    expect(basename(ws)).toBe('.agent-workspace');
+    expect(basename(dirname(ws))).toBe('checkout-service');
+    expect(basename(sqliteRootOf(ws))).toMatch(/^orch-top-demo-sqlite-/);
+    expect(dirname(sqliteRootOf(ws))).toBe(dirname(demo.workspace));
+    expect(statSync(`${ws}/registry/state.sqlite3`).isFile()).toBe(true);
+    expect(statSync(`${ws}/${demo.sqliteTaskId}`).isDirectory()).toBe(true);
+    expect(demo.sqliteTaskId).toMatch(/^TASK-\d{8}-\d{6}-[0-9a-f]{8}$/);
+    expect(demo.sqliteTaskId).not.toBe(demo.taskId);
+    // Today's format only: no JSON registry beside it.
+    expect(existsSync(`${ws}/registry/GLOBAL_REGISTRY.json`)).toBe(false);
+    expect(existsSync(`${ws}/${demo.sqliteTaskId}/AGENT_REGISTRY.json`)).toBe(false);
+  });
+
+  it('writes state.sqlite3 with the real orchestrator schema, in WAL mode, closed cleanly', () => {
+    const path = `${demo.sqliteWorkspace}/registry/state.sqlite3`;
+    // Before anyone opens it: no -wal/-shm left by the writer, and the header says WAL (bytes 18-19 = 2).
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    expect(existsSync(`${path}-shm`)).toBe(false);
+    const header = Buffer.alloc(20);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, header, 0, 20, 0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(header.subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
+    expect([header[18], header[19]]).toEqual([2, 2]);
+    // The fixture is copied first: opening a WAL database creates files beside it, even read-only.
+    const tmp = mkdtempSync(join(tmpdir(), 'orch-top-demo-test-'));
+    try {
+      copyFileSync(STATE_FIXTURE_FILE, `${tmp}/state.sqlite3`);
+      const real = master(`${tmp}/state.sqlite3`);
+      expect(real.length).toBeGreaterThan(10);
+      expect(master(path)).toEqual(real);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const task = db.prepare('SELECT * FROM tasks').all() as Record<string, unknown>[];
+      expect(task).toHaveLength(1);
+      expect(task[0]).toMatchObject({
+        task_id: demo.sqliteTaskId,
+        workspace: `${demo.sqliteWorkspace}/${demo.sqliteTaskId}`,
+        workspace_base: demo.sqliteWorkspace,
+        client_cwd: dirname(demo.sqliteWorkspace),
+        status: 'INITIALIZED',
+      });
+      const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
+      const rows = db.prepare('SELECT * FROM agents ORDER BY started_at').all() as Record<string, unknown>[];
+      expect(rows.map((r) => [r.agent_id, r.status, r.tmux_session, r.task_id])).toEqual(
+        sqliteAgents().map((a) => [a.agentId, a.registryStatus, a.session, demo.sqliteTaskId]),
+      );
+      for (const r of rows) {
+        expect(r.started_at).toMatch(iso);
+        expect(r.last_update).toMatch(iso);
+        if (r.status === 'phase_completed') expect(r.completed_at).toMatch(iso);
+        else expect(r.completed_at).toBeNull();
+        expect(r.claude_pid).toBeNull(); // the orchestrator does not fill them yet
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it('is read by readSqliteState and readWorkspace: three agents from SQLite with the statuses written', async () => {
+    const st = readSqliteState(demo.sqliteWorkspace);
+    expect(st.error).toBeNull();
+    expect(st.present).toBe(true);
+    expect(st.project).toBe('checkout-service');
+    expect(st.agents.map((a) => [a.agentId, a.status, a.source, a.tmuxSession, a.taskId])).toEqual(
+      sqliteAgents()
+        .map((a) => [a.agentId, a.registryStatus, 'sqlite', a.session, demo.sqliteTaskId])
+        .sort((x, y) => x[0]!.localeCompare(y[0]!)),
+    );
+    expect(st.agents.map((a) => a.status).sort()).toEqual(['blocked', 'phase_completed', 'reviewing']);
+    expect(st.agents.find((a) => a.status === 'phase_completed')!.completedAt).not.toBeNull();
+    const ws = await readWorkspace({ path: demo.sqliteWorkspace, how: 'demo' });
+    expect(ws).toMatchObject({ project: 'checkout-service', readable: true, error: null });
+    expect(ws.agents.every((a) => a.source === 'sqlite')).toBe(true);
+    expect(ws.agents).toHaveLength(3);
+    // The JSON workspace does not see them (and has no state.sqlite3 of its own).
+    expect(readSqliteState(demo.workspace)).toMatchObject({ present: false, agents: [] });
+  });
+
+  it('has live sessions for the reviewing and the phase_completed agent on the demo server, none for the blocked ghost', () => {
+    const listed = tmux(demo.socketName, 'list-sessions', '-F', '#{session_name} #{session_id}').out.split('\n').filter(Boolean);
+    const ids = new Map(listed.map((l) => l.split(' ') as [string, string]));
+    const rows = ps();
+    for (const [status, behaviour] of [['reviewing', 'healthy'], ['phase_completed', 'lingering-finished']] as const) {
+      const a = byStatus(status);
+      expect(a.behaviour).toBe(behaviour);
+      expect(ids.get(a.session!), status).toBe(a.sessionId);
+      const panePid = Number(tmux(demo.socketName, 'display-message', '-p', '-t', a.sessionId!, '#{pane_pid}').out.trim());
+      expect(panePid).toBe(a.pid);
+      expect(alive(a.pid!)).toBe(true);
+      // the same agent process as the JSON workspace's agents
+      expect(rows.find((r) => r.pid === a.pid)!.args).toMatch(new RegExp(`dist/demo/agent\\.js --agent ${a.agentId} --behaviour ${behaviour}$`));
+      const cwd = tmux(demo.socketName, 'display-message', '-p', '-t', a.sessionId!, '#{pane_current_path}').out.trim();
+      expect(cwd).toBe(`${demo.sqliteWorkspace}/${demo.sqliteTaskId}`);
+    }
+    const ghost = byStatus('blocked');
+    expect(ghost.behaviour).toBe('ghost');
+    expect(ghost.session).toBe(`agent_${ghost.agentId}`);
+    expect(ids.has(ghost.session!)).toBe(false);
+    expect(ghost.sessionId).toBeNull();
+    expect(ghost.pid).toBeNull();
+    expect(rows.some((r) => r.args.includes(ghost.agentId))).toBe(false);
+  });
+
+  it('stop() removes the SQLite workspace and leaves no process of its agents', async () => {
+    const f = footprint(demo);
+    const live = sqliteAgents().filter((a) => a.pid !== null);
+    expect(live).toHaveLength(2);
+    for (const a of live) expect(f.pids).toContain(a.pid);
+    expect(existsSync(f.sqliteRoot)).toBe(true);
+    await demo.stop();
+    await expectGone(f);
+    expect(existsSync(demo.sqliteWorkspace)).toBe(false);
+    expect(ps().some((r) => sqliteAgents().some((a) => r.args.includes(a.agentId)))).toBe(false);
+  });
+});
+
 describe('installDemoCleanup in an interrupted orch-top --demo', () => {
   // A child process stands in for orch-top: it starts the demo, installs the cleanup, reports, waits.
   const child = (after: 'wait' | 'exit') => {
@@ -319,7 +491,7 @@ describe('installDemoCleanup in an interrupted orch-top --demo', () => {
       import { startDemo, installDemoCleanup } from ${JSON.stringify(pathToFileURL(DIST_SANDBOX).href)};
       const d = await startDemo();
       installDemoCleanup(d);
-      process.stdout.write(JSON.stringify({ socketName: d.socketName, workspace: d.workspace, orchestratorPid: d.orchestratorPid, agents: d.agents }) + '\\n');
+      process.stdout.write(JSON.stringify({ socketName: d.socketName, workspace: d.workspace, sqliteWorkspace: d.sqliteWorkspace, orchestratorPid: d.orchestratorPid, agents: d.agents }) + '\\n');
       ${after === 'exit' ? "process.stdin.once('data', () => process.exit(0));" : 'setInterval(() => {}, 1000);'}
     `;
     const cp = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -14,8 +14,8 @@ describe('orch-top --demo in a terminal', () => {
     const term = pool.tmuxServer('live');
     term.newSession('ui', `node ${BIN} --demo; echo EXIT=$?; sleep 600`, { width: 140, height: 45 });
     const screen = () => term.tmux('capture-pane', '-p', '-t', '=ui:');
-    const shown = await waitFor(() => (/6 agent sessions, 3 orphans/.test(screen()) ? screen() : null), 20_000, 'the live view');
-    expect(shown).toMatch(/3 orphans, 1 leaked process, 3 zombies, 1 ghost/);
+    const shown = await waitFor(() => (/8 agent sessions, 5 orphans/.test(screen()) ? screen() : null), 20_000, 'the live view');
+    expect(shown).toMatch(/5 orphans, 1 leaked process, 3 zombies, 2 ghosts/);
     const demoSocket = /tmux -L (orch-top-demo-\S+)/.exec(shown)![1]!;
     term.tmux('send-keys', '-t', '=ui:', 'q');
     const after = await waitFor(() => (/EXIT=\d+/.test(screen()) ? screen() : null), 15_000, 'orch-top to exit');

@@ -82,7 +82,7 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
     config.orchestratorPid = demo.orchestratorPid;
     config.pidfile = null;
     config.prefixes = [...new Set([...config.prefixes, demo.prefix])];
-    if (config.workspaces.length === 0) extraWorkspaces = [{ path: demo.workspace, how: 'demo' }];
+    if (config.workspaces.length === 0) extraWorkspaces = demo.workspaces.map((path) => ({ path, how: 'demo' as const }));
     if (!config.sampleGiven) {
       config.sampleMs = DEMO_SAMPLE_MS;
       config.intervalMs = Math.min(config.intervalMs, DEMO_INTERVAL_MS);

@@ -3,9 +3,12 @@
 // is left. The test suite uses the same sandbox. Its processes run dist/demo/agent.js and
 // dist/demo/orchestrator.js (build first).
 //
-// What it makes (one task, agent ids `<type>-<HHMMSS>-<6 hex>`, sessions `agent_<id>` as the
-// reference orchestrator names them, all of it in a registry in the reference orchestrator's JSON
-// format):
+// What it makes: two workspaces, one per format the reference orchestrator has written, each with
+// one task; agent ids `<type>-<HHMMSS>-<6 hex>`, sessions `agent_<id>` as the orchestrator names them,
+// all sessions on the one private tmux server.
+//
+// `workspace`: the JSON registry of older orchestrators (registry/GLOBAL_REGISTRY.json and
+// TASK-*/AGENT_REGISTRY.json):
 //   lingering-finished  registry `completed`, session alive, idle node process        -> orphan (terminal status)
 //   hup-ignorer         registry `terminated`, pane `sh` with `trap '' HUP` and two node children that
 //                       survive SIGHUP                                                  -> orphan (terminal status)
@@ -17,7 +20,18 @@
 //                       background: that node lives on with TMUX/TMUX_PANE of a gone pane -> leaked process
 //   claude-agent-stray  prefixed session unknown to the registry                        -> orphan (unknown)
 //   scratch             a personal session                                              -> never touched
-// plus a fake orchestrator process (detached, CLAUDE_ORCHESTRATOR_WORKSPACE=<ws>).
+//
+// `sqliteWorkspace`: today's format, registry/state.sqlite3 with the orchestrator's exact schema, WAL
+// journal (src/demo/sqlite-state.ts), in a project of its own (<tmp>/checkout-service/.agent-workspace):
+//   healthy             `reviewing`, idle node process, but this project's orchestrator has
+//                       crashed (none serves this workspace)                          -> orphan (orchestrator not running)
+//   lingering-finished  `phase_completed`, session alive, idle node process             -> orphan (terminal status)
+//   ghost               `blocked`, no session                                           -> ghost agent
+// (`registry: 'sqlite'` in `agents`; same agent processes as above.)
+//
+// plus a fake orchestrator process (detached, CLAUDE_ORCHESTRATOR_WORKSPACE=<workspace>): the JSON
+// project's server. orch-top matches it to that workspace only, so its being alive never makes the
+// SQLite project's sessions look owned (one orchestrator per project).
 //
 // tmux options: none are set; tmux defaults are fine (exit-empty on is harmless because `scratch`
 // lives until stop(); remain-on-exit off lets a pane whose process ends disappear, as for real agents).
@@ -47,6 +61,7 @@ import { ProcReader } from '../collectors/procfs.js';
 import { selfAndAncestors } from '../engine.js';
 import { ACTIVE_STATUSES } from '../model/classify.js';
 import type { ProcInfo, TmuxServer } from '../model/types.js';
+import { writeStateDb } from './sqlite-state.js';
 
 export type DemoBehaviour =
   | 'lingering-finished'
@@ -68,6 +83,10 @@ export interface DemoAgent {
   sessionId: string | null;
   /** The agent's main process: the pane process, or for `crashed-leaker` the leaked survivor; null for `ghost`. */
   pid: number | null;
+  /** Which registry lists the agent: the JSON one of `workspace`, or the SQLite state of `sqliteWorkspace`. */
+  registry: 'json' | 'sqlite';
+  /** The workspace whose registry lists it. */
+  workspace: string;
 }
 
 export interface DemoSandbox {
@@ -78,9 +97,17 @@ export interface DemoSandbox {
    *  and the orchestrator's log, orchestrator.log. Removed by stop(). */
   workspace: string;
   taskId: string;
+  /** Workspace base in today's format, registry/state.sqlite3 (WAL), inside a temp dir of its own
+   *  (<tmp>/checkout-service/.agent-workspace, the project being <tmp>/checkout-service). Removed by stop(). */
+  sqliteWorkspace: string;
+  /** The task of sqliteWorkspace. */
+  sqliteTaskId: string;
+  /** Both workspaces, `workspace` first. */
+  workspaces: string[];
   orchestratorPid: number;
   /** The prefix orch-top should be given for this sandbox (orch-top's default). */
   prefix: string;
+  /** Every agent of both workspaces, the JSON workspace's first. */
   agents: DemoAgent[];
   /** Sentences about what the demo could not do on this machine, e.g. "perl not found: no zombie agent". */
   notes: string[];
@@ -138,6 +165,18 @@ const SPECS: Spec[] = [
     prompt: 'You are designing the agent status API.\n\nYOUR MISSION:\n1. List what clients ask for\n2. Design the endpoints\n3. Document error cases' },
   { behaviour: 'crashed-leaker', type: 'resource_investigator', status: 'error', progress: 10,
     prompt: 'You are investigating resource usage of long-running agents.\n\nYOUR MISSION:\n1. Start a background sampler\n2. Record memory and descriptors per agent\n3. Report the worst offenders' },
+];
+
+// The SQLite workspace's task (today's format): one agent per SQLite-only status worth showing.
+const SQLITE_PROJECT = 'checkout-service';
+const SQLITE_DESCRIPTION = 'Harden the checkout service against double charges';
+const SQLITE_SPECS: Spec[] = [
+  { behaviour: 'lingering-finished', type: 'investigator', status: 'phase_completed', progress: 100,
+    prompt: 'You are a investigator agent.\n\nYOUR MISSION:\n1. Trace every path that charges a card\n2. Find where a retry can charge twice\n3. Hand the findings to the next phase' },
+  { behaviour: 'healthy', type: 'reviewer', status: 'reviewing', progress: 70,
+    prompt: 'You are a reviewer agent.\n\nYOUR MISSION:\n1. Review the investigation findings\n2. Check each claim against the code\n3. Approve or reject the phase' },
+  { behaviour: 'ghost', type: 'builder', status: 'blocked', progress: 30,
+    prompt: 'You are a builder agent.\n\nYOUR MISSION:\n1. Add idempotency keys to the charge endpoint\n2. Wait for the review verdict before merging\n3. Report what changed' },
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -248,6 +287,7 @@ function perlWorks(perl: string): boolean {
 // Registry files, in the reference orchestrator's JSON format (see fixtures/real-workspace).
 
 interface Planned extends Spec {
+  registry: 'json' | 'sqlite';
   agentId: string;
   session: string;
   startedAt: number;
@@ -349,7 +389,8 @@ type Step = { sleep: number } | { tmux: string[] } | { reapOrchestrator: number 
 
 interface State {
   server: TmuxServer;
-  root: string;
+  /** Temp dirs to remove (the JSON workspace, the SQLite workspace's project). */
+  roots: string[];
   socketPath: string | null;
   serverKey: Tracked | null;
   zombieMaker: Tracked | null;
@@ -426,9 +467,9 @@ function* teardown(st: State): Generator<Step, void, TmuxResult | null> {
     }
   }
 
-  // 4. Our own child must be waited for, or it stays our zombie; then the workspace.
+  // 4. Our own child must be waited for, or it stays our zombie; then the workspaces.
   yield { reapOrchestrator: 2_000 };
-  rmSync(st.root, { recursive: true, force: true });
+  for (const root of st.roots) rmSync(root, { recursive: true, force: true });
 }
 
 function tmuxSync(server: TmuxServer, args: string[]): TmuxResult {
@@ -509,13 +550,25 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
   const socketName = `orch-top-demo-${process.pid}-${hex(3)}`;
   const server: TmuxServer = { socketName };
   const ws = mkdtempSync(join(tmpdir(), 'orch-top-demo-'));
-  const st: State = { server, root: ws, socketPath: null, serverKey: null, zombieMaker: null, tracked: [], orchestrator: null, done: false, log };
+  const st: State = { server, roots: [ws], socketPath: null, serverKey: null, zombieMaker: null, tracked: [], orchestrator: null, done: false, log };
+  // Today's format lives in a project of its own: <tmp>/checkout-service/.agent-workspace, where the
+  // orchestrator puts it by default (./.agent-workspace of the project it runs in).
+  let sqliteRoot: string;
+  try {
+    sqliteRoot = mkdtempSync(join(tmpdir(), 'orch-top-demo-sqlite-'));
+  } catch (e) {
+    rmSync(ws, { recursive: true, force: true });
+    throw e;
+  }
+  st.roots.push(sqliteRoot);
+  const sqliteProject = join(sqliteRoot, SQLITE_PROJECT);
+  const sqliteWs = join(sqliteProject, '.agent-workspace');
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       if (st.done) return;
-      log(`demo: stopping (tmux -L ${socketName}, workspace ${ws})`);
+      log(`demo: stopping (tmux -L ${socketName}, workspaces ${ws} ${sqliteWs})`);
       await runTeardown(st);
       st.done = true;
       log('demo: stopped, nothing left');
@@ -539,12 +592,52 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
       const startedAt = taskCreated + (i + 1) * 4_000;
       const agentId = `${s.type}-${hhmmss(startedAt - 2_000)}-${hex(3)}`;
       const lastUpdate = ACTIVE_STATUSES.has(s.status) ? t0 - 1_000 : startedAt + 2_500;
-      return { ...s, agentId, session: `agent_${agentId}`, startedAt, lastUpdate };
+      return { ...s, registry: 'json' as const, agentId, session: `agent_${agentId}`, startedAt, lastUpdate };
     });
     const description = 'orch-top demo: agents that linger, ignore SIGHUP, leave zombies, leak descriptors and outlive their session';
     writeRegistry(ws, taskId, taskCreated, description, planned);
     const taskDir = join(ws, taskId);
     log(`demo: workspace ${ws}, task ${taskId}`);
+
+    // The SQLite workspace: a task started a few minutes ago, its agents a minute apart.
+    const sqliteCreated = t0 - (SQLITE_SPECS.length + 1) * 60_000;
+    const sqliteTaskId = `TASK-${yyyymmdd(sqliteCreated)}-${hhmmss(sqliteCreated)}-${hex(4)}`;
+    const sqlitePlanned: Planned[] = SQLITE_SPECS.map((s, i) => {
+      const startedAt = sqliteCreated + (i + 1) * 60_000;
+      const agentId = `${s.type}-${hhmmss(startedAt - 2_000)}-${hex(3)}`;
+      const lastUpdate = ACTIVE_STATUSES.has(s.status) ? t0 - 1_500 : startedAt + 45_000;
+      return { ...s, registry: 'sqlite' as const, agentId, session: `agent_${agentId}`, startedAt, lastUpdate };
+    });
+    const messages: Record<string, string> = {
+      phase_completed: 'Investigation phase done: 3 findings handed over',
+      reviewing: 'Reviewing the investigation findings',
+      blocked: 'Waiting for the review verdict',
+    };
+    writeStateDb(
+      sqliteWs,
+      {
+        taskId: sqliteTaskId,
+        description: SQLITE_DESCRIPTION,
+        clientCwd: sqliteProject,
+        priority: 'P2',
+        createdAt: pyIso(sqliteCreated),
+        updatedAt: pyIso(Math.max(...sqlitePlanned.map((a) => a.lastUpdate))),
+      },
+      sqlitePlanned.map((a) => ({
+        agentId: a.agentId,
+        type: a.type,
+        tmuxSession: a.session,
+        status: a.status,
+        progress: a.progress,
+        promptPreview: a.prompt.split('\n')[0]!,
+        startedAt: pyIso(a.startedAt),
+        lastUpdate: pyIso(a.lastUpdate),
+        completedAt: ACTIVE_STATUSES.has(a.status) ? null : pyIso(a.lastUpdate),
+        message: messages[a.status] ?? a.status,
+      })),
+    );
+    const sqliteTaskDir = join(sqliteWs, sqliteTaskId);
+    log(`demo: workspace ${sqliteWs} (SQLite), task ${sqliteTaskId}`);
 
     // The orchestrator: our child, but in its own session and process group like a daemon, so a
     // Ctrl-C in orch-top's terminal does not reach it (orch-top has to shut it down).
@@ -606,26 +699,32 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
           return agentArgv(a.agentId, a.behaviour);
       }
     };
-    const withSession = planned.filter((a) => a.behaviour !== 'ghost');
+    const all = [...planned, ...sqlitePlanned];
+    const withSession = all.filter((a) => a.behaviour !== 'ghost');
     // allSettled, not all: a failure must not start the teardown while other sessions are still
     // being made, or those would be made after it and left behind.
     const results = await Promise.allSettled([
       newSession(STRAY_SESSION, ws, agentArgv('stray', 'stray')),
-      ...withSession.map((a) => newSession(a.session, taskDir, argvFor(a))),
+      ...withSession.map((a) => newSession(a.session, a.registry === 'json' ? taskDir : sqliteTaskDir, argvFor(a))),
     ]);
     const [stray, ...made] = results.map((r) => {
       if (r.status === 'rejected') throw r.reason;
       return r.value;
     });
-    const sessionOf = new Map(withSession.map((a, i) => [a.behaviour, made[i]!]));
+    const sessionOf = new Map(withSession.map((a, i) => [a.agentId, made[i]!]));
+    /** The session of the JSON workspace's agent of that behaviour (the misbehaving ones live there). */
+    const jsonSession = (b: DemoBehaviour) => {
+      const a = planned.find((p) => p.behaviour === b);
+      return a ? sessionOf.get(a.agentId) : undefined;
+    };
     log(`demo: session ${STRAY_SESSION} ${stray!.id}; ${made.length} agent sessions`);
 
     // Wait until every behaviour is really there, checking them all in one polling loop.
-    const zombieSess = sessionOf.get('zombie-parent');
+    const zombieSess = jsonSession('zombie-parent');
     if (zombieSess) st.zombieMaker = zombieSess;
-    const leaker = sessionOf.get('fd-leaker')!;
-    const hup = sessionOf.get('hup-ignorer')!;
-    const crashed = sessionOf.get('crashed-leaker')!;
+    const leaker = jsonSession('fd-leaker')!;
+    const hup = jsonSession('hup-ignorer')!;
+    const crashed = jsonSession('crashed-leaker')!;
     let survivor: Tracked | null = null;
     let crashedKilled = false;
     let hupKids: Tracked[] = [];
@@ -683,8 +782,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
     const missing = expected.filter((n) => !live.has(n));
     if (missing.length) throw new Error(`demo: sessions vanished during startup: ${missing.join(', ')}`);
 
-    const agents: DemoAgent[] = planned.map((a) => {
-      const s = sessionOf.get(a.behaviour);
+    const agents: DemoAgent[] = all.map((a) => {
+      const s = sessionOf.get(a.agentId);
       const alive = a.behaviour !== 'ghost' && a.behaviour !== 'crashed-leaker';
       return {
         agentId: a.agentId,
@@ -693,6 +792,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
         registryStatus: a.status,
         sessionId: alive ? (s?.id ?? null) : null,
         pid: a.behaviour === 'crashed-leaker' ? survivor!.pid : (s?.pid ?? null),
+        registry: a.registry,
+        workspace: a.registry === 'json' ? ws : sqliteWs,
       };
     });
     const sandbox: DemoSandbox = {
@@ -700,6 +801,9 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
       server,
       workspace: ws,
       taskId,
+      sqliteWorkspace: sqliteWs,
+      sqliteTaskId,
+      workspaces: [ws, sqliteWs],
       orchestratorPid: orch.pid!,
       prefix: DEMO_PREFIX,
       agents,
