@@ -154,6 +154,7 @@ describe('orch-top --reap', () => {
     const server = pool.tmuxServer('cancel');
     server.newSession('claude-agent-stubborn', `sh -c "trap '' TERM HUP; sleep 600"`);
     const shell = server.panePid('=claude-agent-stubborn:');
+    pool.track(shell); // it survives the cancelled cleanup on purpose, outside any session
     const run = orchTop(['--reap', '--grace', '20s', '-L', server.socketName, '--orchestrator-match', MATCH]);
     await waitFor(() => existsSync(auditPath()) && auditLines().some((l) => l.event === 'signal' && l.pid === shell && l.signal === 'SIGTERM'), 10_000, 'the SIGTERM to be sent');
     const t0 = Date.now();

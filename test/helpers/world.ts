@@ -2,9 +2,9 @@
 // sleepers, zombie makers. Every test that makes something registers it here and calls
 // `teardown()` in afterEach/finally, so a failing test still leaves nothing behind.
 //
-// NOTE: on this project's machines pid 1 does NOT reap orphaned zombies. A zombie whose parent dies
-// stays forever. So zombie makers here reap their own children on SIGTERM, and teardown always sends
-// SIGTERM first and waits; SIGKILL is only the last resort for processes that are not zombie parents.
+// NOTE: pid 1 on these machines (process_api) reaps orphaned zombies only lazily, about 1.4 s later
+// (measured), so a test that ends a zombie maker polls for the reaping. Zombie makers here reap their
+// own children on SIGTERM, and teardown sends SIGTERM first and waits; SIGKILL is the last resort.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -106,11 +106,18 @@ export class TmuxServerFixture {
       return null;
     }
   }
-  /** Kills the server: first TERM every pane's process group so nothing outlives it, then kill-server. */
+  /**
+   * Kills the server: first TERM every pane's process tree (so zombie makers reap), then KILL what
+   * ignored it (a test may leave a TERM-and-HUP-proof pane behind on purpose), then kill-server.
+   */
   kill(): void {
     try {
       const pids = this.tmux('list-panes', '-a', '-F', '#{pane_pid}').split('\n').filter(Boolean).map(Number);
+      const trees = pids.flatMap((p) => [p, ...descendantsOf(p)]);
       for (const p of pids) killTree(p);
+      const end = Date.now() + 1_000;
+      while (Date.now() < end && trees.some(alive)) execFileSync('sleep', ['0.02']);
+      for (const p of trees) if (alive(p)) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
     } catch {
       /* no server */
     }
@@ -122,6 +129,13 @@ export class TmuxServerFixture {
     // tmux 3.3a leaves the socket file behind after kill-server.
     rmSync(`${process.env.TMUX_TMPDIR || '/tmp'}/tmux-${process.getuid?.() ?? 0}/${this.socketName}`, { force: true });
   }
+}
+
+/** Every descendant of a pid, from /proc. */
+export function descendantsOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const c of childrenOf(pid)) out.push(c, ...descendantsOf(c));
+  return out;
 }
 
 /** SIGTERM a process and all its descendants (deepest first, so zombie makers reap before dying). */
