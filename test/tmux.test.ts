@@ -43,7 +43,9 @@ describe('listPanes', () => {
     s.newSession('claude-agent-dead', 'sh -c "exit 3"');
     const st = await waitFor(async () => {
       const r = await listPanes({ socketName: s.socketName });
-      return r.panes.find((p) => p.sessionName === 'claude-agent-dead' && p.paneDead) ? r : null;
+      // tmux marks the pane dead when its pty closes and learns the status when it reaps the child:
+      // two events, so a look in between sees a dead pane without a status yet.
+      return r.panes.find((p) => p.sessionName === 'claude-agent-dead' && p.paneDead && p.paneDeadStatus !== null) ? r : null;
     }, 5000, 'the pane to die');
     expect(st.panes.find((p) => p.sessionName === 'claude-agent-dead')).toMatchObject({ paneDead: true, paneDeadStatus: 3 });
   });
