@@ -117,6 +117,7 @@ async function expectGone(f: Footprint): Promise<void> {
   expect(tmux(f.socket, 'list-sessions').ok).toBe(false);
   expect(existsSync(`/tmp/tmux-${process.getuid?.() ?? 0}/${f.socket}`)).toBe(false);
   expect(existsSync(f.workspace)).toBe(false);
+  expect(existsSync(dirname(dirname(f.workspace)))).toBe(false); // the JSON project's temp dir
   expect(existsSync(f.sqliteRoot)).toBe(false);
   // Dead processes may linger as zombies of init for a moment (it reaps lazily here): poll.
   await waitFor(() => f.pids.every((p) => !alive(p)), 5_000, `all of ${f.pids.join(' ')} dead`);
@@ -358,12 +359,14 @@ describe("orch-top --demo's workspace in today's format (SQLite)", () => {
     await demo?.stop();
   });
 
-  it('is a workspace of its own project, a sibling temp dir of the JSON workspace', () => {
+  it('is a workspace of its own project, each project in a temp dir of its own', () => {
     const ws = demo.sqliteWorkspace;
     expect(basename(ws)).toBe('.agent-workspace');
     expect(basename(dirname(ws))).toBe('checkout-service');
     expect(basename(sqliteRootOf(ws))).toMatch(/^orch-top-demo-sqlite-/);
-    expect(dirname(sqliteRootOf(ws))).toBe(dirname(demo.workspace));
+    expect(basename(dirname(demo.workspace))).toBe('payments-api');
+    expect(basename(demo.workspace)).toBe('.agent-workspace');
+    expect(dirname(sqliteRootOf(ws))).toBe(dirname(dirname(dirname(demo.workspace))));
     expect(statSync(`${ws}/registry/state.sqlite3`).isFile()).toBe(true);
     expect(statSync(`${ws}/${demo.sqliteTaskId}`).isDirectory()).toBe(true);
     expect(demo.sqliteTaskId).toMatch(/^TASK-\d{8}-\d{6}-[0-9a-f]{8}$/);

@@ -169,6 +169,8 @@ const SPECS: Spec[] = [
 
 // The SQLite workspace's task (today's format): one agent per SQLite-only status worth showing.
 const SQLITE_PROJECT = 'checkout-service';
+/** The JSON project's name: an older orchestrator's workspace, <tmp>/payments-api/.agent-workspace. */
+const JSON_PROJECT = 'payments-api';
 const SQLITE_DESCRIPTION = 'Harden the checkout service against double charges';
 const SQLITE_SPECS: Spec[] = [
   { behaviour: 'lingering-finished', type: 'investigator', status: 'phase_completed', progress: 100,
@@ -549,15 +551,18 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
 
   const socketName = `orch-top-demo-${process.pid}-${hex(3)}`;
   const server: TmuxServer = { socketName };
-  const ws = mkdtempSync(join(tmpdir(), 'orch-top-demo-'));
-  const st: State = { server, roots: [ws], socketPath: null, serverKey: null, zombieMaker: null, tracked: [], orchestrator: null, done: false, log };
+  // Each workspace in a project of its own, named as a project (<project>/.agent-workspace).
+  const jsonRoot = mkdtempSync(join(tmpdir(), 'orch-top-demo-'));
+  const ws = join(jsonRoot, JSON_PROJECT, '.agent-workspace');
+  mkdirSync(ws, { recursive: true });
+  const st: State = { server, roots: [jsonRoot], socketPath: null, serverKey: null, zombieMaker: null, tracked: [], orchestrator: null, done: false, log };
   // Today's format lives in a project of its own: <tmp>/checkout-service/.agent-workspace, where the
   // orchestrator puts it by default (./.agent-workspace of the project it runs in).
   let sqliteRoot: string;
   try {
     sqliteRoot = mkdtempSync(join(tmpdir(), 'orch-top-demo-sqlite-'));
   } catch (e) {
-    rmSync(ws, { recursive: true, force: true });
+    rmSync(jsonRoot, { recursive: true, force: true });
     throw e;
   }
   st.roots.push(sqliteRoot);
