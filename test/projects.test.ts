@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../src/model/types.js';
+import { copyFixture } from './helpers/fixtures.js';
 import { ProcessPool, alive, waitFor, type TmuxServerFixture } from './helpers/world.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'orch-top.js');
@@ -30,14 +31,7 @@ let server: TmuxServerFixture;
 // A pattern no other test's processes match, so parallel test files never see each other's orchestrators.
 const MATCH = `fake_orchestrator_projects_${process.pid}`;
 
-function copy(from: string, to: string) {
-  cpSync(from, to, { recursive: true });
-  const walk = (p: string) => {
-    chmodSync(p, 0o755);
-    for (const e of readdirSync(p, { withFileTypes: true })) e.isDirectory() ? walk(join(p, e.name)) : chmodSync(join(p, e.name), 0o644);
-  };
-  walk(to);
-}
+const copy = copyFixture;
 /** Read-write access to a copy: the test plays the orchestrator. */
 function write(path: string, fn: (db: Database.Database) => void) {
   const db = new Database(path);

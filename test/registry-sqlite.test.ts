@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { copyFixture } from './helpers/fixtures.js';
 import { readGlobalRegistry, readSqliteState, statePath } from '../src/collectors/registry-sqlite.js';
 import { discoverWorkspaces, readWorkspace, resolveWorkspaces } from '../src/collectors/workspaces.js';
 
@@ -29,15 +30,7 @@ let dir: string;
 let ws: string; // a copy of the fixture's .agent-workspace, in <dir>/payments
 let child: ChildProcess | null = null;
 
-/** Copies a fixture folder and makes the copy writable (the fixtures are read-only). */
-function copy(from: string, to: string) {
-  cpSync(from, to, { recursive: true });
-  const walk = (p: string) => {
-    chmodSync(p, 0o755);
-    for (const e of readdirSync(p, { withFileTypes: true })) e.isDirectory() ? walk(join(p, e.name)) : chmodSync(join(p, e.name), 0o644);
-  };
-  walk(to);
-}
+const copy = copyFixture;
 
 /** A workspace whose state.sqlite3 is made by `init` (a read-write connection, in the test only). */
 function makeWs(name: string, init: (db: Database.Database) => void): string {

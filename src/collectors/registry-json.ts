@@ -8,13 +8,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RegistryAgent } from '../model/types.js';
+import { registryAgent, str } from './registry-agent.js';
 
 export const RETRY_DELAY_MS = 50;
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
-const int = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
 
 /** Reads and parses a JSON file; one retry on a bad read. `missing` when it does not exist. */
 export async function readJsonFile(path: string, retryDelayMs = RETRY_DELAY_MS): Promise<{ data: unknown } | { missing: true } | { error: string }> {
@@ -41,22 +40,7 @@ export async function readJsonFile(path: string, retryDelayMs = RETRY_DELAY_MS):
 
 function toAgent(id: string, a: Json, file: string, taskDescriptions: Map<string, string>): RegistryAgent {
   const taskId = str(a.task_id);
-  return {
-    agentId: id,
-    taskId,
-    type: str(a.type),
-    status: str(a.status) ?? 'unknown',
-    tmuxSession: str(a.tmux_session),
-    parent: str(a.parent),
-    startedAt: str(a.started_at),
-    lastUpdate: str(a.last_update),
-    completedAt: str(a.completed_at) ?? str(a.terminated_at),
-    taskDescription: taskId ? (taskDescriptions.get(taskId) ?? null) : null,
-    source: 'json',
-    file,
-    claudePid: int(a.claude_pid),
-    cursorPid: int(a.cursor_pid),
-  };
+  return registryAgent(id, a, 'json', file, taskId ? (taskDescriptions.get(taskId) ?? null) : null);
 }
 
 export interface JsonRegistry {

@@ -28,6 +28,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RegistryAgent } from '../model/types.js';
+import { registryAgent, str } from './registry-agent.js';
 
 export const BUSY_TIMEOUT_MS = 250;
 
@@ -58,8 +59,6 @@ export interface GlobalRegistry {
 type Row = Record<string, unknown>;
 type Db = InstanceType<typeof Database>;
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
-const int = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
 
@@ -162,22 +161,7 @@ export function readSqliteState(workspace: string): SqliteState {
     for (const row of rows) {
       const agentId = str(row.agent_id);
       if (!agentId) continue;
-      agents.push({
-        agentId,
-        taskId: str(row.task_id),
-        type: str(row.type),
-        status: str(row.status) ?? 'unknown',
-        tmuxSession: str(row.tmux_session),
-        parent: str(row.parent),
-        startedAt: str(row.started_at),
-        lastUpdate: str(row.last_update),
-        completedAt: str(row.completed_at) ?? str(row.terminated_at),
-        taskDescription: str(row.task_description),
-        source: 'sqlite',
-        file: path,
-        claudePid: int(row.claude_pid),
-        cursorPid: int(row.cursor_pid),
-      });
+      agents.push(registryAgent(agentId, row, 'sqlite', path, str(row.task_description)));
     }
     agents.sort((x, y) => x.agentId.localeCompare(y.agentId));
     return { agents, project };
