@@ -486,3 +486,29 @@ describe('recorded pids', () => {
     expect(snap.leaked.map((l) => [l.pid, l.agentId, l.reason])).toEqual([[700, 'gone-1', 'recorded as claude_pid of agent gone-1, whose session agent_gone-1 is gone']]);
   });
 });
+
+describe('a registry read in part is not believed', () => {
+  it('a workspace with a read error gives no terminal status and makes no prefixed session "unknown"', () => {
+    const spec = (error: string | null, gone = false) =>
+      world({
+        procs: [proc(101, SERVER), proc(102, SERVER)],
+        panes: [pane('$1', 'agent_a-1', 101), pane('$2', 'claude-agent-x', 102)],
+        workspaces: [{ ...ws([agent('a-1', 'completed')]), error, gone }],
+        orchestrator: [],
+      });
+    const whole = classify(spec(null), cfg, emptyHistory());
+    expect(whole.sessions.map((s) => [s.name, s.reasons])).toEqual([
+      ['agent_a-1', ['orchestrator-down', 'terminal-status']],
+      ['claude-agent-x', ['orchestrator-down', 'unknown-to-registry']],
+    ]);
+    // e.g. state.sqlite3 locked this tick while the JSON registry (older, maybe stale) was read.
+    const partial = classify(spec('/ws/registry/state.sqlite3: database is locked'), cfg, emptyHistory());
+    expect(partial.sessions.map((s) => [s.name, s.reasons])).toEqual([
+      ['agent_a-1', ['orchestrator-down']],
+      ['claude-agent-x', ['orchestrator-down']],
+    ]);
+    // A workspace that is gone hides nothing.
+    const gone = classify(spec('workspace /ws: not found', true), cfg, emptyHistory());
+    expect(gone.sessions.find((s) => s.name === 'claude-agent-x')!.reasons).toEqual(['orchestrator-down', 'unknown-to-registry']);
+  });
+});

@@ -183,6 +183,32 @@ describe("today's orchestrator (SQLite state, global registry)", () => {
     expect(r.stdout).toMatch(/ghost agent builder-101610-8e2d44/);
   });
 
+  it('a locked state database never lets a stale JSON registry make --reap kill a live agent', async () => {
+    // SQLite (today) says running; the JSON an older version left says completed.
+    mkdirSync(join(ws, 'registry'), { recursive: true });
+    writeFileSync(join(ws, 'registry', 'GLOBAL_REGISTRY.json'), JSON.stringify({ agents: { [A.running]: { task_id: 'TASK-20261125-101500-a1b2c3d4', status: 'completed', tmux_session: session(A.running) } } }));
+    write(statePath(ws), (db) => db.pragma('journal_mode = DELETE')); // a writer's lock blocks readers only without WAL
+    server.newSession(session(A.running), 'sleep 600');
+    const pane = server.panePid(`=${session(A.running)}:`);
+    await orchestrator(ws);
+    const unlocked = await snapshotOf();
+    expect(unlocked.snap.sessions.find((s) => s.name === session(A.running))).toMatchObject({ status: 'active', registryStatus: 'running', registrySource: 'sqlite' });
+    const holder = new Database(statePath(ws));
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      const locked = await snapshotOf();
+      expect(locked.snap.workspaces[0]!.error).toBe(`${statePath(ws)}: database is locked`);
+      // Only the JSON was read: it says completed, but a registry read in part is not believed.
+      expect(locked.snap.sessions.find((s) => s.name === session(A.running))).toMatchObject({ status: 'active', registryStatus: 'completed', registrySource: 'json' });
+      const r = await orchTop(['--reap', '--grace', '1s', '-L', server.socketName, '--orchestrator-match', MATCH]);
+      expect(r.stdout).toContain('nothing to do');
+      expect(alive(pane)).toBe(true);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+
   it('a broken world is one line per workspace, never a crash and never exit 2', async () => {
     const corrupt = join(dir, 'corrupt');
     mkdirSync(join(corrupt, 'registry'), { recursive: true });

@@ -71,7 +71,7 @@ export async function readWorkspace(ws: WorkspaceRef): Promise<WorkspaceState> {
     if (!statSync(ws.path).isDirectory()) return { ...base, readable: false, error: `workspace ${ws.path}: is not a directory`, agents: [] };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ...base, readable: false, error: `workspace ${ws.path}: ${code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, agents: [] };
+    return { ...base, readable: false, gone: code === 'ENOENT', error: `workspace ${ws.path}: ${code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, agents: [] };
   }
   const sqlite = readSqliteState(ws.path);
   const json = await readJsonRegistry(ws.path);

@@ -177,6 +177,8 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
   if (raw.tmux.serverPid) untouchable.add(raw.tmux.serverPid);
 
   const registry = indexRegistry(raw.workspaces);
+  // A workspace that is gone hides nothing; one read in part (an error) might.
+  const registryWhole = raw.workspaces.every((w) => !w.error || w.gone);
 
   // ---- the orchestrators and their trees ------------------------------------------------------------
   // One per project may run. Each serves the workspace its environment or working directory names; one
@@ -261,8 +263,11 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     // A registry agent is owned by its workspace's orchestrator; a prefix-only session by any.
     const owner = reg ? ownerOf(reg.ws) : (orchProc);
     if (!owner) reasons.push('orchestrator-down');
-    if (reg && TERMINAL_STATUSES.has(reg.agent.status)) reasons.push('terminal-status');
-    if (!reg && byPrefix) reasons.push('unknown-to-registry');
+    // What the registry says only counts when it could be read whole: a locked SQLite state beside an
+    // older JSON registry would otherwise hand us a stale terminal status, and an unreadable workspace
+    // would make every one of its agents "unknown" for a tick — and a --reap would kill live agents.
+    if (reg && TERMINAL_STATUSES.has(reg.agent.status) && !reg.ws.error) reasons.push('terminal-status');
+    if (!reg && byPrefix && registryWhole) reasons.push('unknown-to-registry');
     if (panes.every((p) => p.paneDead)) reasons.push('panes-dead');
     drafts.push({
       view: {

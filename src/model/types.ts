@@ -141,6 +141,8 @@ export interface WorkspaceState {
   readable: boolean;
   /** A plain sentence when the workspace or one of its files could not be read; null when fine. */
   error: string | null;
+  /** The workspace does not exist (a stale entry of the global registry): nothing in it to miss. */
+  gone?: boolean;
   agents: RegistryAgent[];
 }
 
