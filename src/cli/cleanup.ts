@@ -2,7 +2,7 @@
 // report, exit 0 when nothing is left and 1 when something remains. Usage and environment errors are
 // found before anything is touched and exit 2.
 
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { auditEvent, AuditOpenError, defaultAuditPath, openAuditLog, type AuditLog } from '../actions/audit.js';
 import { executePlan, type ActEvent, type ActResult, type Execution } from '../actions/execute.js';
@@ -70,6 +70,12 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
   const width = ctx.out.isTTY ? (ctx.out.columns ?? 120) : 160;
   const say = (line: string) => ctx.err.write(`orch-top: ${line}\n`);
+  // Every signal is preceded by a start-time check in /proc/PID/stat: without /proc, nothing can be
+  // checked, so nothing is signalled.
+  if (!existsSync('/proc/self/stat')) {
+    say('cleaning up needs /proc (Linux) to check each process\'s start time before signalling it; nothing was touched');
+    return EXIT.usage;
+  }
   const looker = makeLooker(config, ctx, config.dryRun ? 'read' : 'read-write');
   const before = await looker.look();
 
