@@ -46,7 +46,7 @@ describe('listPanes', () => {
       // tmux marks the pane dead when its pty closes and learns the status when it reaps the child:
       // two events, so a look in between sees a dead pane without a status yet.
       return r.panes.find((p) => p.sessionName === 'claude-agent-dead' && p.paneDead && p.paneDeadStatus !== null) ? r : null;
-    }, 5000, 'the pane to die');
+    }, 15_000, 'the pane to die and its status to be known'); // generous: CI runs every file at once on 2 cores
     expect(st.panes.find((p) => p.sessionName === 'claude-agent-dead')).toMatchObject({ paneDead: true, paneDeadStatus: 3 });
   });
 
