@@ -512,3 +512,20 @@ describe('a registry read in part is not believed', () => {
     expect(gone.sessions.find((s) => s.name === 'claude-agent-x')!.reasons).toEqual(['orchestrator-down', 'unknown-to-registry']);
   });
 });
+
+describe('zombies of the tmux server', () => {
+  it("a dead agent pane's process the server has not reaped is in scope (to be nudged); a personal pane's is not", () => {
+    const snap = classify(
+      world({
+        procs: [proc(101, SERVER, { state: 'Z' }), proc(102, SERVER, { state: 'Z' })],
+        panes: [pane('$1', 'claude-agent-1', 101, { paneDead: true }), pane('$2', 'scratch', 102, { paneDead: true })],
+      }),
+      cfg,
+      emptyHistory(),
+    );
+    expect(snap.zombies.map((z) => [z.pid, z.parentInScope, z.parentIsTmuxServer, z.parentStartTime])).toEqual([
+      [101, true, true, SERVER * 10],
+      [102, false, true, SERVER * 10],
+    ]);
+  });
+});

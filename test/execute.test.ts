@@ -119,7 +119,6 @@ describe('executing a plan', () => {
     const leaver = pool.spawn('sleep', ['600']);
     const reused = pool.spawn('sleep', ['600']);
     const { snap } = await planFor(s);
-    const start = (pid: number) => Number(require_stat(pid)[19]);
     // A plan that names two real processes: one exits before the act, one's start time no longer matches.
     const plan: Plan = {
       ...makePlan(snap, { kind: 'kill-leaked' }, { graceMs: 500, server: { socketName: s.socketName } }),
@@ -195,6 +194,37 @@ describe('executing a plan', () => {
     expect(alive(pid)).toBe(true);
   });
 
+  it("zombies of the tmux server (dead panes it lost track of) get a SIGCHLD nudge, and the server is never terminated", async () => {
+    // Stand-ins for a tmux server that lost a SIGCHLD: one reaps on the next SIGCHLD (as tmux does),
+    // one never reaps (only on SIGTERM, which it must never get).
+    const lateReaper = pool.spawn('perl', ['-e', `use POSIX (); $| = 1; for (1..2) { my $p = fork(); POSIX::_exit(0) if $p == 0 } sleep 1;
+      $SIG{CHLD} = sub { 1 while waitpid(-1, POSIX::WNOHANG()) > 0 }; print "ready\\n"; sleep 1 while 1;`]).pid!;
+    const zombiesOf = (pid: number, n: number) => waitFor(() => (childrenOf(pid).filter((c) => procState(c) === 'Z').length === n ? childrenOf(pid) : null), 5000, `${n} zombies of ${pid}`);
+    const nudged = await zombiesOf(lateReaper, 2);
+    await new Promise((r) => setTimeout(r, 1200)); // its SIGCHLD handler is installed after a second
+    const never = await pool.zombieMaker(2);
+    const s = pool.tmuxServer('nudge');
+    s.newSession('scratch', 'sleep 600');
+    const { snap } = await planFor(s);
+    const step = (id: number, parent: number, zombies: number[]) => ({
+      id, phase: 1, kind: 'zombies' as const, reason: 'test', parentStep: null, nudgeOnly: true,
+      parent: { pid: parent, startTime: start(parent), command: 'tmux', role: 'tmux-server' },
+      zombies: zombies.map((z) => ({ pid: z, startTime: start(z), command: '[z]', role: 'zombie' })),
+    });
+    const base = makePlan(snap, { kind: 'reap-zombies' }, { graceMs: 500, server: { socketName: s.socketName } });
+    const r1 = await executePlan({ ...base, serverPid: lateReaper, steps: [step(1, lateReaper, nudged)] });
+    expect(r1.results.filter((r) => r.target.kind === 'zombie').map((r) => [r.outcome, r.detail])).toEqual([
+      ['exited', 'reaped by the tmux server after SIGCHLD'],
+      ['exited', 'reaped by the tmux server after SIGCHLD'],
+    ]);
+    for (const z of nudged) expect(procState(z)).toBeNull();
+    const r2 = await executePlan({ ...base, serverPid: never.pid, steps: [step(1, never.pid, never.zombies)] });
+    expect(r2.results.map((r) => [r.target.kind, r.outcome])).toEqual([['zombie', 'failed'], ['zombie', 'failed']]);
+    expect(r2.results[0]!.detail).toBe('still defunct: the tmux server has not reaped it');
+    expect(alive(never.pid)).toBe(true); // nudged, never terminated
+    for (const z of never.zombies) expect(procState(z)).toBe('Z');
+  });
+
   it('50 orphan sessions that ignore SIGTERM take about one grace period, not fifty', async () => {
     const s = pool.tmuxServer('fifty');
     for (let i = 0; i < 50; i++) s.newSession(`claude-agent-${i}`, `sh -c "trap '' TERM HUP; sleep 600"`);
@@ -211,6 +241,7 @@ describe('executing a plan', () => {
   });
 });
 
+const start = (pid: number) => Number(require_stat(pid)[19]);
 function require_stat(pid: number): string[] {
   const text = require_read(`/proc/${pid}/stat`);
   return text.slice(text.lastIndexOf(')') + 2).split(' ');

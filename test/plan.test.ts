@@ -16,7 +16,7 @@ const orch = (pid: number, workspace: string | null, children: number[] = []): O
   pid, startTime: pid * 7, running: true, how: 'match', command: 'python3 real_mcp_server.py', startedAt: 0, cpu: 0, rss: 0, fds: null, fdKinds: null, children, workspace, placedBy: workspace ? 'env' : null, project: null,
 });
 const leak = (pid: number, ppid = 1): LeakedView => ({ pid, startTime: pid * 7, ppid, sid: pid, state: 'S', command: `leak${pid}`, startedAt: 0, cpu: 0, rss: 0, fds: null, pane: '%9', sessionId: null, sessionName: 'claude-agent-gone', agentId: null, reason: 'its pane %9 is gone' });
-const zombie = (pid: number, ppid: number, inScope: boolean): ZombieView => ({ pid, startTime: pid * 7, ppid, command: '[z]', parentCommand: `cmd${ppid}`, parentInScope: inScope, sessionId: null, startedAt: 0 });
+const zombie = (pid: number, ppid: number, inScope: boolean, ofServer = false): ZombieView => ({ pid, startTime: pid * 7, ppid, parentStartTime: ppid * 7, command: '[z]', parentCommand: `cmd${ppid}`, parentInScope: inScope, parentIsTmuxServer: ofServer, sessionId: null, startedAt: 0 });
 const ghost = (id: string): GhostView => ({ agentId: id, taskId: null, tmuxSession: `agent_${id}`, project: 'p', workspace: '/ws', registryStatus: 'running', registrySource: 'sqlite' });
 
 function snapshot(over: Partial<Snapshot>): Snapshot {
@@ -85,6 +85,12 @@ describe('makePlan', () => {
       zombies: [zombie(601, 600, true)],
     });
     expect(plan(snap, { kind: 'reap-zombies' }).steps[0]!.reason).toBe('1 zombie of a process of session $3; if it must be terminated, active session $3 agent_x ends with it');
+  });
+
+  it('zombies of the tmux server: a nudge step, the server never a target', () => {
+    const p = plan(snapshot({ zombies: [zombie(120, 50, true, true)] }), { kind: 'reap-zombies' });
+    expect(p.steps).toMatchObject([{ kind: 'zombies', nudgeOnly: true, parentStep: null, parent: { pid: 50, startTime: 350, role: 'tmux-server' }, reason: '1 dead agent pane process the tmux server has not reaped' }]);
+    expect(planTargets(p)).toEqual([{ pid: 50, startTime: 350, command: 'cmd50', role: 'tmux-server' }]);
   });
 
   describe('shutdown', () => {

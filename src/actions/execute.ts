@@ -173,7 +173,9 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
    */
   function send(tr: Tracked, sig: NodeJS.Signals): boolean {
     const why = protect.get(tr.t.pid);
-    if (why !== undefined || tr.t.pid === tmuxServerPid) {
+    // The one signal the tmux server ever gets: SIGCHLD, so it reaps dead panes it lost track of.
+    const serverNudge = sig === 'SIGCHLD' && tr.t.role === 'tmux-server' && tr.t.pid === tmuxServerPid && why === undefined;
+    if (!serverNudge && (why !== undefined || tr.t.pid === tmuxServerPid)) {
       procResult(tr, 'failed', `refused: pid ${tr.t.pid} is ${why ?? 'the tmux server'}`);
       return false;
     }
@@ -373,6 +375,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
         const zp = zombieParents.get(z.id);
         if (!zp || zp.state !== 'nudged') continue;
         if (zombieLeft(z).length === 0) zp.state = 'settled';
+        else if (now >= zombieDeadline && z.nudgeOnly) zp.state = 'settled'; // never terminate the tmux server
         else if (now >= zombieDeadline) {
           if (send(zp.tr, 'SIGTERM')) {
             zp.state = 'terminating';
@@ -409,7 +412,8 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
     // ---- zombies: reaped by their parent, or by init once the parent is gone --------------------
     await Promise.all(
       zsteps.map(async (z) => {
-        const deadline = Date.now() + reapWaitMs;
+        // Init reaps what a terminated parent left, lazily: wait for it. A nudged server had its grace period.
+        const deadline = Date.now() + (z.nudgeOnly ? 0 : reapWaitMs);
         let left = zombieLeft(z);
         while (left.length && Date.now() < deadline && !opts.abort?.aborted) {
           await sleep(pollMs);
@@ -424,9 +428,9 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
             outcome: still ? 'failed' : 'exited',
             sent: [],
             detail: still
-              ? `still defunct: its parent ${z.parent.pid} ${zp?.tr.done?.outcome === 'denied' ? 'may not be signalled' : 'has not reaped it'}`
+              ? `still defunct: ${z.nudgeOnly ? 'the tmux server' : `its parent ${z.parent.pid}`} ${zp?.tr.done?.outcome === 'denied' ? 'may not be signalled' : 'has not reaped it'}`
               : zp && zp.state === 'settled' && !zp.tr.done
-                ? 'reaped by its parent after SIGCHLD'
+                ? z.nudgeOnly ? 'reaped by the tmux server after SIGCHLD' : 'reaped by its parent after SIGCHLD'
                 : 'reaped once its parent was gone',
             ms: Date.now() - t0,
           });

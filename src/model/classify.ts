@@ -519,17 +519,26 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
 
   // ---- zombies ----------------------------------------------------------------------------------------
   const zombies: ZombieView[] = [];
+  // A dead agent pane's process that the tmux server itself has not reaped: tmux 3.3a loses a SIGCHLD
+  // now and then under load (seen here), and the pane's process stays a zombie of the server until the
+  // next child of the server exits. Its pid is the pane's pid (now, with remain-on-exit, or as seen).
+  const agentPanePids = new Set<number>();
+  for (const d of drafts) for (const pane of d.view.panes) agentPanePids.add(pane.pid);
+  for (const sp of hist.panes.values()) if (sp.agent && sp.serverPid === serverPid) agentPanePids.add(sp.panePid);
   for (const p of procs.values()) {
     if (p.state !== 'Z') continue;
     const parent = procs.get(p.ppid);
-    const inScope = assigned.has(p.ppid) || orchTree.has(p.ppid) || leakedPids.has(p.ppid);
+    const ofServer = serverPid !== null && p.ppid === serverPid && agentPanePids.has(p.pid);
+    const inScope = assigned.has(p.ppid) || orchTree.has(p.ppid) || leakedPids.has(p.ppid) || ofServer;
     zombies.push({
       pid: p.pid,
       startTime: p.startTime,
       ppid: p.ppid,
+      parentStartTime: parent?.startTime ?? null,
       command: `[${p.comm}]`,
       parentCommand: parent ? commandOf(parent) : null,
       parentInScope: inScope,
+      parentIsTmuxServer: serverPid !== null && p.ppid === serverPid,
       sessionId: assigned.get(p.ppid)?.sessionId ?? null,
       startedAt: p.startedAt,
     });

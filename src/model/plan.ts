@@ -61,6 +61,8 @@ export interface ZombieStep extends StepBase {
   parent: ProcTarget;
   /** Step that already terminates the parent (its session or leak), or null. */
   parentStep: number | null;
+  /** SIGCHLD only, never terminate the parent (the tmux server). */
+  nudgeOnly: boolean;
   zombies: ProcTarget[];
 }
 
@@ -254,6 +256,23 @@ export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Pla
         });
         continue;
       }
+      if (first.parentIsTmuxServer) {
+        // Dead agent panes' processes the server has not reaped (it lost a SIGCHLD): a nudge is all
+        // it needs, and the server is never terminated.
+        if (first.parentStartTime === null) continue;
+        const id = steps.length + 1;
+        steps.push({
+          id,
+          phase,
+          kind: 'zombies',
+          reason: `${zs.length} dead agent pane process${zs.length === 1 ? '' : 'es'} the tmux server has not reaped`,
+          parent: { pid: ppid, startTime: first.parentStartTime, command: first.parentCommand ?? 'tmux server', role: 'tmux-server' },
+          parentStep: null,
+          nudgeOnly: true,
+          zombies: zs.map((z) => ({ pid: z.pid, startTime: z.startTime, command: z.command, role: 'zombie' })),
+        });
+        continue;
+      }
       const parentView = procs.get(ppid);
       if (!parentView) continue;
       const id = steps.length + 1;
@@ -272,6 +291,7 @@ export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Pla
         reason: `${zs.length} zombie${zs.length === 1 ? '' : 's'} of ${parentView.role === 'leaked' ? 'a leaked process' : parentView.sessionId ? `a process of session ${parentView.sessionId}` : 'the orchestrator\'s tree'}${cost}`,
         parent: { pid: ppid, startTime: parentView.startTime, command: parentView.command, role: 'zombie-parent' },
         parentStep: claimed.get(ppid) ?? null,
+        nudgeOnly: false,
         zombies: zs.map((z) => ({ pid: z.pid, startTime: z.startTime, command: z.command, role: 'zombie' })),
       });
     }

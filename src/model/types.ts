@@ -267,8 +267,13 @@ export interface ZombieView {
   ppid: number;
   command: string;
   parentCommand: string | null;
-  /** The parent is in the orchestrator's scope (an agent session, a leaked process, the orchestrator's tree). */
+  /** The parent's start time, so the parent is signalled only while it is still that process. */
+  parentStartTime: number | null;
+  /** The parent is in the orchestrator's scope (an agent session, a leaked process, the orchestrator's
+   *  tree), or it is the watched tmux server and the zombie is a dead agent pane's process. */
   parentInScope: boolean;
+  /** The parent is the watched tmux server: it is only ever nudged (SIGCHLD), never terminated. */
+  parentIsTmuxServer: boolean;
   /** Session the parent belongs to, if any. */
   sessionId: string | null;
   startedAt: number;

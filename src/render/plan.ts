@@ -39,7 +39,11 @@ function stepHow(s: Step, graceMs: number): string {
     case 'session':
       return `SIGTERM its processes, kill-session -t ${s.session.id}, SIGKILL survivors after ${g}`;
     case 'zombies':
-      return s.parentStep !== null ? `reaped when step ${s.parentStep} ends their parent` : `SIGCHLD to the parent; after ${g}, SIGTERM it so init reaps them`;
+      return s.parentStep !== null
+        ? `reaped when step ${s.parentStep} ends their parent`
+        : s.nudgeOnly
+          ? 'SIGCHLD to the tmux server so it reaps them (the server is never terminated)'
+          : `SIGCHLD to the parent; after ${g}, SIGTERM it so init reaps them`;
   }
 }
 
