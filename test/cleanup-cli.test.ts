@@ -96,7 +96,7 @@ describe('orch-top --reap', () => {
     const w = await messyWorld();
     const r = await orchTop(['--reap', '--json', '--grace', '2s', '-L', w.server.socketName, '--orchestrator-match', MATCH]);
     expect(r.stderr).toBe('');
-    expect(r.exitCode).toBe(0);
+    expect(r.exitCode, r.stdout).toBe(0);
     expect(w.server.sessions()).toEqual(['scratch']);
     for (const pid of [w.hupShell, ...w.hupKids, w.zombieParent]) expect(alive(pid)).toBe(false);
     expect(alive(w.scratch)).toBe(true);
@@ -124,7 +124,7 @@ describe('orch-top --reap', () => {
   it('prints a readable report and says nothing is left', async () => {
     const w = await messyWorld();
     const r = await orchTop(['--reap', '--grace', '1s', '-L', w.server.socketName, '--orchestrator-match', MATCH]);
-    expect(r.exitCode).toBe(0);
+    expect(r.exitCode, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/RESULTS {2}\d+ targets in \d+(\.\d)? m?s: /);
     expect(r.stdout).toMatch(/AFTER {2}0 agent sessions, 0 orphans, 0 leaked processes, 0 zombies/);
   });

@@ -178,7 +178,7 @@ describe("today's orchestrator (SQLite state, global registry)", () => {
     server.newSession('scratch', 'sleep 600');
     await orchestrator(ws);
     const r = await orchTop(['--reap', '--grace', '1s', '-L', server.socketName, '--orchestrator-match', MATCH]);
-    expect(r.exitCode).toBe(0);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(server.sessions()).toEqual([session(A.running), 'scratch'].sort());
     expect(r.stdout).toMatch(/ghost agent builder-101610-8e2d44/);
   });

@@ -439,6 +439,23 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
     );
     // ---- verify: no session left, nothing of theirs alive ---------------------------------------
     if (liveSessions.length) {
+      // The pane processes just ended are the tmux server's children; a server that lost a SIGCHLD
+      // (tmux 3.3a, under load) keeps them as zombies: nudge it, once, and give it a moment.
+      const unreaped = () =>
+        tracked.filter((tr) => {
+          const st = reader.readStat(tr.t.pid);
+          return st && st.startTime === tr.t.startTime && st.state === 'Z' && st.ppid === serverPid;
+        });
+      if (serverPid !== null && unreaped().length && !opts.abort?.aborted) {
+        try {
+          signal(serverPid, 'SIGCHLD');
+          emit({ event: 'signal', step: 0, pid: serverPid, startTime: reader.readStartTime(serverPid) ?? 0, command: 'tmux server', signal: 'SIGCHLD', error: null });
+        } catch {
+          /* the server is gone: init reaps */
+        }
+        const until = Date.now() + 1_000;
+        while (unreaped().length && Date.now() < until) await sleep(pollMs);
+      }
       const ls = await listSessions();
       const after = sweep(liveSessions, serverPid);
       const late: Tracked[] = [];
