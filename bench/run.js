@@ -132,7 +132,7 @@ try {
     const plan = makePlan(before, { kind: 'reap' }, { graceMs: GRACE, server: config.server });
     const planMs = performance.now() - tp;
     const m0 = process.memoryUsage().rss;
-    const ex = await executePlan(plan);
+    const ex = await executePlan(plan, { look: () => looker.look(0) });
     const counts = {};
     for (const x of ex.results) counts[x.outcome] = (counts[x.outcome] ?? 0) + 1;
     const left = (await looker.look(0)).summary.sessions;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { executePlan, type ActEvent, type ActResult } from '../src/actions/execute.js';
+import { executePlan, type ActEvent, type ActResult, type ExecuteOptions } from '../src/actions/execute.js';
 import { makeLooker } from '../src/cli/main.js';
 import { parseCli, type Config } from '../src/config.js';
 import { makePlan, type Intent, type Plan } from '../src/model/plan.js';
@@ -31,7 +31,9 @@ async function planFor(server: TmuxServerFixture, intent: Intent = { kind: 'reap
   const config = configFor(server, extra);
   const looker = makeLooker(config, { env: { HOME: dir }, cwd: dir, extraWorkspaces: [] });
   const snap = await looker.look();
-  return { snap, plan: makePlan(snap, intent, { graceMs, server: config.server }), looker };
+  // The executor looks again through the same engine and history, as --reap does.
+  const exec = (plan: Plan, opts: ExecuteOptions = {}) => executePlan(plan, { look: () => looker.look(0), ...opts });
+  return { snap, plan: makePlan(snap, intent, { graceMs, server: config.server }), looker, exec };
 }
 
 const byTarget = (results: ActResult[]) => {
@@ -50,7 +52,7 @@ describe('executing a plan', () => {
     const shell = s.panePid('=claude-agent-hup:');
     const kids = await waitFor(() => (childrenOf(shell).length === 2 ? childrenOf(shell) : null), 3000, 'two sleepers');
     kids.forEach((k) => pool.track(k));
-    const { plan } = await planFor(s);
+    const { plan, exec } = await planFor(s);
     expect(plan.steps).toHaveLength(1);
     const step = plan.steps[0]!;
     expect(step.kind).toBe('session');
@@ -59,7 +61,7 @@ describe('executing a plan', () => {
     expect(step.processes.map((p) => p.pid).sort()).toEqual([shell, ...kids].sort());
     for (const p of step.processes) expect(p.startTime).toBeGreaterThan(0);
 
-    const ex = await executePlan(plan);
+    const ex = await exec(plan);
     expect(ex.clean).toBe(true);
     for (const pid of [shell, ...kids]) expect(alive(pid)).toBe(false);
     expect(s.sessions()).toEqual([]);
@@ -75,13 +77,25 @@ describe('executing a plan', () => {
     const shell = s.panePid('=claude-agent-stubborn:');
     const [kid] = await waitFor(() => (childrenOf(shell).length ? childrenOf(shell) : null), 3000, 'a sleeper');
     pool.track(kid!);
-    const { plan } = await planFor(s, { kind: 'reap' }, 600);
-    const ex = await executePlan(plan);
+    const { plan, exec } = await planFor(s, { kind: 'reap' }, 600);
+    const ex = await exec(plan);
     expect(alive(shell)).toBe(false);
     expect(alive(kid!)).toBe(false);
     const r = byTarget(ex.results);
     expect(r.get(`process:${kid}`)).toMatchObject({ outcome: 'killed', sent: ['SIGTERM', 'SIGKILL'] });
     expect(r.get(`process:${kid}`)!.ms).toBeGreaterThanOrEqual(600);
+    expect(s.sessions()).toEqual([]);
+  });
+
+  it('what was started in the session after planning is found by a fresh look and ends with it', async () => {
+    const s = pool.tmuxServer('late');
+    const id = s.newSession('claude-agent-late', 'sleep 600');
+    const { plan, exec } = await planFor(s);
+    const late = Number(s.tmux('split-window', '-P', '-F', '#{pane_pid}', '-t', id, 'sleep 601').trim());
+    pool.track(late);
+    const ex = await exec(plan);
+    expect(byTarget(ex.results).get(`process:${late}`)).toMatchObject({ outcome: 'exited', detail: 'found in the session at execution' });
+    expect(alive(late)).toBe(false);
     expect(s.sessions()).toEqual([]);
   });
 
@@ -91,9 +105,9 @@ describe('executing a plan', () => {
     s.newSession('scratch', 'sleep 600');
     const lookalike = pool.spawn('bash', ['-c', 'exec -a claude-agent-x sleep 600']).pid!;
     const scratch = s.panePid('=scratch:');
-    const { plan } = await planFor(s);
+    const { plan, exec } = await planFor(s);
     expect(plan.steps.map((x) => (x.kind === 'session' ? x.session.name : x.kind))).toEqual(['claude-agent-x']);
-    await executePlan(plan);
+    await exec(plan);
     expect(s.sessions()).toEqual(['scratch']);
     expect(alive(scratch)).toBe(true);
     expect(alive(lookalike)).toBe(true);
@@ -103,10 +117,10 @@ describe('executing a plan', () => {
     const s = pool.tmuxServer('prefix');
     s.newSession('claude-agent-1', 'sleep 600');
     const ten = s.newSession('claude-agent-10', 'sleep 600');
-    const { plan } = await planFor(s, { kind: 'kill-session', sessionId: s.tmux('display-message', '-p', '-t', '=claude-agent-1:', '#{session_id}').trim() });
+    const { plan, exec } = await planFor(s, { kind: 'kill-session', sessionId: s.tmux('display-message', '-p', '-t', '=claude-agent-1:', '#{session_id}').trim() });
     expect(plan.steps).toHaveLength(1);
     s.tmux('kill-session', '-t', '=claude-agent-1');
-    const ex = await executePlan(plan);
+    const ex = await exec(plan);
     expect(byTarget(ex.results).get('claude-agent-1')?.outcome).toBe('gone');
     expect(ex.results.filter((r) => r.target.kind === 'process')).toEqual([]);
     expect(s.sessions()).toEqual(['claude-agent-10']);
@@ -118,7 +132,7 @@ describe('executing a plan', () => {
     s.newSession('scratch', 'sleep 600');
     const leaver = pool.spawn('sleep', ['600']);
     const reused = pool.spawn('sleep', ['600']);
-    const { snap } = await planFor(s);
+    const { snap, exec } = await planFor(s);
     // A plan that names two real processes: one exits before the act, one's start time no longer matches.
     const plan: Plan = {
       ...makePlan(snap, { kind: 'kill-leaked' }, { graceMs: 500, server: { socketName: s.socketName } }),
@@ -129,7 +143,7 @@ describe('executing a plan', () => {
     };
     leaver.kill('SIGKILL');
     await waitFor(() => procState(leaver.pid!) === null, 3000, 'the leaver to be reaped');
-    const ex = await executePlan(plan);
+    const ex = await exec(plan);
     const r = byTarget(ex.results);
     expect(r.get(`process:${leaver.pid}`)?.outcome).toBe('gone');
     expect(r.get(`process:${reused.pid}`)?.outcome).toBe('skipped-reused');
@@ -142,9 +156,9 @@ describe('executing a plan', () => {
     const s = pool.tmuxServer('eperm');
     s.newSession('claude-agent-locked', 'sleep 600');
     const pane = s.panePid('=claude-agent-locked:');
-    const { plan } = await planFor(s, { kind: 'reap' }, 300);
+    const { plan, exec } = await planFor(s, { kind: 'reap' }, 300);
     let calls = 0;
-    const ex = await executePlan(plan, {
+    const ex = await exec(plan, {
       signal: (pid, sig) => {
         if (pid === pane) {
           calls++;
@@ -169,11 +183,11 @@ describe('executing a plan', () => {
       const z = childrenOf(parent).filter((c) => procState(c) === 'Z');
       return z.length === 3 ? z : null;
     }, 5000, 'three zombies');
-    const { plan } = await planFor(s, { kind: 'reap-zombies' }, 500);
+    const { plan, exec } = await planFor(s, { kind: 'reap-zombies' }, 500);
     expect(plan.steps).toHaveLength(1);
     const step = plan.steps[0]!;
     expect(step.kind === 'zombies' && step.zombies.map((z) => z.pid).sort()).toEqual([...zombies].sort());
-    const ex = await executePlan(plan);
+    const ex = await exec(plan);
     for (const z of zombies) expect(procState(z)).toBeNull();
     const r = byTarget(ex.results);
     // The maker ignores SIGCHLD (it reaps only on SIGTERM): it had to be terminated.
@@ -186,10 +200,10 @@ describe('executing a plan', () => {
     const s = pool.tmuxServer('zout');
     s.newSession('scratch', 'sleep 600');
     const { pid, zombies } = await pool.zombieMaker(2);
-    const { plan } = await planFor(s);
+    const { plan, exec } = await planFor(s);
     expect(plan.steps).toEqual([]);
     expect(plan.left.map((l) => l.what).join('\n')).toContain(`2 zombies of pid ${pid}`);
-    await executePlan(plan);
+    await exec(plan);
     for (const z of zombies) expect(procState(z)).toBe('Z');
     expect(alive(pid)).toBe(true);
   });
@@ -228,10 +242,10 @@ describe('executing a plan', () => {
   it('50 orphan sessions that ignore SIGTERM take about one grace period, not fifty', async () => {
     const s = pool.tmuxServer('fifty');
     for (let i = 0; i < 50; i++) s.newSession(`claude-agent-${i}`, `sh -c "trap '' TERM HUP; sleep 600"`);
-    const { plan } = await planFor(s, { kind: 'reap' }, 1_000);
+    const { plan, exec } = await planFor(s, { kind: 'reap' }, 1_000);
     expect(plan.steps.filter((x) => x.kind === 'session')).toHaveLength(50);
     const events: ActEvent[] = [];
-    const ex = await executePlan(plan, { onEvent: (e) => events.push(e) });
+    const ex = await exec(plan, { onEvent: (e) => events.push(e) });
     expect(s.sessions()).toEqual([]);
     expect(ex.clean).toBe(true);
     expect(ex.results.filter((r) => r.target.kind === 'process').every((r) => r.outcome === 'killed')).toBe(true);

@@ -15,9 +15,10 @@
 // - ESRCH is `gone`, EPERM is `denied` (reported once, not retried), anything else `failed`.
 
 import { ProcReader } from '../collectors/procfs.js';
-import { parseTmuxEnv } from '../model/classify.js';
+import { listPanes } from '../collectors/tmux.js';
+import { runTmux } from '../collectors/tmux-exec.js';
 import type { Plan, ProcTarget, SessionStep, Step, ZombieStep } from '../model/plan.js';
-import { runTmux, type TmuxResult } from '../collectors/tmux-exec.js';
+import type { Snapshot } from '../model/types.js';
 
 export type Outcome = 'exited' | 'killed' | 'gone' | 'skipped-reused' | 'denied' | 'failed';
 
@@ -62,8 +63,9 @@ export interface ExecuteOptions {
   reader?: ProcReader;
   /** kill(2); injected by tests (EPERM). */
   signal?: Signaller;
-  /** Runs one tmux command on the plan's server. */
-  tmux?: (args: string[]) => Promise<TmuxResult>;
+  /** A fresh look at the world through the engine and model (the caller's, with its history): how
+   *  the executor learns what belongs to a session at execution and what it left behind. */
+  look?: () => Promise<Snapshot>;
   onEvent?: (e: ActEvent) => void;
   pollMs?: number;
   /** How long SIGKILL may take to land before the target is called a failure. */
@@ -114,7 +116,6 @@ interface Tracked {
 export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promise<Execution> {
   const reader = opts.reader ?? new ProcReader();
   const signal: Signaller = opts.signal ?? ((pid, sig) => void process.kill(pid, sig));
-  const tmux = opts.tmux ?? ((args: string[]) => runTmux(plan.server, args));
   const emit = opts.onEvent ?? (() => {});
   const pollMs = opts.pollMs ?? 50;
   const killWaitMs = opts.killWaitMs ?? 2_000;
@@ -213,70 +214,40 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
     return true;
   }
 
-  async function listSessions(): Promise<{ serverPid: number | null; byId: Map<string, string>; error: string | null }> {
-    const r = await tmux(['list-sessions', '-F', '#{pid}\u001f#{session_id}\u001f#{session_name}']);
-    const byId = new Map<string, string>();
-    if (r.exitCode !== 0) {
-      const none = /no server running|error connecting|no sessions/i.test(r.stderr);
-      return { serverPid: null, byId, error: none ? null : (r.error ?? 'tmux failed') };
-    }
-    let serverPid: number | null = null;
-    for (const line of r.stdout.split('\n')) {
-      const [pid, id, name] = line.split('\u001f');
-      if (!id || name === undefined) continue;
-      serverPid = Number(pid);
-      byId.set(id, name);
-    }
-    return { serverPid, byId, error: null };
+  /** The sessions on the plan's server now, from the one `list-panes -a` the collectors use. */
+  async function sessionsNow(): Promise<{ serverPid: number | null; byId: Map<string, string>; error: string | null }> {
+    const st = await listPanes(plan.server);
+    return { serverPid: st.running ? st.serverPid : null, byId: new Map(st.panes.map((p) => [p.sessionId, p.sessionName])), error: st.error };
   }
 
   /**
-   * What is in a session's panes right now: the pane processes (if still the planned ones), their
-   * descendants, processes with the pane's session id, and processes whose $TMUX/$TMUX_PANE name one
-   * of its panes on this server. The plan's list was true when the plan was made; this catches what
-   * was started since.
+   * What belongs to the sessions now, as the model sees it (a fresh look): their processes (pane
+   * trees, same-session-id members, processes whose $TMUX_PANE names their panes) and, once they are
+   * killed, what they left (leaked, traced to them). The plan's list was true when it was made; this
+   * catches what was started since, and what survived. Without `look`, only the plan's list counts.
    */
-  function sweep(steps: SessionStep[], serverPid: number | null): Map<number, { step: number; t: ProcTarget }> {
+  async function membersNow(steps: SessionStep[], serverPid: number | null): Promise<Map<number, { step: number; t: ProcTarget }>> {
     const found = new Map<number, { step: number; t: ProcTarget }>();
-    if (!steps.length) return found;
-    const table = reader.readTable();
-    const children = new Map<number, number[]>();
-    const bySid = new Map<number, number[]>();
-    for (const p of table.procs.values()) {
-      children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
-      bySid.set(p.sid, [...(bySid.get(p.sid) ?? []), p.pid]);
-    }
-    const paneOwner = new Map<string, number>();
-    for (const s of steps) for (const pane of s.panes) paneOwner.set(pane.id, s.id);
-    const add = (pid: number, step: number, role: string) => {
-      const p = table.procs.get(pid);
-      if (!p || found.has(pid) || p.state === 'Z' || protect.has(pid) || pid === serverPid || p.ppid === 2) return;
-      found.set(pid, { step, t: { pid, startTime: p.startTime, command: p.cmdline.length ? p.cmdline.join(' ') : `[${p.comm}]`, role } });
+    if (!opts.look || !steps.length) return found;
+    const snap = await opts.look();
+    if (snap.tmux.serverPid !== serverPid) return found;
+    const stepOf = new Map(steps.map((s) => [s.session.id, s.id]));
+    const add = (step: number, t: ProcTarget) => {
+      if (!found.has(t.pid) && !protect.has(t.pid) && t.pid !== serverPid) found.set(t.pid, { step, t });
     };
-    for (const s of steps)
-      for (const pane of s.panes) {
-        const pp = table.procs.get(pane.pid);
-        if (!pp || pane.startTime === null || pp.startTime !== pane.startTime) continue;
-        add(pane.pid, s.id, 'pane');
-        const stack = [...(children.get(pane.pid) ?? [])];
-        const members = pp.sid === pane.pid ? (bySid.get(pane.pid) ?? []) : [];
-        stack.push(...members);
-        while (stack.length) {
-          const pid = stack.pop()!;
-          if (found.has(pid)) continue;
-          add(pid, s.id, 'descendant');
-          stack.push(...(children.get(pid) ?? []));
-        }
+    const views = new Map(snap.processes.map((p) => [p.pid, p]));
+    for (const s of snap.sessions) {
+      const step = stepOf.get(s.id);
+      if (step === undefined) continue;
+      for (const pid of s.processes) {
+        const v = views.get(pid);
+        if (v && v.state !== 'Z') add(step, { pid, startTime: v.startTime, command: v.command, role: v.role });
       }
-    if (plan.socketPath && serverPid !== null)
-      for (const p of table.procs.values()) {
-        if (found.has(p.pid) || p.ppid === 2 || p.pid === 2 || p.state === 'Z') continue;
-        const env = reader.readEnvTrace(p.pid, p.startTime, p.comm);
-        if (!env?.tmux || !env.tmuxPane) continue;
-        const t = parseTmuxEnv(env.tmux);
-        const owner = paneOwner.get(env.tmuxPane);
-        if (t && owner !== undefined && t.socketPath === plan.socketPath && t.serverPid === serverPid) add(p.pid, owner, 'pane-environment');
-      }
+    }
+    for (const l of snap.leaked) {
+      const step = l.sessionId ? stepOf.get(l.sessionId) : undefined;
+      if (step !== undefined) add(step, { pid: l.pid, startTime: l.startTime, command: l.command, role: 'leaked' });
+    }
     return found;
   }
 
@@ -295,7 +266,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
     const liveSessions: SessionStep[] = [];
     let serverPid: number | null = null;
     if (sessionSteps.length) {
-      const ls = await listSessions();
+      const ls = await sessionsNow();
       serverPid = ls.serverPid;
       tmuxServerPid = ls.serverPid;
       for (const s of sessionSteps) {
@@ -317,7 +288,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
         for (const t of s.processes) track(s.id, t, null);
       } else if (s.kind === 'orchestrator' || s.kind === 'leaked') for (const t of s.processes) track(s.id, t, null);
     }
-    for (const [, f] of sweep(liveSessions, serverPid)) track(f.step, f.t, 'found in the session at execution');
+    for (const [, f] of await membersNow(liveSessions, serverPid)) track(f.step, f.t, 'found in the session at execution');
 
     // ---- SIGTERM to every process, then kill-session -------------------------------------------
     const start = Date.now();
@@ -332,7 +303,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
           finish({ step: s.id, target, outcome: 'failed', sent: [], detail: 'cancelled before kill-session', ms: Date.now() - t0 });
           return;
         }
-        const r = await tmux(['kill-session', '-t', s.session.id]);
+        const r = await runTmux(plan.server, ['kill-session', '-t', s.session.id]);
         emit({ event: 'tmux', step: s.id, session: s.session.id, name: s.session.name, command: `kill-session -t ${s.session.id}`, error: r.exitCode === 0 ? null : r.error });
         // Its result waits for the verification below: a session that closed by itself once its
         // processes ended makes kill-session fail ("can't find session", "no current target").
@@ -456,8 +427,8 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
         const until = Date.now() + 1_000;
         while (unreaped().length && Date.now() < until) await sleep(pollMs);
       }
-      const ls = await listSessions();
-      const after = sweep(liveSessions, serverPid);
+      const ls = await sessionsNow();
+      const after = await membersNow(liveSessions, serverPid);
       const late: Tracked[] = [];
       for (const [pid, f] of after) {
         const tr = byPid.get(pid);

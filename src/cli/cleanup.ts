@@ -135,6 +135,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
       const tty = !!(ctx.err as NodeJS.WriteStream).isTTY;
       let lastProgress = 0;
       execution = await executePlan(plan, {
+        look: () => looker.look(0),
         abort: abort.signal,
         onEvent: (e: ActEvent) => {
           if (audit) auditEvent(audit, e);
