@@ -95,7 +95,9 @@ describe('makePlan', () => {
 
   describe('shutdown', () => {
     it('stops the orchestrator tree in phase 1, then its sessions, leaks and zombies in phase 2', () => {
-      const snap = { ...world(), orchestrators: [orch(400, null, [401])], processes: [...world().processes, proc(401, { role: 'orchestrator-child', ppid: 400 })] };
+      // Unplaced, it owns every session (as classify says in ownedBy).
+      const w = world();
+      const snap = { ...w, sessions: w.sessions.map((x) => ({ ...x, ownedBy: 400 })), orchestrators: [orch(400, null, [401])], processes: [...w.processes, proc(401, { role: 'orchestrator-child', ppid: 400 })] };
       const p = plan(snap, { kind: 'shutdown' });
       expect(p.steps[0]).toMatchObject({ kind: 'orchestrator', phase: 1, processes: [{ pid: 400, startTime: 2800, role: 'orchestrator' }, { pid: 401, role: 'orchestrator-child' }] });
       expect(p.steps.slice(1).every((s) => s.phase === 2)).toBe(true);
@@ -104,8 +106,8 @@ describe('makePlan', () => {
     });
 
     it('refuses when several orchestrators run and none is chosen; a pid chooses, and the other project keeps its sessions', () => {
-      const mine = sess('$1', 'agent_a', [100], { status: 'active', reasons: [], reason: null, agent: { agentId: 'a', taskId: null, type: null, project: 'A', workspace: '/A', registryStatus: 'running', registrySource: 'sqlite', taskDescription: null } });
-      const theirs = sess('$2', 'agent_b', [200], { status: 'active', reasons: [], reason: null, agent: { agentId: 'b', taskId: null, type: null, project: 'B', workspace: '/B', registryStatus: 'running', registrySource: 'sqlite', taskDescription: null } });
+      const mine = sess('$1', 'agent_a', [100], { status: 'active', reasons: [], reason: null, ownedBy: 400, agent: { agentId: 'a', taskId: null, type: null, project: 'A', workspace: '/A', registryStatus: 'running', registrySource: 'sqlite', taskDescription: null } });
+      const theirs = sess('$2', 'agent_b', [200], { status: 'active', reasons: [], reason: null, ownedBy: 410, agent: { agentId: 'b', taskId: null, type: null, project: 'B', workspace: '/B', registryStatus: 'running', registrySource: 'sqlite', taskDescription: null } });
       const snap = snapshot({ orchestrators: [orch(400, '/A'), orch(410, '/B')], sessions: [mine, theirs], processes: [proc(100, { sessionId: '$1' }), proc(200, { sessionId: '$2' }), proc(400), proc(410)] });
       const refused = plan(snap, { kind: 'shutdown' });
       expect(refused.refused).toMatch(/^2 orchestrators are running \(pids 400, 410; workspaces \/A, \/B\): choose one/);

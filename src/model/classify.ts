@@ -198,12 +198,13 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
   }
   const orchProc = orchProcs[0] ?? null;
   const placementOf = (pid: number) => raw.orchestrator.placements?.get(pid) ?? { workspace: null, realWorkspace: null, by: null };
-  const wsReal = (w: WorkspaceState) => w.realPath ?? w.path;
+  /** Whether an orchestrator placed at `pl` serves the watched workspace `w` (by real path). */
+  const serves = (pl: ReturnType<typeof placementOf>, w: WorkspaceState) => pl.realWorkspace === (w.realPath ?? w.path) || pl.workspace === w.path;
   /** The running orchestrator that owns a workspace's agents, or null. */
-  const ownerOf = (w: WorkspaceState | null): ProcInfo | null => {
+  const ownerOf = (w: WorkspaceState): ProcInfo | null => {
     for (const o of orchProcs) {
       const pl = placementOf(o.pid);
-      if (pl.realWorkspace === null || (w && (pl.realWorkspace === wsReal(w) || pl.workspace === w.path))) return o;
+      if (pl.realWorkspace === null || serves(pl, w)) return o;
     }
     return null;
   };
@@ -261,7 +262,7 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     }
     const reasons: OrphanReason[] = [];
     // A registry agent is owned by its workspace's orchestrator; a prefix-only session by any.
-    const owner = reg ? ownerOf(reg.ws) : (orchProc);
+    const owner = reg ? ownerOf(reg.ws) : orchProc;
     if (!owner) reasons.push('orchestrator-down');
     // What the registry says only counts when it could be read whole: a locked SQLite state beside an
     // older JSON registry would otherwise hand us a stale terminal status, and an unreadable workspace
@@ -568,7 +569,7 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
   const orchestrators: OrchestratorView[] = orchProcs.map((o) => {
     const f = raw.fds.get(o.pid);
     const pl = placementOf(o.pid);
-    const served = pl.realWorkspace === null ? undefined : raw.workspaces.find((w) => wsReal(w) === pl.realWorkspace || w.path === pl.workspace);
+    const served = pl.realWorkspace === null ? undefined : raw.workspaces.find((w) => serves(pl, w));
     return {
       pid: o.pid,
       startTime: o.startTime,

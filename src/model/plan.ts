@@ -181,15 +181,9 @@ export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Pla
         refused = `${running.length} orchestrators are running (pids ${running.map((o) => o.pid).join(', ')}${running.some((o) => o.workspace) ? `; workspaces ${running.map((o) => o.workspace ?? '?').join(', ')}` : ''}): choose one with --orchestrator-pid or --workspace`;
       } else orchestrator = running[0] ?? null;
       if (!refused) {
-        // Its sessions: those of its workspace, and every agent session when its workspace is unknown
-        // or it is the only one; a session another running orchestrator owns is never its.
-        const others = running.filter((o) => o !== orchestrator);
-        sessions = snap.sessions.filter((s) => {
-          const ws = s.agent?.workspace ?? null;
-          if (orchestrator?.workspace && ws) return sameWorkspace(ws, orchestrator.workspace);
-          if (ws && others.some((o) => o.workspace && sameWorkspace(o.workspace, ws))) return false;
-          return s.status === 'orphan' || orchestrator !== null;
-        });
+        // Its sessions are those the model says it owns (its workspace's, by real path); with none
+        // running, every orphan nobody owns.
+        sessions = snap.sessions.filter((s) => (orchestrator ? s.ownedBy === orchestrator.pid : s.ownedBy === null && s.status === 'orphan'));
         withLeaked = withZombies = true;
         if (!orchestrator) left.push({ what: 'the orchestrator', why: snap.orchestratorError ?? 'not running: only what it left behind is cleaned up' });
       }
@@ -324,9 +318,4 @@ export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Pla
       refused,
     };
   }
-}
-
-/** Workspace paths as the snapshot has them (already resolved); a trailing slash is not a difference. */
-function sameWorkspace(a: string, b: string): boolean {
-  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
