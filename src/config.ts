@@ -132,6 +132,12 @@ const FILE_KEYS: Record<string, 'string' | 'string[]' | 'number|string'> = {
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
 
+/** orch-top's state directory: $XDG_STATE_HOME/orch-top, default ~/.local/state/orch-top (audit log, pane memory). */
+export function stateDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
+  return join(base, 'orch-top');
+}
+
 export function defaultConfigPath(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
   return join(base, 'orch-top', 'config.json');

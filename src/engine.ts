@@ -45,18 +45,16 @@ export function classifyConfigOf(cfg: Config, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-/** orch-top's own pid and its ancestors up to init: never matched, never targeted. */
-export function selfAndAncestors(procs: ProcTable): { pid: number; ancestors: number[] } {
+/**
+ * orch-top's own pid and its ancestors up to init: never matched, never targeted. `ppidOf` is a
+ * process table's lookup, or a live /proc read (the executor's, right before it signals).
+ */
+export function selfAndAncestors(ppidOf: (pid: number) => number | undefined): { pid: number; ancestors: number[] } {
   const ancestors: number[] = [];
-  let p = procs.procs.get(process.pid);
-  let ppid = p?.ppid ?? process.ppid;
   const seen = new Set<number>();
-  while (ppid > 0 && !seen.has(ppid)) {
+  for (let ppid: number | undefined = ppidOf(process.pid) ?? process.ppid; ppid !== undefined && ppid > 0 && !seen.has(ppid); ppid = ppidOf(ppid)) {
     seen.add(ppid);
     ancestors.push(ppid);
-    p = procs.procs.get(ppid);
-    if (!p) break;
-    ppid = p.ppid;
   }
   return { pid: process.pid, ancestors };
 }
@@ -149,7 +147,7 @@ export class Engine {
     // Read /proc after tmux answered, so every pane pid tmux named is already in the table.
     const procs = await collectProcTable(this.reader);
     const takenAt = procs.takenAt;
-    const self = selfAndAncestors(procs);
+    const self = selfAndAncestors((pid) => procs.procs.get(pid)?.ppid);
     const orchestrator = this.probeOrchestrator(procs, self);
     if (procs.source === 'procfs') {
       orchestrator.placements = new Map();

@@ -4,13 +4,13 @@
 // Lines are written synchronously, so a record survives orch-top being killed mid-action.
 
 import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { homedir, hostname, userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { stateDir } from '../config.js';
 import type { ActEvent } from './execute.js';
 
 export function defaultAuditPath(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
-  return join(base, 'orch-top', 'audit.jsonl');
+  return join(stateDir(env), 'audit.jsonl');
 }
 
 export class AuditOpenError extends Error {

@@ -16,6 +16,7 @@
 
 import { ProcReader } from '../collectors/procfs.js';
 import { listPanes } from '../collectors/tmux.js';
+import { selfAndAncestors } from '../engine.js';
 import { runTmux } from '../collectors/tmux-exec.js';
 import type { Plan, ProcTarget, SessionStep, Step, ZombieStep } from '../model/plan.js';
 import type { Snapshot } from '../model/types.js';
@@ -85,20 +86,14 @@ function errCode(e: unknown): string {
 
 /** Never targets, whatever a plan says: the kernel's first pids, orch-top and every ancestor. */
 function protectedPids(reader: ProcReader): Map<number, string> {
-  const out = new Map<number, string>([
+  const self = selfAndAncestors((pid) => reader.readStat(pid)?.ppid);
+  return new Map<number, string>([
+    ...self.ancestors.map((pid) => [pid, 'an ancestor of orch-top'] as [number, string]),
     [0, 'the kernel'],
     [1, 'init'],
     [2, 'the kernel thread daemon'],
-    [process.pid, 'orch-top itself'],
+    [self.pid, 'orch-top itself'],
   ]);
-  let pid = process.ppid;
-  for (let n = 0; pid > 1 && n < 256; n++) {
-    out.set(pid, "an ancestor of orch-top");
-    const st = reader.readStat(pid);
-    if (!st) break;
-    pid = st.ppid;
-  }
-  return out;
 }
 
 interface Tracked {

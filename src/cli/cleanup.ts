@@ -2,14 +2,15 @@
 // report, exit 0 when nothing is left and 1 when something remains. Usage and environment errors are
 // found before anything is touched and exit 2.
 
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { auditEvent, AuditOpenError, defaultAuditPath, openAuditLog, type AuditLog } from '../actions/audit.js';
 import { executePlan, type ActEvent, type ActResult, type Execution } from '../actions/execute.js';
-import type { Config } from '../config.js';
+import { stateDir, type Config } from '../config.js';
+import { writeFileAtomic } from '../files.js';
 import { intentLabel, makePlan, type Intent, type Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/types.js';
-import { outcomeCounts, renderPlanText, renderResultsText } from '../render/plan.js';
+import { describeTarget, outcomeCounts, renderPlanText, renderResultsText } from '../render/plan.js';
 import { renderSnapshotText, summaryLine } from '../render/text.js';
 import { colorWanted, makePaint } from '../render/theme.js';
 import { EXIT, makeLooker, version, type RunCtx } from './main.js';
@@ -56,14 +57,7 @@ export function shutdownStatePath(snap: Snapshot, env: NodeJS.ProcessEnv, orches
   };
   const candidates = [orchestratorWorkspace, ...snap.workspaces.filter((w) => w.readable).map((w) => w.path)].filter((p): p is string => !!p);
   const ws = candidates.find(isDir);
-  return ws ? join(ws, 'shutdown_state.json') : join(dirname(defaultAuditPath(env)), 'shutdown_state.json');
-}
-
-function writeJsonAtomic(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o644 });
-  renameSync(tmp, path);
+  return join(ws ?? stateDir(env), 'shutdown_state.json');
 }
 
 export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
@@ -143,7 +137,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
             lastProgress = Date.now();
             ctx.err.write(`\r\u001b[2Korch-top: phase ${e.phase}: ${e.done}/${e.total} settled, ${(e.graceLeftMs / 1000).toFixed(1)} s of grace left`);
           }
-          if (e.event === 'result') note(`${e.result.outcome}: ${describe(e.result)}${e.result.detail ? ` (${e.result.detail})` : ''}`);
+          if (e.event === 'result') note(`${e.result.outcome}: ${describeTarget(e.result)}${e.result.detail ? ` (${e.result.detail})` : ''}`);
         },
       });
       if (tty) ctx.err.write('\r\u001b[2K');
@@ -153,7 +147,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
     const after = await looker.look(0);
     const memoryProblem = looker.save();
     if (memoryProblem) say(memoryProblem);
-    const survived = [...execution.remaining.map((r) => `${describe(r)}: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`), ...remainingAfter(plan, after)];
+    const survived = [...execution.remaining.map((r) => `${describeTarget(r)}: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`), ...remainingAfter(plan, after)];
     const clean = survived.length === 0;
 
     if (config.mode === 'shutdown') {
@@ -180,7 +174,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
       };
       const path = shutdownStatePath(before, ctx.env, orchView?.workspace ?? null);
       try {
-        writeJsonAtomic(path, state);
+        writeFileAtomic(path, JSON.stringify(state, null, 2) + '\n', 0o644);
         audit?.write({ event: 'shutdown-state', path });
       } catch (e) {
         say(`could not write ${path}: ${(e as Error).message}`);
@@ -214,9 +208,4 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
     for (const sig of signals) process.off(sig, onSignal);
     audit?.close();
   }
-}
-
-function describe(r: ActResult): string {
-  const t = r.target;
-  return t.kind === 'session' ? `session ${t.id} ${t.name}` : t.kind === 'zombie' ? `zombie ${t.pid} of pid ${t.ppid}` : `pid ${t.pid} ${t.command}`;
 }

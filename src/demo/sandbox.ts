@@ -433,7 +433,7 @@ function* teardown(st: State): Generator<Step, void, TmuxResult | null> {
   // A Set iterates over what is added during the loop: the roots, then all their descendants.
   const tree = new Set(roots);
   for (const pid of tree) for (const c of kids.get(pid) ?? []) tree.add(c);
-  const self = selfAndAncestors(table);
+  const self = selfAndAncestors((pid) => table.procs.get(pid)?.ppid);
   const never = new Set([1, self.pid, ...self.ancestors]);
   if (st.serverKey) never.add(st.serverKey.pid);
   const targets: Tracked[] = [];

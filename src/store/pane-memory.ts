@@ -8,17 +8,18 @@
 // another server's panes. Entries not seen for a day are dropped. A missing or unreadable file is an
 // empty memory, never an error: it only ever adds traces.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { homedir } from 'node:os';
-import type { History, SeenPane } from '../model/classify.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stateDir } from '../config.js';
+import { writeFileAtomic } from '../files.js';
+import { DEFAULT_CLASSIFY, type History, type SeenPane } from '../model/classify.js';
 
-export const PANE_MEMORY_MS = 24 * 3_600_000;
+/** As long as the model remembers a gone pane (DEFAULT_CLASSIFY.paneRetentionMs): one figure. */
+export const PANE_MEMORY_MS = DEFAULT_CLASSIFY.paneRetentionMs;
 const MAX_ENTRIES = 20_000;
 
 export function paneMemoryPath(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
-  return join(base, 'orch-top', 'panes.json');
+  return join(stateDir(env), 'panes.json');
 }
 
 interface FileShape {
@@ -59,10 +60,7 @@ export function savePaneMemory(path: string, hist: Pick<History, 'panes' | 'sess
     [...m.values()].filter((v) => now - v.lastSeen <= PANE_MEMORY_MS).sort((a, b) => b.lastSeen - a.lastSeen).slice(0, MAX_ENTRIES);
   const data: FileShape = { version: 1, bootTime, savedAt: now, panes: newest(hist.panes), sessions: newest(hist.sessions) };
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
-    renameSync(tmp, path);
+    writeFileAtomic(path, JSON.stringify(data), 0o600, 0o700);
     return null;
   } catch (e) {
     return `could not save the pane memory ${path}: ${(e as Error).message}`;
