@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TmuxServer } from './model/types.js';
+import { fsReason } from './files.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -164,8 +165,7 @@ export function readConfigFile(path: string): FileConfig {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`config ${path}: ${code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+    throw new UsageError(`config ${path}: ${fsReason(e)}`);
   }
   let data: unknown;
   try {

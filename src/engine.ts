@@ -5,6 +5,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ProcReader } from './collectors/procfs.js';
+import { fsReason } from './files.js';
 import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
 import { discoverWorkspaces, readWorkspace } from './collectors/workspaces.js';
@@ -85,8 +86,7 @@ export class Engine {
       try {
         text = readFileSync(c.pidfile, 'utf8');
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        return { pids: [], how: 'pidfile', error: `pid file ${c.pidfile}: ${code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (e as Error).message}` };
+        return { pids: [], how: 'pidfile', error: `pid file ${c.pidfile}: ${fsReason(e)}` };
       }
       const pid = Number(text.trim().split(/\s+/)[0]);
       if (!Number.isInteger(pid) || pid < 1) return { pids: [], how: 'pidfile', error: `pid file ${c.pidfile}: no pid in it` };

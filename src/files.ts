@@ -10,3 +10,21 @@ export function writeFileAtomic(path: string, text: string, mode: number, dirMod
   writeFileSync(tmp, text, { mode });
   renameSync(tmp, path);
 }
+
+/**
+ * Why a file operation failed, in the words every report of orch-top uses ("not found", "permission
+ * denied", …); `as` renames a code where the context says it better.
+ */
+export function fsReason(e: unknown, as: Partial<Record<string, string>> = {}): string {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const words: Record<string, string> = {
+    ENOENT: 'not found',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'is not a directory',
+    EROFS: 'read-only file system',
+    ...as,
+  } as Record<string, string>;
+  return words[code] ?? (e as Error).message;
+}

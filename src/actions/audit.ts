@@ -7,6 +7,7 @@ import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stateDir } from '../config.js';
+import { fsReason } from '../files.js';
 import type { ActEvent } from './execute.js';
 
 export function defaultAuditPath(env: NodeJS.ProcessEnv): string {
@@ -41,8 +42,7 @@ export function openAuditLog(path: string, mode: string): AuditLog {
     if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) fchmodSync(fd, 0o600);
   } catch (e) {
     if (e instanceof AuditOpenError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a parent is not a directory' : code === 'EROFS' ? 'read-only file system' : (e as Error).message;
+    const why = fsReason(e, { ENOTDIR: 'a parent is not a directory', EEXIST: 'a parent is not a directory' });
     throw new AuditOpenError(`audit log ${path}: ${why} (choose another with --audit-log PATH)`);
   }
   const run = `${Date.now().toString(36)}-${process.pid}-${++runCounter}`;

@@ -8,6 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RegistryAgent } from '../model/types.js';
+import { fsReason } from '../files.js';
 import { registryAgent, str } from './registry-agent.js';
 
 export const RETRY_DELAY_MS = 50;
@@ -26,7 +27,7 @@ export async function readJsonFile(path: string, retryDelayMs = RETRY_DELAY_MS):
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { missing: true };
-      lastError = code === 'EACCES' ? 'permission denied' : (e as Error).message;
+      lastError = fsReason(e);
       continue;
     }
     try {
@@ -75,8 +76,7 @@ export async function readJsonRegistry(workspace: string, retryDelayMs = RETRY_D
   try {
     taskDirs = (await readdir(workspace, { withFileTypes: true })).filter((d) => d.isDirectory() && d.name.startsWith('TASK-')).map((d) => d.name).sort();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { agents: [], project: null, errors: [`workspace ${workspace}: ${code === 'ENOENT' ? 'not found' : code === 'ENOTDIR' ? 'is not a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`], filesRead: 0 };
+    return { agents: [], project: null, errors: [`workspace ${workspace}: ${fsReason(e)}`], filesRead: 0 };
   }
 
   const taskFiles = await Promise.all(taskDirs.map(async (d) => ({ path: join(workspace, d, 'AGENT_REGISTRY.json'), r: await readJsonFile(join(workspace, d, 'AGENT_REGISTRY.json'), retryDelayMs) })));

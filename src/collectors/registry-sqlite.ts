@@ -28,6 +28,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RegistryAgent } from '../model/types.js';
+import { fsReason } from '../files.js';
 import { registryAgent, str } from './registry-agent.js';
 
 export const BUSY_TIMEOUT_MS = 250;
@@ -85,7 +86,7 @@ function describe(path: string, e: unknown): string {
   if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED') return 'database is locked';
   if (code === 'SQLITE_NOTADB') return 'file is not a database';
   if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_')) return 'database disk image is malformed';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EACCES' || code === 'EPERM') return fsReason(e);
   if (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_CANTOPEN_') || code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) {
     try {
       accessSync(path, constants.R_OK);

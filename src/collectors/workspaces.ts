@@ -10,6 +10,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { RegistryAgent, WorkspaceHow, WorkspaceState } from '../model/types.js';
+import { fsReason } from '../files.js';
 import { projectOf, readJsonRegistry } from './registry-json.js';
 import { readGlobalRegistry, readSqliteState } from './registry-sqlite.js';
 
@@ -71,7 +72,7 @@ export async function readWorkspace(ws: WorkspaceRef): Promise<WorkspaceState> {
     if (!statSync(ws.path).isDirectory()) return { ...base, readable: false, error: `workspace ${ws.path}: is not a directory`, agents: [] };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ...base, readable: false, gone: code === 'ENOENT', error: `workspace ${ws.path}: ${code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, agents: [] };
+    return { ...base, readable: false, gone: code === 'ENOENT', error: `workspace ${ws.path}: ${fsReason(e)}`, agents: [] };
   }
   const sqlite = readSqliteState(ws.path);
   const json = await readJsonRegistry(ws.path);
