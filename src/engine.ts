@@ -2,10 +2,10 @@
 // holds the collectors' caches (the ProcReader) and decides nothing itself: what to watch comes from
 // the model (`classify`), what is true comes from the collectors.
 
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ProcReader } from './collectors/procfs.js';
-import { fsReason } from './files.js';
+import { fsReason, isDir, realpathOr } from './files.js';
 import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
 import { discoverWorkspaces, readWorkspace } from './collectors/workspaces.js';
@@ -14,20 +14,6 @@ import { classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type His
 import { expectedSocketPath } from './model/sockets.js';
 import type { FdCount, OrchestratorPlacement, OrchestratorProbe, ProcTable, RawWorld, WorkspaceHow } from './model/types.js';
 
-const realpathOr = (p: string): string => {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-};
-const isDir = (p: string): boolean => {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-};
 
 export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
@@ -156,7 +142,6 @@ export class Engine {
         if (p) orchestrator.placements.set(pid, this.placeOrchestrator(pid, p.startTime, p.comm));
       }
     }
-    for (const w of workspaces) w.realPath = realpathOr(w.path);
 
     // Environment traces ($TMUX, $TMUX_PANE) of every user process: cached per (pid, start time) by the
     // reader, so only processes new since the last tick cost a read.

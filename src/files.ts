@@ -1,6 +1,6 @@
 // Files orch-top itself writes (never the orchestrator's): written whole or not at all.
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Writes to a temporary file beside `path`, then renames it over: a reader never sees half a file. */
@@ -27,4 +27,21 @@ export function fsReason(e: unknown, as: Partial<Record<string, string>> = {}): 
     ...as,
   } as Record<string, string>;
   return words[code] ?? (e as Error).message;
+}
+
+/** The path with symlinks resolved, or the path itself when it cannot be (gone, unreadable). */
+export function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+export function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJsonFile, readJsonRegistry, projectOf } from '../src/collectors/registry-json.js';
-import { readWorkspace, resolveWorkspaces } from '../src/collectors/workspaces.js';
+import { discoverWorkspaces, readWorkspace } from '../src/collectors/workspaces.js';
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'real-workspace');
 let dir: string;
@@ -102,13 +102,13 @@ describe('a registry being rewritten or broken', () => {
 describe('workspaces', () => {
   it('flags replace discovery; otherwise the env variable and ./.agent-workspace when they exist', () => {
     const env = { CLAUDE_ORCHESTRATOR_WORKSPACE: ws };
-    expect(resolveWorkspaces({ flags: ['a', '/b'], env, cwd: dir })).toEqual([
+    expect(discoverWorkspaces({ flags: ['a', '/b'], env, cwd: dir }).refs).toEqual([
       { path: join(dir, 'a'), how: 'flag' },
       { path: '/b', how: 'flag' },
     ]);
-    expect(resolveWorkspaces({ flags: [], env, cwd: join(dir, 'proj') })).toEqual([{ path: ws, how: 'env' }]); // same dir twice: once
-    expect(resolveWorkspaces({ flags: [], env: {}, cwd: join(dir, 'proj') })).toEqual([{ path: ws, how: 'cwd' }]);
-    expect(resolveWorkspaces({ flags: [], env: { CLAUDE_ORCHESTRATOR_WORKSPACE: join(dir, 'gone') }, cwd: dir })).toEqual([]);
+    expect(discoverWorkspaces({ flags: [], env, cwd: join(dir, 'proj') }).refs).toEqual([{ path: ws, how: 'env' }]); // same dir twice: once
+    expect(discoverWorkspaces({ flags: [], env: {}, cwd: join(dir, 'proj') }).refs).toEqual([{ path: ws, how: 'cwd' }]);
+    expect(discoverWorkspaces({ flags: [], env: { CLAUDE_ORCHESTRATOR_WORKSPACE: join(dir, 'gone') }, cwd: dir }).refs).toEqual([]);
   });
 
   it('a gone workspace, a file, and a good one: each reported on its own', async () => {

@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { copyFixture } from './helpers/fixtures.js';
 import { readGlobalRegistry, readSqliteState, statePath } from '../src/collectors/registry-sqlite.js';
-import { discoverWorkspaces, readWorkspace, resolveWorkspaces } from '../src/collectors/workspaces.js';
+import { discoverWorkspaces, readWorkspace } from '../src/collectors/workspaces.js';
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'real-state');
 const DIST = join(import.meta.dirname, '..', 'dist', 'collectors');
@@ -170,14 +170,14 @@ describe('the global registry and discovery', () => {
 
     // The same workspace through a symlink in $CLAUDE_ORCHESTRATOR_WORKSPACE: once, as the registry's.
     symlinkSync(ws, join(dir, 'link'));
-    const viaLink = resolveWorkspaces({ flags: [], env: { HOME: home, CLAUDE_ORCHESTRATOR_WORKSPACE: join(dir, 'link') }, cwd: dir });
+    const viaLink = discoverWorkspaces({ flags: [], env: { HOME: home, CLAUDE_ORCHESTRATOR_WORKSPACE: join(dir, 'link') }, cwd: dir }).refs;
     expect(viaLink.map((r) => [r.path, r.how])).toEqual([
       [ws, 'global-registry'],
       [gone(), 'global-registry'],
       [homeWs, 'home'],
     ]);
     // `home` given explicitly wins over $HOME.
-    expect(resolveWorkspaces({ flags: [], env: { HOME: join(dir, 'elsewhere') }, cwd: dir, home }).map((r) => r.how)).toEqual(['global-registry', 'global-registry', 'home']);
+    expect(discoverWorkspaces({ flags: [], env: { HOME: join(dir, 'elsewhere') }, cwd: dir, home }).refs.map((r) => r.how)).toEqual(['global-registry', 'global-registry', 'home']);
   });
 
   it('--workspace flags replace discovery', () => {

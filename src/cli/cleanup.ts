@@ -2,12 +2,12 @@
 // report, exit 0 when nothing is left and 1 when something remains. Usage and environment errors are
 // found before anything is touched and exit 2.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditEvent, AuditOpenError, defaultAuditPath, openAuditLog, type AuditLog } from '../actions/audit.js';
 import { executePlan, type ActEvent, type ActResult, type Execution } from '../actions/execute.js';
 import { stateDir, type Config } from '../config.js';
-import { writeFileAtomic } from '../files.js';
+import { isDir, writeFileAtomic } from '../files.js';
 import { intentLabel, makePlan, type Intent, type Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/types.js';
 import { describeTarget, outcomeCounts, renderPlanText, renderResultsText } from '../render/plan.js';
@@ -48,13 +48,6 @@ export interface ShutdownState {
 
 /** Where shutdown_state.json goes: the orchestrator's workspace, else the first watched one, else orch-top's state dir. */
 export function shutdownStatePath(snap: Snapshot, env: NodeJS.ProcessEnv, orchestratorWorkspace: string | null): string {
-  const isDir = (p: string) => {
-    try {
-      return statSync(p).isDirectory();
-    } catch {
-      return false;
-    }
-  };
   const candidates = [orchestratorWorkspace, ...snap.workspaces.filter((w) => w.readable).map((w) => w.path)].filter((p): p is string => !!p);
   const ws = candidates.find(isDir);
   return join(ws ?? stateDir(env), 'shutdown_state.json');

@@ -6,11 +6,11 @@
 // registries; one that is gone or unreadable is reported on its own line, the others still load.
 // Read-only.
 
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { RegistryAgent, WorkspaceHow, WorkspaceState } from '../model/types.js';
-import { fsReason } from '../files.js';
+import { fsReason, realpathOr } from '../files.js';
 import { projectOf, readJsonRegistry } from './registry-json.js';
 import { readGlobalRegistry, readSqliteState } from './registry-sqlite.js';
 
@@ -48,12 +48,7 @@ export function discoverWorkspaces(opts: DiscoverOptions): { refs: WorkspaceRef[
   }
   const seen = new Set<string>();
   const refs = out.filter((w) => {
-    let real = w.path;
-    try {
-      real = realpathSync(w.path);
-    } catch {
-      /* gone: keep it, it is reported when read */
-    }
+    const real = realpathOr(w.path); // a gone one is kept: it is reported when read
     if (seen.has(real)) return false;
     seen.add(real);
     return true;
@@ -61,13 +56,8 @@ export function discoverWorkspaces(opts: DiscoverOptions): { refs: WorkspaceRef[
   return { refs, errors };
 }
 
-/** discoverWorkspaces without its errors. */
-export function resolveWorkspaces(opts: DiscoverOptions): WorkspaceRef[] {
-  return discoverWorkspaces(opts).refs;
-}
-
 export async function readWorkspace(ws: WorkspaceRef): Promise<WorkspaceState> {
-  const base = { path: ws.path, how: ws.how, project: ws.project ?? projectOf(ws.path) };
+  const base = { path: ws.path, realPath: realpathOr(ws.path), how: ws.how, project: ws.project ?? projectOf(ws.path) };
   try {
     if (!statSync(ws.path).isDirectory()) return { ...base, readable: false, error: `workspace ${ws.path}: is not a directory`, agents: [] };
   } catch (e) {
