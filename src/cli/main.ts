@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCli, HELP, UsageError, type Config } from '../config.js';
 import { Engine, classifyConfigOf } from '../engine.js';
+import { ProcReader } from '../collectors/procfs.js';
 import { workerCollector } from '../collector.js';
 import type { Snapshot, WorkspaceHow } from '../model/types.js';
 import { createAppStore } from '../store/store.js';
@@ -113,24 +114,32 @@ export interface RunCtx {
 }
 
 /**
- * An engine and a store that keep their history between looks (a reap looks before and after).
- * `memory`: whether the panes seen by earlier runs are read (and written back by `save()`), so a
- * one-shot run can trace what a pane left behind after its session went (src/store/pane-memory.ts).
- * The demo's private server is never remembered.
+ * The store every mode uses, seeded with the panes earlier runs saw when `memory` allows, so a
+ * one-shot run can trace what a pane left behind after its session went (src/store/pane-memory.ts);
+ * `save()` writes them back (read-write only). The demo's private server is never remembered.
  */
+export function makeStore(config: Config, env: NodeJS.ProcessEnv, memory: 'off' | 'read' | 'read-write') {
+  let bootTime = 0;
+  if (memory !== 'off' && !config.demo) {
+    try {
+      bootTime = new ProcReader().bootTimeMs();
+    } catch {
+      /* no /proc: no memory */
+    }
+  }
+  const memoryPath = paneMemoryPath(env);
+  const history = emptyHistory();
+  if (bootTime) Object.assign(history, loadPaneMemory(memoryPath, bootTime));
+  const store = createAppStore({ classifyConfig: () => classifyConfigOf(config, env), intervalMs: config.intervalMs, history });
+  /** Writes the pane memory back; returns a problem to report, or null. */
+  const save = (): string | null => (memory === 'read-write' && bootTime ? savePaneMemory(memoryPath, store.getState().history, bootTime) : null);
+  return { store, save };
+}
+
+/** An engine and a store that keep their history between looks (a reap looks before and after). */
 export function makeLooker(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>, memory: 'off' | 'read' | 'read-write' = 'off') {
   const engine = new Engine(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
-  const useMemory = memory !== 'off' && !config.demo;
-  const memoryPath = paneMemoryPath(ctx.env);
-  let bootTime = 0;
-  try {
-    bootTime = engine.reader.bootTimeMs();
-  } catch {
-    /* no /proc: no memory */
-  }
-  const history = emptyHistory();
-  if (useMemory && bootTime) Object.assign(history, loadPaneMemory(memoryPath, bootTime));
-  const store = createAppStore({ classifyConfig: () => classifyConfigOf(config, ctx.env), intervalMs: config.intervalMs, history });
+  const { store, save } = makeStore(config, ctx.env, memory);
   /** Ticks for `sampleMs` (at least one), through the same store the console uses. */
   const look = async (sampleMs = config.sampleMs): Promise<Snapshot> => {
     const start = Date.now();
@@ -143,8 +152,6 @@ export function makeLooker(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>, mem
     }
     return store.getState().snapshot!;
   };
-  /** Writes the pane memory back (read-write only); returns a problem to report, or null. */
-  const save = (): string | null => (memory === 'read-write' && useMemory && bootTime ? savePaneMemory(memoryPath, store.getState().history, bootTime) : null);
   return { engine, store, look, save };
 }
 
@@ -178,8 +185,7 @@ async function runLivePlain(
   // Collect in a worker thread: the screen and the keys never wait for /proc.
   const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
   // The panes earlier runs saw, so what they left is traced from the first tick; saved again on quit.
-  const looker = makeLooker(config, ctx, 'read-write');
-  const store = looker.store;
+  const { store, save } = makeStore(config, ctx.env, 'read-write');
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
   const draw = () => {
     const s = store.getState();
@@ -218,7 +224,7 @@ async function runLivePlain(
   unsubscribe();
   await poller.stop();
   await collector.close();
-  looker.save();
+  save();
   ctx.out.write('\u001b[?25h\u001b[?1049l');
   const snap = store.getState().snapshot;
   return snap && snap.summary.findings > 0 ? EXIT.findings : EXIT.clean;
