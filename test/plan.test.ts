@@ -65,7 +65,7 @@ describe('makePlan', () => {
   });
 
   it('each intent takes only its part', () => {
-    expect(plan(world(), { kind: 'kill-orphans' }).steps.map((s) => s.kind)).toEqual(['session']);
+    expect(plan(world(), { kind: 'kill-orphans' }).steps.map((s) => s.kind)).toEqual(['session', 'leaked']);
     expect(plan(world(), { kind: 'kill-leaked' }).steps.map((s) => s.kind)).toEqual(['leaked']);
     const z = plan(world(), { kind: 'reap-zombies' });
     expect(z.steps).toMatchObject([{ kind: 'zombies', parentStep: null }]);

@@ -3,55 +3,15 @@
 // found before anything is touched and exit 2.
 
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { auditEvent, AuditOpenError, defaultAuditPath, openAuditLog, type AuditLog } from '../actions/audit.js';
-import { executePlan, type ActEvent, type ActResult, type Execution } from '../actions/execute.js';
-import { stateDir, type Config } from '../config.js';
-import { isDir, writeFileAtomic } from '../files.js';
-import { intentLabel, makePlan, type Intent, type Plan } from '../model/plan.js';
-import type { Snapshot } from '../model/types.js';
+import { executePlan, type ActEvent, type Execution } from '../actions/execute.js';
+import type { Config } from '../config.js';
+import { intentLabel, makePlan, type Intent } from '../model/plan.js';
 import { describeTarget, outcomeCounts, renderPlanText, renderResultsText } from '../render/plan.js';
 import { renderSnapshotText, summaryLine } from '../render/text.js';
 import { colorWanted, makePaint } from '../render/theme.js';
-import { EXIT, makeLooker, version, type RunCtx } from './main.js';
-
-/** What a cleanup could not remove, as the look after it sees it. */
-export function remainingAfter(plan: Plan, after: Snapshot): string[] {
-  const out: string[] = [];
-  if (plan.intent.kind === 'shutdown') {
-    const ids = new Set(plan.steps.flatMap((s) => (s.kind === 'session' ? [s.session.id] : [])));
-    for (const s of after.sessions) if (ids.has(s.id)) out.push(`session ${s.id} ${s.name} is still there`);
-    const orch = plan.steps.find((s) => s.kind === 'orchestrator');
-    const root = orch?.kind === 'orchestrator' ? orch.processes[0] : undefined;
-    if (root && after.orchestrators.some((o) => o.pid === root.pid && o.startTime === root.startTime)) out.push(`the orchestrator (pid ${root.pid}) is still running`);
-  } else {
-    for (const s of after.sessions) if (s.status === 'orphan') out.push(`orphan session ${s.id} ${s.name} (${s.reason})`);
-  }
-  for (const l of after.leaked) out.push(`leaked pid ${l.pid} ${l.command} (${l.reason})`);
-  for (const z of after.zombies) if (z.parentInScope) out.push(`zombie ${z.pid} of pid ${z.ppid} (${z.parentCommand ?? '?'})`);
-  return out;
-}
-
-export interface ShutdownState {
-  version: 1;
-  by: string;
-  reason: string;
-  startedAt: string;
-  finishedAt: string;
-  graceMs: number;
-  orchestrator: { pid: number; startTime: number; command: string; workspace: string | null; outcome: string | null; sent: string[] } | null;
-  stopped: { target: ActResult['target']; outcome: string; sent: string[] }[];
-  survived: string[];
-  cleanupCompleted: boolean;
-  log: string[];
-}
-
-/** Where shutdown_state.json goes: the orchestrator's workspace, else the first watched one, else orch-top's state dir. */
-export function shutdownStatePath(snap: Snapshot, env: NodeJS.ProcessEnv, orchestratorWorkspace: string | null): string {
-  const candidates = [orchestratorWorkspace, ...snap.workspaces.filter((w) => w.readable).map((w) => w.path)].filter((p): p is string => !!p);
-  const ws = candidates.find(isDir);
-  return join(ws ?? stateDir(env), 'shutdown_state.json');
-}
+import { EXIT, makeLooker, type RunCtx } from './main.js';
+import { recordShutdown, remainingAfter } from '../actions/record.js';
 
 export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
@@ -144,35 +104,9 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
     const clean = survived.length === 0;
 
     if (config.mode === 'shutdown') {
-      const orchStep = plan.steps.find((s) => s.kind === 'orchestrator');
-      const root = orchStep?.kind === 'orchestrator' ? orchStep.processes[0] : undefined;
-      const rootResult = root ? execution.results.find((r) => r.target.kind === 'process' && r.target.pid === root.pid) : undefined;
-      const orchView = root ? before.orchestrators.find((o) => o.pid === root.pid) : undefined;
-      if (!root) note('no orchestrator was running: only what it left behind was cleaned up');
-      for (const s of survived) note(`survived: ${s}`);
-      if (clean) note('cleanup completed');
-      else note(`cleanup incomplete: ${survived.length} left`);
-      const state: ShutdownState = {
-        version: 1,
-        by: `orch-top ${version()}`,
-        reason: `orch-top --shutdown (user ${ctx.env.USER ?? ctx.env.LOGNAME ?? '?'})`,
-        startedAt,
-        finishedAt: new Date().toISOString(),
-        graceMs: plan.graceMs,
-        orchestrator: root ? { pid: root.pid, startTime: root.startTime, command: root.command, workspace: orchView?.workspace ?? null, outcome: rootResult?.outcome ?? null, sent: rootResult?.sent ?? [] } : null,
-        stopped: execution.results.filter((r) => r.outcome !== 'denied' && r.outcome !== 'failed').map((r) => ({ target: r.target, outcome: r.outcome, sent: r.sent })),
-        survived,
-        cleanupCompleted: clean,
-        log,
-      };
-      const path = shutdownStatePath(before, ctx.env, orchView?.workspace ?? null);
-      try {
-        writeFileAtomic(path, JSON.stringify(state, null, 2) + '\n', 0o644);
-        audit?.write({ event: 'shutdown-state', path });
-      } catch (e) {
-        say(`could not write ${path}: ${(e as Error).message}`);
-      }
-      if (!config.json) ctx.err.write(`orch-top: shutdown state written to ${path}\n`);
+      const { path, error } = recordShutdown({ plan, execution, before, survived, log, startedAt, reason: `orch-top --shutdown (user ${ctx.env.USER ?? ctx.env.LOGNAME ?? '?'})`, env: ctx.env, audit });
+      if (error) say(error);
+      else if (!config.json) ctx.err.write(`orch-top: shutdown state written to ${path}\n`);
     }
 
     if (config.json) {

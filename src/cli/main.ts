@@ -1,7 +1,7 @@
 // The command line: picks the mode, wires engine → store → view, and turns outcomes into exit codes
 // (0 clean, 1 findings, 2 usage/config/environment). Every mode uses the same engine and store.
 
-import { readFileSync } from 'node:fs';
+import { version } from '../version.js';
 import { parseCli, HELP, UsageError, type Config } from '../config.js';
 import { Engine, classifyConfigOf } from '../engine.js';
 import { ProcReader } from '../collectors/procfs.js';
@@ -28,10 +28,7 @@ export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 const DEMO_SAMPLE_MS = 3_000;
 const DEMO_INTERVAL_MS = 500;
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+export { version };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

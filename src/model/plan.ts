@@ -7,7 +7,7 @@ import type { OrchestratorView, ProcessView, SessionView, Snapshot, TmuxServer }
 
 export type Intent =
   | { kind: 'reap' } // orphan sessions, leaked processes, in-scope zombies
-  | { kind: 'kill-orphans' }
+  | { kind: 'kill-orphans' } // orphan sessions and leaked processes (no zombies)
   | { kind: 'kill-session'; sessionId: string }
   | { kind: 'kill-leaked' }
   | { kind: 'reap-zombies' }
@@ -92,7 +92,7 @@ export function intentLabel(intent: Intent): string {
     case 'reap':
       return 'reap (orphan sessions, leaked processes, zombies)';
     case 'kill-orphans':
-      return 'kill orphan sessions';
+      return 'kill orphans (orphan sessions and leaked processes)';
     case 'kill-session':
       return `kill session ${intent.sessionId}`;
     case 'kill-leaked':
@@ -157,7 +157,9 @@ export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Pla
       withLeaked = withZombies = true;
       break;
     case 'kill-orphans':
+      // The console's K: every orphan, sessions and the processes that outlived theirs.
       sessions = snap.sessions.filter((s) => s.status === 'orphan');
+      withLeaked = true;
       break;
     case 'kill-session': {
       const s = snap.sessions.find((x) => x.id === intent.sessionId);

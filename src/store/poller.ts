@@ -9,6 +9,8 @@ import type { AppState } from './store.js';
 export interface Poller {
   /** Runs one tick now (waits for a tick in flight instead of overlapping it). */
   tickNow(): Promise<void>;
+  /** A tick that starts after this call (a tick in flight may have read the world before an act). */
+  tickFresh(): Promise<void>;
   stop(): Promise<void>;
   readonly running: boolean;
 }
@@ -61,8 +63,14 @@ export function startPoller(store: StoreApi<AppState>, collect: () => Promise<Ra
   };
   schedule();
 
+  const tickFresh = async (): Promise<void> => {
+    while (inFlight) await inFlight;
+    return tickNow();
+  };
+
   return {
     tickNow,
+    tickFresh,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

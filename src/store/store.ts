@@ -25,6 +25,21 @@ export interface TickInfo {
   inFlight: boolean;
 }
 
+/** A plan being executed (the console shows its progress; one at a time). */
+export interface Activity {
+  label: string;
+  startedAt: number;
+  steps: number;
+  targets: number;
+  /** Settled targets of the current phase. */
+  phase: number;
+  done: number;
+  total: number;
+  graceLeftMs: number | null;
+  results: number;
+  cancelling: boolean;
+}
+
 export interface AppState {
   snapshot: Snapshot | null;
   history: History;
@@ -32,6 +47,7 @@ export interface AppState {
   intervalMs: number;
   paused: boolean;
   events: LogEvent[];
+  activity: Activity | null;
 
   ingest(raw: RawWorld, durationMs: number): Snapshot;
   tickStarted(): void;
@@ -40,6 +56,8 @@ export interface AppState {
   setInterval(ms: number): void;
   setPaused(paused: boolean): void;
   log(level: EventLevel, text: string, at?: number): void;
+  setActivity(activity: Activity | null): void;
+  updateActivity(patch: Partial<Activity>): void;
 }
 
 export const MAX_EVENTS = 500;
@@ -52,6 +70,7 @@ export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; int
     intervalMs: opts.intervalMs,
     paused: false,
     events: [],
+    activity: null,
 
     ingest(raw, durationMs) {
       const cfg = opts.classifyConfig();
@@ -85,6 +104,13 @@ export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; int
     log(level, text, at = Date.now()) {
       const events = [...get().events, { at, level, text }];
       set({ events: events.length > MAX_EVENTS ? events.slice(-MAX_EVENTS) : events });
+    },
+    setActivity(activity) {
+      set({ activity });
+    },
+    updateActivity(patch) {
+      const a = get().activity;
+      if (a) set({ activity: { ...a, ...patch } });
     },
   }));
 }

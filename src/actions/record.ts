@@ -1,0 +1,102 @@
+// What a cleanup leaves on record: what the look after it still sees (remainingAfter), and for a
+// graceful shutdown, shutdown_state.json with its log ending "cleanup completed" only when nothing
+// survived. Shared by --reap/--shutdown and the console's keys.
+
+import { join } from 'node:path';
+import type { AuditLog } from './audit.js';
+import type { ActResult, Execution } from './execute.js';
+import { stateDir } from '../config.js';
+import { isDir, writeFileAtomic } from '../files.js';
+import type { Plan } from '../model/plan.js';
+import type { Snapshot } from '../model/types.js';
+import { version } from '../version.js';
+
+/** What a cleanup could not remove, as the look after it sees it. */
+export function remainingAfter(plan: Plan, after: Snapshot): string[] {
+  const out: string[] = [];
+  if (plan.intent.kind === 'shutdown') {
+    const ids = new Set(plan.steps.flatMap((s) => (s.kind === 'session' ? [s.session.id] : [])));
+    for (const s of after.sessions) if (ids.has(s.id)) out.push(`session ${s.id} ${s.name} is still there`);
+    const orch = plan.steps.find((s) => s.kind === 'orchestrator');
+    const root = orch?.kind === 'orchestrator' ? orch.processes[0] : undefined;
+    if (root && after.orchestrators.some((o) => o.pid === root.pid && o.startTime === root.startTime)) out.push(`the orchestrator (pid ${root.pid}) is still running`);
+  } else {
+    for (const s of after.sessions) if (s.status === 'orphan') out.push(`orphan session ${s.id} ${s.name} (${s.reason})`);
+  }
+  for (const l of after.leaked) out.push(`leaked pid ${l.pid} ${l.command} (${l.reason})`);
+  for (const z of after.zombies) if (z.parentInScope) out.push(`zombie ${z.pid} of pid ${z.ppid} (${z.parentCommand ?? '?'})`);
+  return out;
+}
+
+export interface ShutdownState {
+  version: 1;
+  by: string;
+  reason: string;
+  startedAt: string;
+  finishedAt: string;
+  graceMs: number;
+  orchestrator: { pid: number; startTime: number; command: string; workspace: string | null; outcome: string | null; sent: string[] } | null;
+  stopped: { target: ActResult['target']; outcome: string; sent: string[] }[];
+  survived: string[];
+  cleanupCompleted: boolean;
+  log: string[];
+}
+
+/** Where shutdown_state.json goes: the orchestrator's workspace, else the first watched one, else orch-top's state dir. */
+export function shutdownStatePath(snap: Snapshot, env: NodeJS.ProcessEnv, orchestratorWorkspace: string | null): string {
+  const candidates = [orchestratorWorkspace, ...snap.workspaces.filter((w) => w.readable).map((w) => w.path)].filter((p): p is string => !!p);
+  const ws = candidates.find(isDir);
+  return join(ws ?? stateDir(env), 'shutdown_state.json');
+}
+
+/**
+ * Ends a shutdown's log ("cleanup completed" only when nothing survived) and writes
+ * shutdown_state.json beside the orchestrator's workspace: the CLI's --shutdown and the console's S.
+ */
+export function recordShutdown(a: {
+  plan: Plan;
+  execution: Execution;
+  before: Snapshot;
+  survived: string[];
+  log: string[];
+  startedAt: string;
+  reason: string;
+  env: NodeJS.ProcessEnv;
+  audit: AuditLog | null;
+}): { path: string; state: ShutdownState; error: string | null } {
+  const { plan, execution, before, survived, log } = a;
+  const note = (line: string) => {
+    log.push(line);
+    a.audit?.write({ event: 'note', message: line });
+  };
+  const orchStep = plan.steps.find((s) => s.kind === 'orchestrator');
+  const root = orchStep?.kind === 'orchestrator' ? orchStep.processes[0] : undefined;
+  const rootResult = root ? execution.results.find((r) => r.target.kind === 'process' && r.target.pid === root.pid) : undefined;
+  const orchView = root ? before.orchestrators.find((o) => o.pid === root.pid) : undefined;
+  const clean = survived.length === 0;
+  if (!root) note('no orchestrator was running: only what it left behind was cleaned up');
+  for (const s of survived) note(`survived: ${s}`);
+  note(clean ? 'cleanup completed' : `cleanup incomplete: ${survived.length} left`);
+  const state: ShutdownState = {
+    version: 1,
+    by: `orch-top ${version()}`,
+    reason: a.reason,
+    startedAt: a.startedAt,
+    finishedAt: new Date().toISOString(),
+    graceMs: plan.graceMs,
+    orchestrator: root ? { pid: root.pid, startTime: root.startTime, command: root.command, workspace: orchView?.workspace ?? null, outcome: rootResult?.outcome ?? null, sent: rootResult?.sent ?? [] } : null,
+    stopped: execution.results.filter((r) => r.outcome !== 'denied' && r.outcome !== 'failed').map((r) => ({ target: r.target, outcome: r.outcome, sent: r.sent })),
+    survived,
+    cleanupCompleted: clean,
+    log,
+  };
+  const path = shutdownStatePath(before, a.env, orchView?.workspace ?? null);
+  try {
+    writeFileAtomic(path, JSON.stringify(state, null, 2) + '\n', 0o644);
+    a.audit?.write({ event: 'shutdown-state', path });
+    return { path, state, error: null };
+  } catch (e) {
+    return { path, state, error: `could not write ${path}: ${(e as Error).message}` };
+  }
+}
+

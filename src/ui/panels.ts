@@ -1,0 +1,317 @@
+// What each console panel shows, as data: its rows (from a snapshot), a stable id per row (so the
+// selection survives refreshes), its columns with drop priorities, its sort orders, the text a `/`
+// filter searches and the lines Enter expands. Pure: snapshot in, rows out; the components only draw.
+
+import type { FdView, ProcessView, SessionView, Snapshot, ZombieView } from '../model/types.js';
+import { formatAge, formatBytes, formatCount, formatPct, sparkline } from '../render/format.js';
+import type { Column } from '../render/table.js';
+import type { Tone } from '../render/theme.js';
+import type { LogEvent } from '../store/store.js';
+
+export type PanelId = 'sessions' | 'processes' | 'zombies' | 'descriptors' | 'log';
+export const PANELS: { id: PanelId; title: string }[] = [
+  { id: 'sessions', title: 'Sessions' },
+  { id: 'processes', title: 'Processes' },
+  { id: 'zombies', title: 'Zombies' },
+  { id: 'descriptors', title: 'Descriptors' },
+  { id: 'log', title: 'Log' },
+];
+
+export interface SortOrder<T> {
+  label: string;
+  /** Ascending key; ties keep the model's order. */
+  key: (row: T) => number | string;
+  /** The natural direction of this key (largest first for CPU, RSS…). */
+  desc?: boolean;
+}
+
+export interface ViewCtx {
+  snap: Snapshot;
+  now: number;
+  events: LogEvent[];
+  /** Processes panel: only this session's tree (a session id), or every agent process. */
+  scope: string | null;
+}
+
+export interface PanelSpec<T> {
+  id: PanelId;
+  rows(ctx: ViewCtx): T[];
+  rowId(row: T): string;
+  columns(ctx: ViewCtx): Column<T>[];
+  sorts: SortOrder<T>[];
+  search(row: T): string;
+  tone(row: T): Tone | null;
+  detail(row: T, ctx: ViewCtx): string[];
+  /** Tree panels keep parents above children while the first sort order is chosen. */
+  tree?: boolean;
+  /** A row as a flat (sorted) list shows it: without tree guides. */
+  flat?(row: T): T;
+}
+
+const age = (now: number, t: number) => formatAge(now - t);
+
+// ---- Sessions -------------------------------------------------------------------------------------
+
+export const sessionsPanel: PanelSpec<SessionView> = {
+  id: 'sessions',
+  rows: ({ snap }) => snap.sessions,
+  rowId: (s) => s.id,
+  columns: ({ now }) => [
+    { header: 'SESSION', get: (s) => s.name, max: 30, priority: 0 },
+    { header: 'STATUS', get: (s) => s.status, tone: (s) => (s.status === 'orphan' ? 'error' : 'ok'), priority: 0 },
+    { header: 'WHY', get: (s) => s.reason ?? (s.registryStatus ? `${s.registryStatus}` : ''), flex: true, min: 14, priority: 1 },
+    { header: 'AGENT', get: (s) => s.agentId ?? '-', max: 18, priority: 6 },
+    { header: 'TASK', get: (s) => s.taskId ?? '-', max: 16, priority: 4 },
+    { header: 'TYPE', get: (s) => s.agent?.type ?? '-', max: 12, priority: 7 },
+    { header: 'PROJECT', get: (s) => s.project ?? '-', max: 18, priority: 5 },
+    { header: 'AGE', get: (s) => age(now, s.created), align: 'right', priority: 3 },
+    { header: 'PANES', get: (s) => String(s.panes.length), align: 'right', priority: 8 },
+    { header: 'PROCS', get: (s) => String(s.processes.length), align: 'right', priority: 2 },
+    { header: 'CPU%', get: (s) => formatPct(s.cpu), align: 'right', priority: 2 },
+    { header: 'RSS', get: (s) => formatBytes(s.rss), align: 'right', priority: 3 },
+    { header: 'FDS', get: (s) => formatCount(s.fds), align: 'right', priority: 4 },
+  ],
+  sorts: [
+    { label: 'status', key: (s) => (s.status === 'orphan' ? 0 : 1) },
+    { label: 'name', key: (s) => s.name },
+    { label: 'age', key: (s) => s.created },
+    { label: 'cpu', key: (s) => s.cpu, desc: true },
+    { label: 'rss', key: (s) => s.rss, desc: true },
+    { label: 'fds', key: (s) => s.fds ?? -1, desc: true },
+    { label: 'processes', key: (s) => s.processes.length, desc: true },
+  ],
+  search: (s) => [s.id, s.name, s.status, s.reason, s.agentId, s.taskId, s.project, s.agent?.type, s.registryStatus].filter(Boolean).join(' '),
+  tone: (s) => (s.status === 'orphan' ? 'error' : null),
+  detail: (s, { snap, now }) => {
+    const lines: string[] = [];
+    const owner = s.ownedBy !== null ? `orchestrator pid ${s.ownedBy}` : 'no running orchestrator';
+    lines.push(`${s.id} ${s.name} · ${s.status}${s.reason ? `: ${s.reason}` : ''} · owned by ${owner} · matched by ${s.matchedBy}`);
+    if (s.agent) {
+      lines.push(`agent ${s.agent.agentId}${s.agent.type ? ` (${s.agent.type})` : ''} · task ${s.agent.taskId ?? '-'} · ${s.agent.registryStatus} in ${s.agent.registrySource} · ${s.agent.workspace}`);
+      if (s.agent.taskDescription) lines.push(`task: ${s.agent.taskDescription.replace(/\s+/g, ' ')}`);
+    }
+    for (const p of s.panes) lines.push(`pane ${p.id} pid ${p.pid} ${p.dead ? 'dead' : 'live'} · ${p.command}`);
+    const procs = new Map(snap.processes.map((p) => [p.pid, p]));
+    for (const pid of s.processes) {
+      const p = procs.get(pid);
+      if (p) lines.push(`  pid ${p.pid} ${p.state} ${p.role} · cpu ${formatPct(p.cpu)}% rss ${formatBytes(p.rss)} fds ${formatCount(p.fds)} · up ${age(now, p.startedAt)} · ${p.command}`);
+    }
+    for (const l of snap.leaked.filter((x) => x.sessionId === s.id)) lines.push(`  leaked pid ${l.pid} ${l.command} (${l.reason})`);
+    return lines;
+  },
+};
+
+// ---- Processes (a tree) ---------------------------------------------------------------------------
+
+export interface ProcRow {
+  p: ProcessView;
+  depth: number;
+  /** "├─ " / "└─ " guides for the tree view. */
+  guide: string;
+  session: string;
+}
+
+function processRows({ snap, scope }: ViewCtx): ProcRow[] {
+  const names = new Map(snap.sessions.map((s) => [s.id, s.name]));
+  const leakedSession = new Map(snap.leaked.map((l) => [l.pid, l.sessionId]));
+  const sessionOf = (p: ProcessView) => p.sessionId ?? leakedSession.get(p.pid) ?? null;
+  const procs = snap.processes.filter((p) => scope === null || sessionOf(p) === scope);
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const kids = new Map<number, ProcessView[]>();
+  const roots: ProcessView[] = [];
+  for (const p of procs) {
+    if (p.ppid !== p.pid && byPid.has(p.ppid)) {
+      const list = kids.get(p.ppid) ?? [];
+      list.push(p);
+      kids.set(p.ppid, list);
+    } else roots.push(p);
+  }
+  // Roots: the orchestrator first, then by session, then leaked; children by pid.
+  const rank = (p: ProcessView) => (p.role === 'orchestrator' ? 0 : p.role === 'leaked' ? 2 : 1);
+  roots.sort((a, b) => rank(a) - rank(b) || (names.get(sessionOf(a) ?? '') ?? '').localeCompare(names.get(sessionOf(b) ?? '') ?? '') || a.pid - b.pid);
+  const out: ProcRow[] = [];
+  const walk = (p: ProcessView, depth: number, prefix: string, last: boolean) => {
+    const session = sessionOf(p);
+    out.push({ p, depth, guide: depth === 0 ? '' : `${prefix}${last ? '└─ ' : '├─ '}`, session: session ? (names.get(session) ?? session) : p.role === 'orchestrator' || p.role === 'orchestrator-child' ? '(orchestrator)' : '-' });
+    const children = (kids.get(p.pid) ?? []).sort((a, b) => a.pid - b.pid);
+    children.forEach((c, i) => walk(c, depth + 1, depth === 0 ? '' : `${prefix}${last ? '   ' : '│  '}`, i === children.length - 1));
+  };
+  for (const r of roots) walk(r, 0, '', true);
+  return out;
+}
+
+export const processesPanel: PanelSpec<ProcRow> = {
+  id: 'processes',
+  tree: true,
+  flat: (r) => (r.guide ? { ...r, guide: '' } : r),
+  rows: processRows,
+  rowId: (r) => `${r.p.pid}:${r.p.startTime}`,
+  columns: ({ now }) => [
+    { header: 'PID', get: (r) => String(r.p.pid), align: 'right', priority: 0 },
+    { header: 'S', get: (r) => r.p.state, tone: (r) => (r.p.state === 'Z' ? 'error' : r.p.state === 'D' ? 'warn' : null), priority: 3 },
+    { header: 'ROLE', get: (r) => r.p.role, tone: (r) => (r.p.role === 'leaked' ? 'error' : r.p.role === 'orchestrator' ? 'accent' : null), priority: 1 },
+    { header: 'SESSION', get: (r) => r.session, max: 22, priority: 4 },
+    { header: 'CPU%', get: (r) => formatPct(r.p.cpu), align: 'right', priority: 1 },
+    { header: 'RSS', get: (r) => formatBytes(r.p.rss), align: 'right', priority: 2 },
+    { header: 'FDS', get: (r) => formatCount(r.p.fds), align: 'right', priority: 4 },
+    { header: 'THR', get: (r) => String(r.p.threads), align: 'right', priority: 6 },
+    { header: 'AGE', get: (r) => age(now, r.p.startedAt), align: 'right', priority: 5 },
+    { header: 'COMMAND', get: (r) => r.guide + r.p.command, flex: true, min: 16, priority: 0 },
+  ],
+  sorts: [
+    { label: 'tree', key: () => 0 },
+    { label: 'cpu', key: (r) => r.p.cpu, desc: true },
+    { label: 'rss', key: (r) => r.p.rss, desc: true },
+    { label: 'fds', key: (r) => r.p.fds ?? -1, desc: true },
+    { label: 'pid', key: (r) => r.p.pid },
+    { label: 'age', key: (r) => r.p.startedAt },
+  ],
+  search: (r) => `${r.p.pid} ${r.p.role} ${r.session} ${r.p.command}`,
+  tone: (r) => (r.p.role === 'leaked' || r.p.state === 'Z' ? 'error' : null),
+  detail: (r, { snap, now }) => {
+    const p = r.p;
+    const fd = snap.fds.find((f) => f.pid === p.pid && f.startTime === p.startTime);
+    const lines = [`pid ${p.pid} (started ${new Date(p.startedAt).toISOString()}, up ${age(now, p.startedAt)}) · ppid ${p.ppid} · pgid ${p.pgid} · sid ${p.sid} · state ${p.state} · ${p.threads} threads`];
+    lines.push(`command: ${p.command}`);
+    if (fd?.kinds) lines.push(`descriptors: ${fd.count} (${kindsText(fd)})${fd.slopePerMin !== null ? ` · ${fd.slopePerMin.toFixed(1)}/min` : ''}`);
+    const l = snap.leaked.find((x) => x.pid === p.pid && x.startTime === p.startTime);
+    if (l) lines.push(`leaked: ${l.reason}`);
+    return lines;
+  },
+};
+
+// ---- Zombies --------------------------------------------------------------------------------------
+
+const scopeText = (z: ZombieView) => (z.parentIsTmuxServer ? 'tmux (nudge)' : z.parentInScope ? 'in scope' : 'elsewhere');
+
+export const zombiesPanel: PanelSpec<ZombieView> = {
+  id: 'zombies',
+  rows: ({ snap }) => snap.zombies,
+  rowId: (z) => `${z.pid}:${z.startTime}`,
+  columns: ({ snap, now }) => {
+    const names = new Map(snap.sessions.map((s) => [s.id, s.name]));
+    return [
+      { header: 'PID', get: (z) => String(z.pid), align: 'right', priority: 0 },
+      { header: 'COMMAND', get: (z) => z.command, max: 20, priority: 0 },
+      { header: 'PARENT', get: (z) => String(z.ppid), align: 'right', priority: 0 },
+      { header: 'SCOPE', get: scopeText, tone: (z) => (z.parentInScope ? 'error' : 'dim'), priority: 1 },
+      { header: 'SESSION', get: (z) => (z.sessionId ? (names.get(z.sessionId) ?? z.sessionId) : '-'), max: 22, priority: 3 },
+      { header: 'AGE', get: (z) => age(now, z.startedAt), align: 'right', priority: 2 },
+      { header: 'PARENT COMMAND', get: (z) => z.parentCommand ?? '?', flex: true, min: 12, priority: 1 },
+    ];
+  },
+  sorts: [
+    { label: 'scope', key: (z) => (z.parentInScope ? 0 : 1) },
+    { label: 'age', key: (z) => z.startedAt },
+    { label: 'pid', key: (z) => z.pid },
+    { label: 'parent', key: (z) => z.ppid },
+  ],
+  search: (z) => `${z.pid} ${z.command} ${z.ppid} ${z.parentCommand ?? ''} ${scopeText(z)}`,
+  tone: (z) => (z.parentInScope ? 'error' : 'dim'),
+  detail: (z, { now }) => [
+    `zombie ${z.pid} ${z.command}, exited, not reaped for up to ${age(now, z.startedAt)} (its age)`,
+    `parent ${z.ppid} ${z.parentCommand ?? '?'} · ${
+      z.parentIsTmuxServer
+        ? 'the tmux server: z sends it SIGCHLD so it reaps (it is never terminated)'
+        : z.parentInScope
+          ? 'in the orchestrator\'s scope: z sends SIGCHLD, then ends the parent so init reaps'
+          : 'outside the orchestrator\'s scope: listed, never touched'
+    }`,
+  ],
+};
+
+// ---- Descriptors ----------------------------------------------------------------------------------
+
+function kindsText(f: FdView): string {
+  if (!f.kinds) return 'n/a';
+  const k = f.kinds;
+  return [`file ${k.file}`, `sock ${k.socket}`, `pipe ${k.pipe}`, `anon ${k.anon}`, ...(k.other ? [`other ${k.other}`] : [])].join(' ');
+}
+
+export const descriptorsPanel: PanelSpec<FdView> = {
+  id: 'descriptors',
+  rows: ({ snap }) => snap.fds,
+  rowId: (f) => `${f.pid}:${f.startTime}`,
+  columns: () => [
+    { header: 'PID', get: (f) => String(f.pid), align: 'right', priority: 0 },
+    { header: 'FDS', get: (f) => formatCount(f.count), align: 'right', tone: (f) => (f.growth ? 'error' : null), priority: 0 },
+    { header: 'TREND', get: (f) => (f.growth ? 'GROWING' : f.trend), tone: (f) => (f.growth ? 'error' : f.trend === 'rising' ? 'warn' : 'dim'), priority: 1 },
+    { header: '/MIN', get: (f) => (f.slopePerMin === null ? '-' : f.slopePerMin.toFixed(1)), align: 'right', priority: 2 },
+    { header: 'HISTORY', get: (f) => sparkline(f.history, 16), priority: 2 },
+    { header: 'KINDS', get: (f) => (f.kinds ? `f${f.kinds.file} s${f.kinds.socket} p${f.kinds.pipe} a${f.kinds.anon}${f.kinds.other ? ` o${f.kinds.other}` : ''}` : 'n/a'), priority: 3 },
+    { header: 'ROLE', get: (f) => f.role, priority: 4 },
+    { header: 'COMMAND', get: (f) => f.command, flex: true, min: 12, priority: 0 },
+  ],
+  sorts: [
+    { label: 'growth', key: (f) => (f.growth ? 0 : 1) },
+    { label: 'count', key: (f) => f.count ?? -1, desc: true },
+    { label: 'slope', key: (f) => f.slopePerMin ?? -Infinity, desc: true },
+    { label: 'pid', key: (f) => f.pid },
+  ],
+  search: (f) => `${f.pid} ${f.command} ${f.role} ${f.trend}${f.growth ? ' growing growth' : ''}`,
+  tone: (f) => (f.growth ? 'error' : null),
+  detail: (f) => [
+    `pid ${f.pid} ${f.command} · ${f.count ?? 'n/a'} descriptors: ${kindsText(f)}`,
+    `${f.samples} samples · trend ${f.trend}${f.slopePerMin !== null ? ` (${f.slopePerMin.toFixed(2)}/min, Theil–Sen)` : ''}${f.growth ? ' · flagged: steady growth' : ''}`,
+    `history: ${f.history.join(' ')}`,
+  ],
+};
+
+// ---- Event log ------------------------------------------------------------------------------------
+
+export interface LogRow {
+  e: LogEvent;
+  n: number;
+}
+
+export const clock = (t: number) => new Date(t).toTimeString().slice(0, 8);
+
+export const logPanel: PanelSpec<LogRow> = {
+  id: 'log',
+  rows: ({ events }) => events.map((e, n) => ({ e, n })),
+  rowId: (r) => String(r.n),
+  columns: () => [
+    { header: 'TIME', get: (r) => clock(r.e.at), priority: 0 },
+    { header: 'LEVEL', get: (r) => r.e.level, tone: (r) => (r.e.level === 'error' ? 'error' : r.e.level === 'warn' ? 'warn' : 'dim'), priority: 1 },
+    { header: 'EVENT', get: (r) => r.e.text, flex: true, min: 20, priority: 0 },
+  ],
+  sorts: [
+    { label: 'time', key: (r) => r.n },
+    { label: 'newest', key: (r) => -r.n },
+  ],
+  search: (r) => `${r.e.level} ${r.e.text}`,
+  tone: (r) => (r.e.level === 'error' ? 'error' : r.e.level === 'warn' ? 'warn' : null),
+  detail: (r) => [r.e.text],
+};
+
+// ---- shared ---------------------------------------------------------------------------------------
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const PANEL_SPECS: Record<PanelId, PanelSpec<any>> = {
+  sessions: sessionsPanel,
+  processes: processesPanel,
+  zombies: zombiesPanel,
+  descriptors: descriptorsPanel,
+  log: logPanel,
+};
+
+export interface ViewParams {
+  sort: number;
+  reverse: boolean;
+  filter: string;
+}
+
+/** A panel's rows as the table shows them: filtered (case-insensitive, every word must match), then
+ *  sorted (stable; a tree panel's first order is the tree itself). */
+export function visibleRows<T>(spec: PanelSpec<T>, ctx: ViewCtx, params: ViewParams): T[] {
+  let rows = spec.rows(ctx);
+  const words = params.filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length) rows = rows.filter((r) => { const hay = spec.search(r).toLowerCase(); return words.every((w) => hay.includes(w)); });
+  const order = spec.sorts[params.sort % spec.sorts.length]!;
+  if (spec.tree && params.sort % spec.sorts.length === 0) return params.reverse ? [...rows].reverse() : rows;
+  const dir = (order.desc ? -1 : 1) * (params.reverse ? -1 : 1);
+  return rows
+    .map((r, i) => ({ r: spec.flat ? spec.flat(r) : r, i, k: order.key(r) }))
+    .sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : a.i - b.i))
+    .map((x) => x.r);
+}
