@@ -5,13 +5,11 @@ import { version } from '../version.js';
 import { parseCli, HELP, UsageError, type Config } from '../config.js';
 import { Engine, classifyConfigOf } from '../engine.js';
 import { ProcReader } from '../collectors/procfs.js';
-import { workerCollector } from '../collector.js';
 import type { Snapshot, WorkspaceHow } from '../model/types.js';
 import { createAppStore } from '../store/store.js';
 import { emptyHistory } from '../model/classify.js';
 import { loadPaneMemory, paneMemoryPath, savePaneMemory } from '../store/pane-memory.js';
-import { startPoller } from '../store/poller.js';
-import { renderSnapshotText, renderProcessesText } from '../render/text.js';
+import { renderSnapshotText } from '../render/text.js';
 import { colorWanted, makePaint } from '../render/theme.js';
 
 export interface Io {
@@ -93,7 +91,7 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
     }
     return config.mode === 'snapshot'
       ? await runSnapshot(config, { out, err, env, cwd, extraWorkspaces })
-      : await runLivePlain(config, { out: out as NodeJS.WriteStream, stdin: io.stdin ?? process.stdin, env, cwd, extraWorkspaces });
+      : await (await import('./console.js')).runConsole(config, { out, err, env, cwd, extraWorkspaces, stdin: io.stdin ?? process.stdin, title: config.demo ? 'orch-top demo' : 'orch-top' });
   } finally {
     if (stopDemo) {
       err.write('orch-top: tearing the demo down…\n');
@@ -169,60 +167,4 @@ async function runSnapshot(config: Config, ctx: RunCtx): Promise<number> {
     return EXIT.usage;
   }
   return snap.summary.findings > 0 ? EXIT.findings : EXIT.clean;
-}
-
-/**
- * A plain live view (redrawn tables) until the Ink console lands: q or Ctrl-C quits. It uses the
- * poller and store exactly as the console will.
- */
-async function runLivePlain(
-  config: Config,
-  ctx: { out: NodeJS.WriteStream; stdin: NodeJS.ReadStream; env: NodeJS.ProcessEnv; cwd: string; extraWorkspaces: { path: string; how: WorkspaceHow }[] },
-): Promise<number> {
-  // Collect in a worker thread: the screen and the keys never wait for /proc.
-  const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
-  // The panes earlier runs saw, so what they left is traced from the first tick; saved again on quit.
-  const { store, save } = makeStore(config, ctx.env, 'read-write');
-  const paint = makePaint(colorWanted(ctx.out, ctx.env));
-  const draw = () => {
-    const s = store.getState();
-    if (!s.snapshot) return;
-    const width = ctx.out.columns ?? 120;
-    const rows = ctx.out.rows ?? 40;
-    const t = s.tick;
-    const status = `tick ${t.count} · ${t.durationMs ?? '-'} ms · every ${s.intervalMs} ms${t.slow ? ` · ${t.slow} slow` : ''}${t.error ? ` · ${t.error}` : ''} · q quits`;
-    const body = (renderSnapshotText(s.snapshot, { paint, width, now: Date.now(), summaryFirst: true }) + 'PROCESSES\n' + renderProcessesText(s.snapshot, { paint, width })).split('\n');
-    // Fit the screen: a live view must not scroll its header away.
-    const fit = body.length > rows - 1 ? [...body.slice(0, rows - 2), paint('dim', `… ${body.length - (rows - 2)} more lines (orch-top --snapshot prints everything)`)] : body;
-    ctx.out.write('\u001b[H\u001b[2J' + fit.join('\n') + '\n' + paint('dim', status));
-  };
-  const unsubscribe = store.subscribe(draw);
-  const poller = startPoller(store, () => collector.collect(store.getState().history));
-  ctx.out.write('\u001b[?1049h\u001b[?25l');
-  await new Promise<void>((resolve) => {
-    const onKey = (b: Buffer) => {
-      const k = b.toString();
-      if (k === 'q' || k === '\u0003' || k === '\u001b') finish();
-    };
-    const finish = () => {
-      ctx.stdin.off('data', onKey);
-      process.off('SIGTERM', finish);
-      process.off('SIGHUP', finish);
-      if (ctx.stdin.isTTY) ctx.stdin.setRawMode(false);
-      ctx.stdin.pause();
-      resolve();
-    };
-    if (ctx.stdin.isTTY) ctx.stdin.setRawMode(true);
-    ctx.stdin.on('data', onKey);
-    ctx.stdin.resume();
-    process.once('SIGTERM', finish);
-    process.once('SIGHUP', finish);
-  });
-  unsubscribe();
-  await poller.stop();
-  await collector.close();
-  save();
-  ctx.out.write('\u001b[?25h\u001b[?1049l');
-  const snap = store.getState().snapshot;
-  return snap && snap.summary.findings > 0 ? EXIT.findings : EXIT.clean;
 }

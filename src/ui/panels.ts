@@ -37,7 +37,10 @@ export interface PanelSpec<T> {
   id: PanelId;
   rows(ctx: ViewCtx): T[];
   rowId(row: T): string;
-  columns(ctx: ViewCtx): Column<T>[];
+  /** What the row is, in words, for messages about it ("session $3 agent_x"). */
+  label(row: T): string;
+  /** The columns for a table `width` wide (widths may depend on it; priorities then drop). */
+  columns(ctx: ViewCtx, width: number): Column<T>[];
   sorts: SortOrder<T>[];
   search(row: T): string;
   tone(row: T): Tone | null;
@@ -56,8 +59,10 @@ export const sessionsPanel: PanelSpec<SessionView> = {
   id: 'sessions',
   rows: ({ snap }) => snap.sessions,
   rowId: (s) => s.id,
-  columns: ({ now }) => [
-    { header: 'SESSION', get: (s) => s.name, max: 30, priority: 0 },
+  label: (s) => `session ${s.id} ${s.name}`,
+  columns: ({ now }, width) => [
+    // Agent session names are long (agent_<type>-<time>-<hex>): whole on a wide screen, cut on a narrow one.
+    { header: 'SESSION', get: (s) => s.name, max: width >= 140 ? 48 : width >= 110 ? 40 : 28, priority: 0 },
     { header: 'STATUS', get: (s) => s.status, tone: (s) => (s.status === 'orphan' ? 'error' : 'ok'), priority: 0 },
     { header: 'WHY', get: (s) => s.reason ?? (s.registryStatus ? `${s.registryStatus}` : ''), flex: true, min: 14, priority: 1 },
     { header: 'AGENT', get: (s) => s.agentId ?? '-', max: 18, priority: 6 },
@@ -146,6 +151,7 @@ export const processesPanel: PanelSpec<ProcRow> = {
   flat: (r) => (r.guide ? { ...r, guide: '' } : r),
   rows: processRows,
   rowId: (r) => `${r.p.pid}:${r.p.startTime}`,
+  label: (r) => `pid ${r.p.pid} ${r.p.command.split(' ')[0]}`,
   columns: ({ now }) => [
     { header: 'PID', get: (r) => String(r.p.pid), align: 'right', priority: 0 },
     { header: 'S', get: (r) => r.p.state, tone: (r) => (r.p.state === 'Z' ? 'error' : r.p.state === 'D' ? 'warn' : null), priority: 3 },
@@ -188,6 +194,7 @@ export const zombiesPanel: PanelSpec<ZombieView> = {
   id: 'zombies',
   rows: ({ snap }) => snap.zombies,
   rowId: (z) => `${z.pid}:${z.startTime}`,
+  label: (z) => `zombie ${z.pid} ${z.command}`,
   columns: ({ snap, now }) => {
     const names = new Map(snap.sessions.map((s) => [s.id, s.name]));
     return [
@@ -232,6 +239,7 @@ export const descriptorsPanel: PanelSpec<FdView> = {
   id: 'descriptors',
   rows: ({ snap }) => snap.fds,
   rowId: (f) => `${f.pid}:${f.startTime}`,
+  label: (f) => `pid ${f.pid} ${f.command.split(' ')[0]}`,
   columns: () => [
     { header: 'PID', get: (f) => String(f.pid), align: 'right', priority: 0 },
     { header: 'FDS', get: (f) => formatCount(f.count), align: 'right', tone: (f) => (f.growth ? 'error' : null), priority: 0 },
@@ -270,6 +278,7 @@ export const logPanel: PanelSpec<LogRow> = {
   id: 'log',
   rows: ({ events }) => events.map((e, n) => ({ e, n })),
   rowId: (r) => String(r.n),
+  label: (r) => `event ${r.n + 1}`,
   columns: () => [
     { header: 'TIME', get: (r) => clock(r.e.at), priority: 0 },
     { header: 'LEVEL', get: (r) => r.e.level, tone: (r) => (r.e.level === 'error' ? 'error' : r.e.level === 'warn' ? 'warn' : 'dim'), priority: 1 },

@@ -63,6 +63,7 @@ export interface ViewState {
   scrollOverlay(delta: number, max: number): void;
   closeOverlay(): void;
   say(text: string, tone?: Tone, at?: number): void;
+  clearFlash(): void;
 }
 
 const perPanel = <T>(make: (id: PanelId) => T): Record<PanelId, T> =>
@@ -163,6 +164,9 @@ export function createViewStore(initial: Partial<Pick<ViewState, 'panel'>> = {})
       },
       say(text, tone = 'dim', at = Date.now()) {
         set({ flash: { text, tone, at } });
+      },
+      clearFlash() {
+        if (get().flash) set({ flash: null });
       },
     };
   });

@@ -1,0 +1,76 @@
+// `orch-top` in a terminal: the Ink console over the store. This wires the worker collector, the
+// poller, the action service and the screen, and takes them all down again on q, Ctrl-C, SIGTERM or
+// SIGHUP: the terminal is restored, an action running is cancelled (nothing more is signalled), the
+// poller and the worker stop, the pane memory is saved, and no child process is left.
+
+import { render } from 'ink';
+import { createConsoleActions } from '../actions/console-actions.js';
+import type { Config } from '../config.js';
+import { workerCollector } from '../collector.js';
+import { colorWanted } from '../render/theme.js';
+import { startPoller } from '../store/poller.js';
+import { watchSnapshots } from '../store/watch.js';
+import { Console } from '../ui/Console.js';
+import { EXIT, makeStore, type RunCtx } from './main.js';
+
+const ALT_SCREEN_ON = '\u001b[?1049h\u001b[?25l';
+const ALT_SCREEN_OFF = '\u001b[?25h\u001b[?1049l';
+
+export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.ReadStream; title?: string }): Promise<number> {
+  const out = ctx.out as NodeJS.WriteStream;
+  // Collect in a worker thread: the screen and the keys never wait for /proc.
+  const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
+  // The panes earlier runs saw, so what they left is traced from the first tick; saved again on quit.
+  const { store, save } = makeStore(config, ctx.env, 'read-write');
+  const unwatch = watchSnapshots(store);
+  const poller = startPoller(store, () => collector.collect(store.getState().history));
+  const service = createConsoleActions({ store, config, env: ctx.env, poller });
+
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    out.write(ALT_SCREEN_OFF);
+  };
+  // Whatever ends the process, the terminal comes back.
+  process.once('exit', restore);
+  out.write(ALT_SCREEN_ON);
+
+  let code: number = EXIT.clean;
+  let quit!: () => void;
+  const quitting = new Promise<void>((resolve) => (quit = resolve));
+  const onSignal = (sig: NodeJS.Signals) => {
+    code = sig === 'SIGHUP' ? 129 : sig === 'SIGINT' ? 130 : 143;
+    store.getState().log('warn', `${sig}: quitting`);
+    quit();
+  };
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+  for (const s of signals) process.on(s, onSignal);
+
+  const app = render(<Console store={store} service={service} quit={() => quit()} color={colorWanted(out, ctx.env)} title={ctx.title ?? 'orch-top'} />, {
+    stdout: out,
+    stdin: ctx.stdin,
+    stderr: process.stderr,
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: 20,
+  });
+  try {
+    await quitting;
+  } finally {
+    // Stop acting first: nothing more is signalled once the console is going.
+    service.cancel();
+    await service.idle();
+    app.unmount();
+    await app.waitUntilExit().catch(() => {});
+    unwatch();
+    await poller.stop();
+    await collector.close();
+    const problem = save();
+    restore();
+    process.off('exit', restore);
+    for (const s of signals) process.off(s, onSignal);
+    if (problem) ctx.err.write(`orch-top: ${problem}\n`);
+  }
+  return code;
+}

@@ -1,0 +1,140 @@
+// The console's root: reads the two stores, lays the screen out for the terminal's size, and hands
+// keys to the one listener. Layout only; what a panel shows is in panels.ts, what a key does in
+// use-console-keys.ts, and acting goes through the ActionService.
+
+import { Box } from 'ink';
+import { useEffect, useMemo, useState } from 'react';
+import { useStore } from 'zustand';
+import type { StoreApi } from 'zustand/vanilla';
+import type { ActionService } from '../actions/console-actions.js';
+import type { AppState } from '../store/store.js';
+import { ConfirmDialog, planLines, QuitRunningDialog } from './components/ConfirmDialog.js';
+import { DataTable } from './components/DataTable.js';
+import { EventLog } from './components/EventLog.js';
+import { Footer } from './components/Footer.js';
+import { Header } from './components/Header.js';
+import { HelpOverlay } from './components/HelpOverlay.js';
+import { Line } from './components/Line.js';
+import { TabBar } from './components/TabBar.js';
+import { PANEL_SPECS, PANELS, visibleRows, type PanelId, type ProcRow, type ViewCtx } from './panels.js';
+import { makeTheme, ThemeContext } from './theme.js';
+import { useConsoleKeys } from './use-console-keys.js';
+import { useNow } from './use-now.js';
+import { useTerminalSize, type Size } from './use-terminal-size.js';
+import { createViewStore, resolveCursor, type ViewState } from './view-store.js';
+
+export const MIN_SIZE: Size = { columns: 80, rows: 24 };
+
+export interface ConsoleProps {
+  store: StoreApi<AppState>;
+  service: ActionService;
+  quit: () => void;
+  view?: StoreApi<ViewState>;
+  color?: boolean;
+  /** A fixed terminal size (tests); else the terminal's, following resizes. */
+  size?: Size;
+  clock?: () => number;
+  /** How often "now" advances (0: never, for tests). */
+  clockEveryMs?: number;
+  title?: string;
+}
+
+const HEADER = 3;
+
+export function Console(props: ConsoleProps) {
+  const [view] = useState(() => props.view ?? createViewStore());
+  const [clock] = useState(() => props.clock ?? Date.now);
+  const theme = useMemo(() => makeTheme(props.color ?? false), [props.color]);
+  const { columns, rows: termRows } = useTerminalSize(props.size);
+  const now = useNow(clock, props.clockEveryMs ?? 1_000);
+
+  const snap = useStore(props.store, (s) => s.snapshot);
+  const events = useStore(props.store, (s) => s.events);
+  const tick = useStore(props.store, (s) => s.tick);
+  const intervalMs = useStore(props.store, (s) => s.intervalMs);
+  const paused = useStore(props.store, (s) => s.paused);
+  const activity = useStore(props.store, (s) => s.activity);
+  const panel = useStore(view, (s) => s.panel);
+  const params = useStore(view, (s) => s.params[s.panel]);
+  const selected = useStore(view, (s) => s.selected[s.panel]);
+  const lastCursor = useStore(view, (s) => s.cursor[s.panel]);
+  const expanded = useStore(view, (s) => s.expanded[s.panel]);
+  const scope = useStore(view, (s) => s.scope);
+  const overlay = useStore(view, (s) => s.overlay);
+  const editing = useStore(view, (s) => s.filterEditing);
+  const flash = useStore(view, (s) => s.flash);
+
+  const spec = PANEL_SPECS[panel];
+  const ctx: ViewCtx | null = useMemo(() => (snap ? { snap, now, events, scope } : null), [snap, now, events, scope]);
+  const rows = useMemo(() => (ctx ? visibleRows(spec, ctx, params) : []), [spec, ctx, params]);
+  const ids = useMemo(() => rows.map((r) => spec.rowId(r)), [rows, spec]);
+  const { index, lost } = resolveCursor(ids, selected, lastCursor);
+  const counts = useMemo(() => Object.fromEntries(PANELS.map((p) => [p.id, ctx ? PANEL_SPECS[p.id].rows(ctx).length : 0])) as Record<PanelId, number>, [ctx]);
+
+  // The first row is taken as the selection once there is one, so it is then followed by id.
+  useEffect(() => {
+    if (!selected && ids.length) view.getState().adopt(ids[0]!, spec.label(rows[0]));
+    else if (!lost && index >= 0) view.getState().noteCursor(index);
+  }, [selected, ids, lost, index, rows, spec, view]);
+
+  const small = columns < MIN_SIZE.columns || termRows < MIN_SIZE.rows;
+  const height = termRows - 1; // a full-height frame makes Ink clear the screen on every update
+  const logHeight = panel === 'log' ? 0 : termRows >= 34 ? 7 : termRows >= 28 ? 5 : 4;
+  const body = Math.max(3, height - HEADER - 1 - logHeight - 1);
+  const current = index >= 0 && !lost ? { id: ids[index]!, label: spec.label(rows[index]) } : null;
+  const sessionOfCurrent = index >= 0 && !lost ? (panel === 'sessions' ? ids[index]! : panel === 'processes' ? sessionOfProc(rows[index] as ProcRow, ctx) : null) : null;
+  const overlayMax = overlay?.kind === 'confirm' ? Math.max(0, planLines(overlay.plan, columns, theme.color).length - (body - 5)) : 0;
+
+  useConsoleKeys({ store: props.store, view, service: props.service, ids, labelOf: (id) => spec.label(rows[ids.indexOf(id)]), current, lost, sessionOfCurrent, pageSize: Math.max(1, body - 2), overlayMax, quit: props.quit });
+
+  if (small) {
+    return (
+      <ThemeContext.Provider value={theme}>
+        <Box flexDirection="column">
+          <Line segments={[{ text: 'orch-top needs a terminal of at least 80×24', token: 'warn' }]} width={columns} />
+          <Line segments={[{ text: `this one is ${columns}×${termRows}: enlarge it (q quits; orch-top --snapshot prints a table)` }]} width={columns} />
+        </Box>
+      </ThemeContext.Provider>
+    );
+  }
+
+  let main;
+  if (overlay?.kind === 'help') main = <HelpOverlay width={columns} height={body} />;
+  else if (overlay?.kind === 'confirm') main = <ConfirmDialog plan={overlay.plan} scroll={overlay.scroll} width={columns} height={body} />;
+  else if (overlay?.kind === 'quit-running') main = <QuitRunningDialog label={activity?.label ?? 'an action'} width={columns} height={body} />;
+  else if (!ctx) main = <Box height={body}><Line width={columns} segments={[{ text: ' looking at tmux, /proc and the registries…', token: 'muted' }]} /></Box>;
+  else main = <DataTable spec={spec} ctx={ctx} rows={rows} cursor={index} lost={!!lost} expandedId={expanded} width={columns} height={body} empty={emptyText(panel, params.filter)} />;
+
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={columns} height={height}>
+        <Header snap={snap} tick={tick} intervalMs={intervalMs} paused={paused} activity={activity} now={now} width={columns} title={props.title ?? 'orch-top'} />
+        <TabBar panel={panel} counts={counts} params={params} scope={scope} editing={editing} lost={lost && ids.length ? lost.label : null} width={columns} />
+        {main}
+        {logHeight > 0 ? <EventLog events={events} height={logHeight} width={columns} /> : null}
+        <Footer editing={editing} filter={params.filter} flash={flash} width={columns} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}
+
+function sessionOfProc(r: ProcRow | undefined, ctx: ViewCtx | null): string | null {
+  if (!r || !ctx) return null;
+  return r.p.sessionId ?? ctx.snap.leaked.find((l) => l.pid === r.p.pid)?.sessionId ?? null;
+}
+
+function emptyText(panel: PanelId, filter: string): string {
+  if (filter) return `nothing matches "${filter}" (Esc clears the filter)`;
+  switch (panel) {
+    case 'sessions':
+      return 'no agent sessions on this tmux server';
+    case 'processes':
+      return 'no agent processes';
+    case 'zombies':
+      return 'no zombies';
+    case 'descriptors':
+      return 'no watched processes';
+    case 'log':
+      return 'nothing has happened yet';
+  }
+}

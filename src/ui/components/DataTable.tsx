@@ -1,0 +1,61 @@
+// A table over one panel's rows: a header, the rows that fit (scrolled to keep the cursor in view),
+// the cursor as a bar, an expanded row's details under it. Columns come from the panel spec and drop
+// by priority when the terminal is narrow. Draws only; the rows and the cursor come from outside.
+
+import { Box } from 'ink';
+import { useRef } from 'react';
+import { GAP, fitCell, layoutColumns } from '../../render/table.js';
+import type { PanelSpec, ViewCtx } from '../panels.js';
+import { Line, type Segment } from './Line.js';
+
+export interface DataTableProps<T> {
+  spec: PanelSpec<T>;
+  ctx: ViewCtx;
+  rows: T[];
+  /** Row index of the cursor, -1 for none. */
+  cursor: number;
+  /** The selected row is gone: the cursor is drawn as a placeholder, not a selection. */
+  lost: boolean;
+  expandedId: string | null;
+  width: number;
+  height: number;
+  empty: string;
+}
+
+export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width, height, empty }: DataTableProps<T>) {
+  const offsetRef = useRef(0);
+  const layout = layoutColumns(rows, spec.columns(ctx, width), width - 1, 1);
+  const expandedAt = expandedId === null ? -1 : rows.findIndex((r) => spec.rowId(r) === expandedId);
+  const detail = expandedAt >= 0 ? spec.detail(rows[expandedAt]!, ctx).slice(0, Math.max(1, height - 4)) : [];
+  const bodyRows = Math.max(1, height - 1 - detail.length);
+  // Keep the previous scroll position while the cursor stays inside it (htop-like), else follow it.
+  let offset = Math.min(offsetRef.current, Math.max(0, rows.length - bodyRows));
+  if (cursor >= 0 && cursor < offset) offset = cursor;
+  if (cursor >= offset + bodyRows) offset = cursor - bodyRows + 1;
+  // An expanded row stays visible with its details.
+  if (expandedAt >= 0 && (expandedAt < offset || expandedAt >= offset + bodyRows)) offset = Math.max(0, Math.min(expandedAt, rows.length - bodyRows));
+  offsetRef.current = offset;
+
+  const headerSegs: Segment[] = [{ text: ' ' }];
+  layout.columns.forEach((c, i) => headerSegs.push({ text: fitCell(layout, i, c.header) + (i < layout.columns.length - 1 ? ' '.repeat(GAP) : ''), token: 'muted' }));
+  // Where the view is in a long table, at the header's right end.
+  const used = headerSegs.reduce((n, s) => n + s.text.length, 0);
+  const pos = rows.length > bodyRows ? `${offset + 1}-${Math.min(rows.length, offset + bodyRows)} of ${rows.length}` : '';
+  if (pos && used + pos.length + 2 <= width) headerSegs.push({ text: ' '.repeat(width - used - pos.length) + pos, token: 'muted' });
+  const lines = [<Line key="h" width={width} segments={headerSegs} />];
+  if (!rows.length) lines.push(<Line key="empty" width={width} segments={[{ text: ` ${empty}`, token: 'muted' }]} />);
+  const shown = rows.slice(offset, offset + bodyRows);
+  shown.forEach((row, k) => {
+    const i = offset + k;
+    const at = i === cursor;
+    const segs: Segment[] = [{ text: at && lost ? '?' : ' ' }];
+    layout.columns.forEach((c, ci) => {
+      const last = ci === layout.columns.length - 1;
+      segs.push({ text: fitCell(layout, ci, c.get(row), last && !at), token: at ? null : (c.tone?.(row) ?? null) });
+      if (!last) segs.push({ text: ' '.repeat(GAP) });
+    });
+    lines.push(<Line key={spec.rowId(row)} width={width} segments={segs} token={at ? (lost ? 'lost' : 'selected') : null} />);
+    if (i === expandedAt) detail.forEach((d, di) => lines.push(<Line key={`d${di}`} width={width} segments={[{ text: `   ${di === detail.length - 1 ? '└' : '│'} `, token: 'muted' }, { text: d }]} />));
+  });
+  return <Box flexDirection="column" height={height}>{lines}</Box>;
+}

@@ -1,0 +1,32 @@
+// One terminal line from styled segments, cut to the width (never wrapped: a wrapped line would push
+// the layout past the screen).
+
+import { Text } from 'ink';
+import { useTheme, type Token } from '../theme.js';
+
+export interface Segment {
+  text: string;
+  token?: Token | null;
+}
+
+export function Line({ segments, width, token }: { segments: Segment[]; width?: number; token?: Token | null }) {
+  const theme = useTheme();
+  let left = width ?? Infinity;
+  const parts: Segment[] = [];
+  for (const s of segments) {
+    if (left <= 0) break;
+    const text = s.text.length > left ? s.text.slice(0, left) : s.text;
+    left -= text.length;
+    const prev = parts[parts.length - 1];
+    if (prev && prev.token === s.token) prev.text += text;
+    else parts.push({ text, token: s.token ?? null });
+  }
+  // A line styled as a whole (the selected row) fills the width, so the highlight is a bar.
+  if (token && width !== undefined && left > 0 && left !== Infinity) parts.push({ text: ' '.repeat(left), token: null });
+  return (
+    <Text wrap="truncate" {...theme.style(token)}>
+      {parts.map((p, i) => (p.token ? <Text key={i} {...theme.style(p.token)}>{p.text}</Text> : p.text))}
+      {parts.length === 0 ? ' ' : ''}
+    </Text>
+  );
+}

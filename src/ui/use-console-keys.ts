@@ -1,0 +1,225 @@
+// The console's one key listener. It asks the key table what a key means in the context that owns
+// the keys (help, a confirm dialog, the filter line, or the tables), then changes the view store or
+// asks the action service for a plan. It never signals anything: destructive commands open a confirm
+// dialog with the plan, and only Confirm hands that plan to the service.
+
+import { useInput } from 'ink';
+import { useRef } from 'react';
+import type { StoreApi } from 'zustand/vanilla';
+import type { ActionService } from '../actions/console-actions.js';
+import type { Intent } from '../model/plan.js';
+import { planIsEmpty } from '../model/plan.js';
+import { formatGrace } from '../render/plan.js';
+import type { AppState } from '../store/store.js';
+import { Command, commandFor, type KeyContext } from './keys.js';
+import type { PanelId } from './panels.js';
+import type { Selection, ViewState } from './view-store.js';
+
+/** The poll intervals + and - step through. */
+export const INTERVALS = [250, 500, 1_000, 2_000, 5_000, 10_000, 30_000];
+
+export interface KeyDeps {
+  store: StoreApi<AppState>;
+  view: StoreApi<ViewState>;
+  service: ActionService;
+  /** The current panel's row ids, in display order, and what each is in words. */
+  ids: string[];
+  labelOf: (id: string) => string;
+  /** The row under the cursor (null when none or gone), and the gone one. */
+  current: Selection | null;
+  lost: Selection | null;
+  /** Session id of the row under the cursor, when the row belongs to one. */
+  sessionOfCurrent: string | null;
+  pageSize: number;
+  /** How far the open dialog can scroll. */
+  overlayMax: number;
+  quit: () => void;
+}
+
+const PANEL_KEYS: Partial<Record<Command, PanelId>> = {
+  [Command.Panel1]: 'sessions',
+  [Command.Panel2]: 'processes',
+  [Command.Panel3]: 'zombies',
+  [Command.Panel4]: 'descriptors',
+  [Command.Panel5]: 'log',
+};
+
+export function contextOf(v: ViewState): KeyContext {
+  if (v.overlay?.kind === 'help') return 'help';
+  if (v.overlay) return 'confirm';
+  return v.filterEditing ? 'filter' : 'main';
+}
+
+export function useConsoleKeys(deps: KeyDeps): void {
+  // The handler reads the latest values through a ref, so it is registered once.
+  const ref = useRef(deps);
+  ref.current = deps;
+  useInput((input, key) => handleKey(ref.current, input, key));
+}
+
+export function handleKey(d: KeyDeps, input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]): void {
+  const v = d.view.getState();
+  const app = d.store.getState();
+  const ctx = contextOf(v);
+  const cmd = commandFor(ctx, input, key);
+  const say = v.say;
+  // A message lasts until the next key.
+  v.clearFlash();
+
+  if (ctx === 'help') {
+    if (cmd === Command.Quit) requestQuit(d);
+    else v.closeOverlay();
+    return;
+  }
+  if (ctx === 'filter') {
+    if (cmd === Command.FilterApply) v.applyFilter();
+    else if (cmd === Command.FilterClear) v.clearFilter();
+    else if (cmd === Command.FilterErase) v.eraseFilter();
+    else if (input && !key.ctrl && !key.meta && !/[\u0000-\u001f\u007f]/.test(input)) v.typeFilter(input);
+    return;
+  }
+  if (ctx === 'confirm') {
+    const o = v.overlay!;
+    if (cmd === Command.Confirm) {
+      v.closeOverlay();
+      if (o.kind === 'confirm') void d.service.run(o.plan);
+      else {
+        d.service.cancel();
+        d.quit();
+      }
+    } else if (cmd === Command.Deny) {
+      v.closeOverlay();
+      if (o.kind === 'confirm') app.log('info', `cancelled: ${labelOfPlan(o.plan)} (nothing was signalled)`);
+    } else if (cmd === Command.Up) v.scrollOverlay(-1, d.overlayMax);
+    else if (cmd === Command.Down) v.scrollOverlay(1, d.overlayMax);
+    else if (cmd === Command.PageUp) v.scrollOverlay(-d.pageSize, d.overlayMax);
+    else if (cmd === Command.PageDown) v.scrollOverlay(d.pageSize, d.overlayMax);
+    return;
+  }
+
+  if (cmd && PANEL_KEYS[cmd]) {
+    v.setPanel(PANEL_KEYS[cmd]!);
+    return;
+  }
+  switch (cmd) {
+    case Command.Up:
+      return v.move(-1, d.ids, d.labelOf);
+    case Command.Down:
+      return v.move(1, d.ids, d.labelOf);
+    case Command.PageUp:
+      return v.move(-d.pageSize, d.ids, d.labelOf);
+    case Command.PageDown:
+      return v.move(d.pageSize, d.ids, d.labelOf);
+    case Command.Top:
+      return v.moveTo(0, d.ids, d.labelOf);
+    case Command.Bottom:
+      return v.moveTo(-1, d.ids, d.labelOf);
+    case Command.NextPanel:
+      return v.cyclePanel(1);
+    case Command.PrevPanel:
+      return v.cyclePanel(-1);
+    case Command.Expand:
+      if (d.current) v.toggleExpand(d.current.id);
+      return;
+    case Command.Scope:
+      if (v.panel === 'processes' && v.scope) return v.setScope(null);
+      if (d.sessionOfCurrent) {
+        v.setScope(d.sessionOfCurrent);
+        return v.setPanel('processes');
+      }
+      return say('a: select a session (or a process of one) to see only its tree', 'warn');
+    case Command.Back:
+      if (v.params[v.panel].filter) return v.clearFilter();
+      if (v.panel === 'processes' && v.scope) return v.setScope(null);
+      if (v.expanded[v.panel]) return v.toggleExpand(v.expanded[v.panel]!);
+      return;
+    case Command.Filter:
+      return v.startFilter();
+    case Command.Sort:
+      return v.cycleSort();
+    case Command.Reverse:
+      return v.toggleReverse();
+    case Command.KillSession:
+      if (v.panel !== 'sessions') return say('x kills the session selected in Sessions: press 1 first', 'warn');
+      if (d.lost) return say(`${d.lost.label} is gone (it ended after you selected it, or the filter hides it): nothing to kill`, 'warn');
+      if (!d.current) return say('no session selected', 'warn');
+      return propose(d, { kind: 'kill-session', sessionId: d.current.id });
+    case Command.KillOrphans:
+      return propose(d, { kind: 'kill-orphans' });
+    case Command.ReapZombies:
+      return propose(d, { kind: 'reap-zombies' });
+    case Command.Shutdown: {
+      const running = app.snapshot?.orchestrators.filter((o) => o.running) ?? [];
+      if (running.length > 1) {
+        // One orchestrator per project: the selected session says which.
+        const owner = v.panel === 'sessions' && d.current ? app.snapshot?.sessions.find((s) => s.id === d.current!.id)?.ownedBy : null;
+        if (!owner) return say(`${running.length} orchestrators run (pids ${running.map((o) => o.pid).join(', ')}): select a session of the project to stop (Sessions), then S`, 'warn');
+        return propose(d, { kind: 'shutdown', orchestratorPid: owner });
+      }
+      return propose(d, { kind: 'shutdown' });
+    }
+    case Command.CancelAction:
+      if (!d.service.busy()) return say('no action is running', 'dim');
+      return d.service.cancel();
+    case Command.Pause:
+      app.setPaused(!app.paused);
+      app.log('info', app.paused ? 'polling resumed' : 'polling paused (p resumes)');
+      return;
+    case Command.Faster:
+    case Command.Slower: {
+      const i = INTERVALS.findIndex((ms) => ms >= app.intervalMs);
+      const at = i < 0 ? INTERVALS.length - 1 : i;
+      const next = INTERVALS[Math.max(0, Math.min(INTERVALS.length - 1, at + (cmd === Command.Faster ? -1 : 1)))]!;
+      app.setInterval(next);
+      return say(`polling every ${formatGrace(next)}`, 'dim');
+    }
+    case Command.Refresh:
+      return d.service.refresh();
+    case Command.Help:
+      return v.openHelp();
+    case Command.Quit:
+      return requestQuit(d);
+    default:
+      return;
+  }
+}
+
+function labelOfPlan(plan: { intent: Intent }): string {
+  switch (plan.intent.kind) {
+    case 'kill-session':
+      return `kill session ${plan.intent.sessionId}`;
+    default:
+      return plan.intent.kind.replace('-', ' ');
+  }
+}
+
+function requestQuit(d: KeyDeps): void {
+  if (d.service.busy()) d.view.getState().openQuitRunning();
+  else d.quit();
+}
+
+/** A destructive key: refused while a plan runs; else the plan, in a dialog, or why there is none. */
+function propose(d: KeyDeps, intent: Intent): void {
+  const v = d.view.getState();
+  const app = d.store.getState();
+  if (d.service.busy()) {
+    const msg = `"${app.activity?.label ?? 'an action'}" is still running: wait for it, or press c to cancel it`;
+    app.log('warn', `${labelOfPlan({ intent })}: refused, ${msg}`);
+    return v.say(msg, 'warn');
+  }
+  const plan = d.service.plan(intent);
+  if (!plan) return v.say('no look at the world yet: wait for the first tick', 'warn');
+  if (plan.refused) return v.say(`refused: ${plan.refused}`, 'error');
+  if (planIsEmpty(plan)) {
+    const nothing: Record<Intent['kind'], string> = {
+      'kill-orphans': 'no orphan sessions or leaked processes: nothing to kill',
+      'reap-zombies': 'no zombies in the orchestrator\'s scope: nothing to reap',
+      'kill-session': 'nothing to kill',
+      'kill-leaked': 'no leaked processes',
+      reap: 'nothing to clean up',
+      shutdown: 'no orchestrator running and nothing it left behind',
+    };
+    return v.say(nothing[intent.kind] + (plan.left.length ? ` (${plan.left.length} left alone: see --dry-run)` : ''), 'ok');
+  }
+  v.openConfirm(plan);
+}
