@@ -13,7 +13,7 @@ import { DataTable } from './components/DataTable.js';
 import { EventLog } from './components/EventLog.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
-import { HelpOverlay } from './components/HelpOverlay.js';
+import { helpLineCount, HelpOverlay } from './components/HelpOverlay.js';
 import { Line } from './components/Line.js';
 import { TabBar } from './components/TabBar.js';
 import { PANEL_SPECS, PANELS, visibleRows, type PanelId, type ProcRow, type ViewCtx } from './panels.js';
@@ -79,11 +79,13 @@ export function Console(props: ConsoleProps) {
 
   const small = columns < MIN_SIZE.columns || termRows < MIN_SIZE.rows;
   const height = termRows - 1; // a full-height frame makes Ink clear the screen on every update
-  const logHeight = panel === 'log' ? 0 : termRows >= 34 ? 7 : termRows >= 28 ? 5 : 4;
+  // The help and the dialogs take the event log's room too: they are what matters while open.
+  const logHeight = panel === 'log' || (overlay && termRows < 34) ? 0 : termRows >= 34 ? 7 : termRows >= 28 ? 5 : 4;
   const body = Math.max(3, height - HEADER - 1 - logHeight - 1);
   const current = index >= 0 && !lost ? { id: ids[index]!, label: spec.label(rows[index]) } : null;
   const sessionOfCurrent = index >= 0 && !lost ? (panel === 'sessions' ? ids[index]! : panel === 'processes' ? sessionOfProc(rows[index] as ProcRow, ctx) : null) : null;
-  const overlayMax = overlay?.kind === 'confirm' ? Math.max(0, planLines(overlay.plan, columns, theme.color).length - (body - 5)) : 0;
+  const overlayMax =
+    overlay?.kind === 'confirm' ? Math.max(0, planLines(overlay.plan, columns, theme.color).length - (body - 5)) : overlay?.kind === 'help' ? Math.max(0, helpLineCount(columns) - (body - 3)) : 0;
 
   useConsoleKeys({ store: props.store, view, service: props.service, ids, labelOf: (id) => spec.label(rows[ids.indexOf(id)]), current, lost, sessionOfCurrent, pageSize: Math.max(1, body - 2), overlayMax, quit: props.quit });
 
@@ -99,7 +101,7 @@ export function Console(props: ConsoleProps) {
   }
 
   let main;
-  if (overlay?.kind === 'help') main = <HelpOverlay width={columns} height={body} />;
+  if (overlay?.kind === 'help') main = <HelpOverlay width={columns} height={body} scroll={overlay.scroll} />;
   else if (overlay?.kind === 'confirm') main = <ConfirmDialog plan={overlay.plan} scroll={overlay.scroll} width={columns} height={body} />;
   else if (overlay?.kind === 'quit-running') main = <QuitRunningDialog label={activity?.label ?? 'an action'} width={columns} height={body} />;
   else if (!ctx) main = <Box height={body}><Line width={columns} segments={[{ text: ' looking at tmux, /proc and the registries…', token: 'muted' }]} /></Box>;

@@ -76,19 +76,19 @@ export interface Binding {
 const MAIN: KeyContext[] = ['main'];
 
 export const BINDINGS: Binding[] = [
-  { command: Command.Up, contexts: MAIN, keys: [{ name: 'upArrow' }, { input: 'k' }], label: '↑ k', description: 'move up', group: 'Move' },
-  { command: Command.Down, contexts: MAIN, keys: [{ name: 'downArrow' }, { input: 'j' }], label: '↓ j', description: 'move down', group: 'Move' },
-  { command: Command.PageUp, contexts: MAIN, keys: [{ name: 'pageUp' }, { input: 'b', ctrl: true }], label: 'PgUp', description: 'page up', group: 'Move' },
-  { command: Command.PageDown, contexts: MAIN, keys: [{ name: 'pageDown' }, { input: 'f', ctrl: true }], label: 'PgDn', description: 'page down', group: 'Move' },
+  { command: Command.Up, contexts: ['main', 'help'], keys: [{ name: 'upArrow' }, { input: 'k' }], label: '↑ k', description: 'move up', group: 'Move' },
+  { command: Command.Down, contexts: ['main', 'help'], keys: [{ name: 'downArrow' }, { input: 'j' }], label: '↓ j', description: 'move down', group: 'Move' },
+  { command: Command.PageUp, contexts: ['main', 'help'], keys: [{ name: 'pageUp' }, { input: 'b', ctrl: true }], label: 'PgUp', description: 'page up', group: 'Move' },
+  { command: Command.PageDown, contexts: ['main', 'help'], keys: [{ name: 'pageDown' }, { input: 'f', ctrl: true }], label: 'PgDn', description: 'page down', group: 'Move' },
   { command: Command.Top, contexts: MAIN, keys: [{ name: 'home' }, { input: 'g' }], label: 'Home g', description: 'first row', group: 'Move' },
   { command: Command.Bottom, contexts: MAIN, keys: [{ name: 'end' }, { input: 'G' }], label: 'End G', description: 'last row', group: 'Move' },
   { command: Command.NextPanel, contexts: MAIN, keys: [{ name: 'tab' }, { name: 'rightArrow' }], label: 'Tab →', description: 'next panel', group: 'Move' },
   { command: Command.PrevPanel, contexts: MAIN, keys: [{ name: 'tab', shift: true }, { name: 'leftArrow' }], label: 'S-Tab ←', description: 'previous panel', group: 'Move' },
-  { command: Command.Panel1, contexts: MAIN, keys: [{ input: '1' }], label: '1', description: 'Sessions', group: 'Move' },
-  { command: Command.Panel2, contexts: MAIN, keys: [{ input: '2' }], label: '2', description: 'Processes', group: 'Move' },
-  { command: Command.Panel3, contexts: MAIN, keys: [{ input: '3' }], label: '3', description: 'Zombies', group: 'Move' },
-  { command: Command.Panel4, contexts: MAIN, keys: [{ input: '4' }], label: '4', description: 'Descriptors', group: 'Move' },
-  { command: Command.Panel5, contexts: MAIN, keys: [{ input: '5' }], label: '5', description: 'Event log', group: 'Move' },
+  { command: Command.Panel1, contexts: MAIN, keys: [{ input: '1' }], label: '1-5', description: 'Sessions, Processes, Zombies, Descriptors, Event log', group: 'Move' },
+  { command: Command.Panel2, contexts: MAIN, keys: [{ input: '2' }], label: '2', description: 'Processes', group: 'Move', hidden: true },
+  { command: Command.Panel3, contexts: MAIN, keys: [{ input: '3' }], label: '3', description: 'Zombies', group: 'Move', hidden: true },
+  { command: Command.Panel4, contexts: MAIN, keys: [{ input: '4' }], label: '4', description: 'Descriptors', group: 'Move', hidden: true },
+  { command: Command.Panel5, contexts: MAIN, keys: [{ input: '5' }], label: '5', description: 'Event log', group: 'Move', hidden: true },
 
   { command: Command.Expand, contexts: MAIN, keys: [{ name: 'return' }], label: 'Enter', description: 'expand the selected row (details, its processes)', group: 'View' },
   { command: Command.Scope, contexts: MAIN, keys: [{ input: 'a' }], label: 'a', description: 'Processes: all agent processes / the selected session only', group: 'View' },
@@ -107,7 +107,7 @@ export const BINDINGS: Binding[] = [
   { command: Command.Slower, contexts: MAIN, keys: [{ input: '-' }, { input: '_' }], label: '-', description: 'poll less often', group: 'Console' },
   { command: Command.Refresh, contexts: MAIN, keys: [{ input: 'l', ctrl: true }], label: 'Ctrl-L', description: 'look now', group: 'Console' },
   { command: Command.Back, contexts: MAIN, keys: [{ name: 'escape' }], label: 'Esc', description: 'back: clear the filter, show all processes, collapse', group: 'View' },
-  { command: Command.Help, contexts: MAIN, keys: [{ input: '?' }, { input: 'h' }], label: '? h', description: 'this help (any key closes it)', group: 'Console' },
+  { command: Command.Help, contexts: MAIN, keys: [{ input: '?' }, { input: 'h' }], label: '? h', description: 'this help (↑↓ scroll it, any other key closes it)', group: 'Console' },
   { command: Command.Quit, contexts: ['main', 'help'], keys: [{ input: 'q' }, { input: 'c', ctrl: true }], label: 'q Ctrl-C', description: 'quit (asks first while an action runs)', group: 'Console' },
 
   { command: Command.Confirm, contexts: ['confirm'], keys: [{ input: 'y' }, { input: 'Y' }], label: 'y', description: 'run the plan shown', group: 'Dialogs' },

@@ -119,6 +119,8 @@ export interface ProcRow {
 function processRows({ snap, scope }: ViewCtx): ProcRow[] {
   const names = new Map(snap.sessions.map((s) => [s.id, s.name]));
   const leakedSession = new Map(snap.leaked.map((l) => [l.pid, l.sessionId]));
+  // A leaked process's session is usually gone: name it as the trace did.
+  for (const l of snap.leaked) if (l.sessionId && !names.has(l.sessionId) && l.sessionName) names.set(l.sessionId, `${l.sessionName} (gone)`);
   const sessionOf = (p: ProcessView) => p.sessionId ?? leakedSession.get(p.pid) ?? null;
   const procs = snap.processes.filter((p) => scope === null || sessionOf(p) === scope);
   const byPid = new Map(procs.map((p) => [p.pid, p]));
@@ -285,8 +287,8 @@ export const logPanel: PanelSpec<LogRow> = {
     { header: 'EVENT', get: (r) => r.e.text, flex: true, min: 20, priority: 0 },
   ],
   sorts: [
-    { label: 'time', key: (r) => r.n },
     { label: 'newest', key: (r) => -r.n },
+    { label: 'oldest', key: (r) => r.n },
   ],
   search: (r) => `${r.e.level} ${r.e.text}`,
   tone: (r) => (r.e.level === 'error' ? 'error' : r.e.level === 'warn' ? 'warn' : null),

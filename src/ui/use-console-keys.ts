@@ -54,7 +54,12 @@ export function useConsoleKeys(deps: KeyDeps): void {
   // The handler reads the latest values through a ref, so it is registered once.
   const ref = useRef(deps);
   ref.current = deps;
-  useInput((input, key) => handleKey(ref.current, input, key));
+  useInput((input, key) => {
+    // Keys typed faster than a frame (or pasted) arrive as one string: take them one by one, or
+    // "1?" would match nothing. Named keys (arrows, Enter…) arrive alone, already parsed by Ink.
+    if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) handleKey(ref.current, ch, key);
+    else handleKey(ref.current, input, key);
+  });
 }
 
 export function handleKey(d: KeyDeps, input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]): void {
@@ -68,6 +73,10 @@ export function handleKey(d: KeyDeps, input: string, key: Parameters<Parameters<
 
   if (ctx === 'help') {
     if (cmd === Command.Quit) requestQuit(d);
+    else if (cmd === Command.Up) v.scrollOverlay(-1, d.overlayMax);
+    else if (cmd === Command.Down) v.scrollOverlay(1, d.overlayMax);
+    else if (cmd === Command.PageUp) v.scrollOverlay(-d.pageSize, d.overlayMax);
+    else if (cmd === Command.PageDown) v.scrollOverlay(d.pageSize, d.overlayMax);
     else v.closeOverlay();
     return;
   }

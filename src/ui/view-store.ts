@@ -9,7 +9,7 @@ import type { Tone } from '../render/theme.js';
 import { PANEL_SPECS, PANELS, type PanelId, type ViewParams } from './panels.js';
 
 export type Overlay =
-  | { kind: 'help' }
+  | { kind: 'help'; scroll: number }
   | { kind: 'confirm'; plan: Plan; scroll: number }
   /** q while an action runs: quitting cancels it. */
   | { kind: 'quit-running'; scroll: number };
@@ -146,7 +146,7 @@ export function createViewStore(initial: Partial<Pick<ViewState, 'panel'>> = {})
         set({ filterEditing: false });
       },
       openHelp() {
-        set({ overlay: { kind: 'help' } });
+        set({ overlay: { kind: 'help', scroll: 0 } });
       },
       openConfirm(plan) {
         set({ overlay: { kind: 'confirm', plan, scroll: 0 } });
@@ -156,7 +156,7 @@ export function createViewStore(initial: Partial<Pick<ViewState, 'panel'>> = {})
       },
       scrollOverlay(delta, max) {
         const o = get().overlay;
-        if (!o || o.kind === 'help') return;
+        if (!o) return;
         set({ overlay: { ...o, scroll: Math.max(0, Math.min(max, o.scroll + delta)) } });
       },
       closeOverlay() {

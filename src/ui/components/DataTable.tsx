@@ -26,7 +26,9 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
   const offsetRef = useRef(0);
   const layout = layoutColumns(rows, spec.columns(ctx, width), width - 1, 1);
   const expandedAt = expandedId === null ? -1 : rows.findIndex((r) => spec.rowId(r) === expandedId);
-  const detail = expandedAt >= 0 ? spec.detail(rows[expandedAt]!, ctx).slice(0, Math.max(1, height - 4)) : [];
+  // Details wrap (they are read, not scanned), up to what leaves room for a few rows.
+  const wrapAt = Math.max(20, width - 6);
+  const detail = expandedAt >= 0 ? spec.detail(rows[expandedAt]!, ctx).flatMap((l) => wrap(l, wrapAt)).slice(0, Math.max(1, height - 4)) : [];
   const bodyRows = Math.max(1, height - 1 - detail.length);
   // Keep the previous scroll position while the cursor stays inside it (htop-like), else follow it.
   let offset = Math.min(offsetRef.current, Math.max(0, rows.length - bodyRows));
@@ -58,4 +60,19 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
     if (i === expandedAt) detail.forEach((d, di) => lines.push(<Line key={`d${di}`} width={width} segments={[{ text: `   ${di === detail.length - 1 ? '└' : '│'} `, token: 'muted' }, { text: d }]} />));
   });
   return <Box flexDirection="column" height={height}>{lines}</Box>;
+}
+
+function wrap(line: string, width: number): string[] {
+  const out: string[] = [];
+  for (let rest = line; rest.length; ) {
+    if (rest.length <= width) {
+      out.push(rest);
+      break;
+    }
+    const cut = rest.lastIndexOf(' ', width);
+    const at = cut > width / 2 ? cut : width;
+    out.push(rest.slice(0, at));
+    rest = '  ' + rest.slice(at).trimStart();
+  }
+  return out.length ? out : [''];
 }

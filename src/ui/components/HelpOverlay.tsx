@@ -4,7 +4,13 @@ import { Box } from 'ink';
 import { helpRows } from '../keys.js';
 import { Line } from './Line.js';
 
-export function HelpOverlay({ width, height }: { width: number; height: number }) {
+/** How many lines the help has (for scrolling). */
+export function helpLineCount(width: number): number {
+  const n = helpRows().length + new Set(helpRows().map((r) => r.group)).size;
+  return width >= 100 ? Math.ceil(n / 2) : n;
+}
+
+export function HelpOverlay({ width, height, scroll }: { width: number; height: number; scroll: number }) {
   const rows = helpRows();
   const lines: { group?: string; label?: string; description?: string }[] = [];
   let group = '';
@@ -13,13 +19,14 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
       group = r.group;
       lines.push({ group });
     }
-    lines.push(r);
+    lines.push({ label: r.label, description: r.description });
   }
   const labelWidth = Math.max(...rows.map((r) => r.label.length)) + 2;
-  // Two columns when one does not fit.
+  // Two columns on a wide screen; scrolled (↑↓ PgUp PgDn) when it does not fit.
   const room = height - 3;
-  const cols = lines.length > room && width >= 100 ? 2 : 1;
+  const cols = width >= 100 ? 2 : 1;
   const per = Math.ceil(lines.length / cols);
+  const top = Math.max(0, Math.min(scroll, per - room));
   const colWidth = Math.floor((width - 4) / cols);
   const render = (l: (typeof lines)[number], i: number) =>
     l.group ? (
@@ -29,11 +36,11 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
     );
   return (
     <Box flexDirection="column" borderStyle="round" height={height} width={width} paddingX={1}>
-      <Line width={width - 4} segments={[{ text: 'orch-top keys', token: 'heading' }, { text: ' — destructive keys show the plan and wait for y · any key closes this', token: 'muted' }]} />
+      <Line width={width - 4} segments={[{ text: 'orch-top keys', token: 'heading' }, { text: per > room ? ` — ↑↓ scroll (${top + 1}-${Math.min(per, top + room)} of ${per}) · any other key closes` : ' — destructive keys show the plan and wait for y · any key closes this', token: 'muted' }]} />
       <Box flexDirection="row">
         {Array.from({ length: cols }, (_, c) => (
           <Box key={c} flexDirection="column" width={colWidth}>
-            {lines.slice(c * per, (c + 1) * per).slice(0, room).map((l, i) => render(l, i))}
+            {lines.slice(c * per, (c + 1) * per).slice(top, top + room).map((l, i) => render(l, i))}
           </Box>
         ))}
       </Box>
