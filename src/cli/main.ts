@@ -54,7 +54,8 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
     return EXIT.clean;
   }
   const config = parsed.config;
-  if (config.mode === 'console' && !(out as NodeJS.WriteStream).isTTY) {
+  // The console reads keys in raw mode and draws full-screen: it needs a terminal on both ends.
+  if (config.mode === 'console' && (!(out as NodeJS.WriteStream).isTTY || !(io.stdin ?? process.stdin).isTTY)) {
     err.write('orch-top: the console needs a terminal; for scripts and CI use --snapshot (or --snapshot --json)\n');
     return EXIT.usage;
   }

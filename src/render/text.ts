@@ -1,6 +1,6 @@
-// The snapshot as text tables, for --snapshot and the plain live view. Pure: snapshot in, lines out.
+// The snapshot as text tables, for --snapshot and the reports of --reap/--shutdown. Pure: snapshot in, lines out.
 
-import type { FdView, LeakedView, SessionView, Snapshot, ZombieView, GhostView, ProcessView } from '../model/types.js';
+import type { FdView, LeakedView, SessionView, Snapshot, ZombieView, GhostView } from '../model/types.js';
 import { formatAge, formatBytes, formatCount, formatPct, plural, sparkline } from './format.js';
 import { renderTable, type Column } from './table.js';
 import type { Paint } from './theme.js';
@@ -10,8 +10,6 @@ export interface TextOptions {
   width?: number;
   /** "now" for ages, epoch ms (defaults to the snapshot's time, so output is reproducible). */
   now?: number;
-  /** Summary right under the header (a live screen cut to the terminal's height keeps it visible). */
-  summaryFirst?: boolean;
 }
 
 export function summaryLine(s: Snapshot, paint: Paint): string {
@@ -63,22 +61,6 @@ function sessionTable(rows: SessionView[], o: Required<TextOptions>): string[] {
     { header: 'RSS', get: (r) => formatBytes(r.rss), align: 'right', priority: 4 },
     { header: 'FDS', get: (r) => formatCount(r.fds), align: 'right', priority: 5 },
     { header: 'REASON', get: (r) => r.reason ?? '', tone: () => 'warn', flex: true, min: 26, priority: 1 },
-  ];
-  return renderTable(rows, cols, o.paint, o.width);
-}
-
-function processTable(rows: ProcessView[], o: Required<TextOptions>): string[] {
-  const cols: Column<ProcessView>[] = [
-    { header: 'PID', get: (r) => String(r.pid), align: 'right', priority: 0 },
-    { header: 'PPID', get: (r) => String(r.ppid), align: 'right', priority: 3 },
-    { header: 'SID', get: (r) => String(r.sid), align: 'right', priority: 5 },
-    { header: 'S', get: (r) => r.state, tone: (r) => (r.state === 'Z' ? 'error' : null), priority: 2 },
-    { header: 'ROLE', get: (r) => r.role, priority: 2 },
-    { header: 'SESSION', get: (r) => r.sessionId ?? '-', priority: 3 },
-    { header: 'CPU%', get: (r) => formatPct(r.cpu), align: 'right', priority: 4 },
-    { header: 'RSS', get: (r) => formatBytes(r.rss), align: 'right', priority: 4 },
-    { header: 'FDS', get: (r) => formatCount(r.fds), align: 'right', priority: 4 },
-    { header: 'COMMAND', get: (r) => r.command, flex: true, priority: 1 },
   ];
   return renderTable(rows, cols, o.paint, o.width);
 }
@@ -138,10 +120,9 @@ function fdTable(rows: FdView[], o: Required<TextOptions>): string[] {
 
 /** The whole report. Sections with nothing in them say so in one line. */
 export function renderSnapshotText(s: Snapshot, opts: TextOptions): string {
-  const o: Required<TextOptions> = { width: opts.width ?? 200, now: opts.now ?? Date.parse(s.takenAt), paint: opts.paint, summaryFirst: !!opts.summaryFirst };
+  const o: Required<TextOptions> = { width: opts.width ?? 200, now: opts.now ?? Date.parse(s.takenAt), paint: opts.paint };
   const { paint } = o;
   const out: string[] = [...headerLines(s, paint, o.now), ''];
-  if (o.summaryFirst) out.splice(out.length - 1, 0, `  ${summaryLine(s, paint)}`);
   const section = (title: string, n: number, lines: () => string[], empty: string) => {
     out.push(`${paint('heading', title)} (${n})`);
     out.push(...(n ? lines() : [`  ${paint('dim', empty)}`]));
@@ -161,12 +142,6 @@ export function renderSnapshotText(s: Snapshot, opts: TextOptions): string {
     for (const e of s.errors) out.push(`  ${paint('warn', e)}`);
     out.push('');
   }
-  if (!o.summaryFirst) out.push(`${paint('heading', 'SUMMARY')} ${summaryLine(s, paint)}`);
+  out.push(`${paint('heading', 'SUMMARY')} ${summaryLine(s, paint)}`);
   return out.join('\n') + '\n';
-}
-
-/** Everything watched, for the live plain view. */
-export function renderProcessesText(s: Snapshot, opts: TextOptions): string {
-  const o: Required<TextOptions> = { width: opts.width ?? 200, now: opts.now ?? Date.parse(s.takenAt), paint: opts.paint, summaryFirst: false };
-  return processTable(s.processes, o).join('\n') + '\n';
 }

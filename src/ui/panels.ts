@@ -64,7 +64,7 @@ export const sessionsPanel: PanelSpec<SessionView> = {
     // Agent session names are long (agent_<type>-<time>-<hex>): whole on a wide screen, cut on a narrow one.
     { header: 'SESSION', get: (s) => s.name, max: width >= 140 ? 48 : width >= 110 ? 40 : 28, priority: 0 },
     { header: 'STATUS', get: (s) => s.status, tone: (s) => (s.status === 'orphan' ? 'error' : 'ok'), priority: 0 },
-    { header: 'WHY', get: (s) => s.reason ?? (s.registryStatus ? `${s.registryStatus}` : ''), flex: true, min: 14, priority: 1 },
+    { header: 'WHY', get: (s) => s.reason ?? (s.registryStatus ? `${s.registryStatus}` : ''), flex: true, min: 24, priority: 1 },
     { header: 'AGENT', get: (s) => s.agentId ?? '-', max: 18, priority: 6 },
     { header: 'TASK', get: (s) => s.taskId ?? '-', max: 16, priority: 4 },
     { header: 'TYPE', get: (s) => s.agent?.type ?? '-', max: 12, priority: 7 },
