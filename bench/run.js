@@ -17,6 +17,11 @@ import { classify, emptyHistory } from '../dist/model/classify.js';
 import { makePlan } from '../dist/model/plan.js';
 import { executePlan } from '../dist/actions/execute.js';
 import { makeLooker } from '../dist/cli/main.js';
+import React from 'react';
+import { render, renderToString } from 'ink';
+import { EventEmitter } from 'node:events';
+import { Console } from '../dist/ui/Console.js';
+import { createViewStore } from '../dist/ui/view-store.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
 const TICKS = Number(process.env.BENCH_TICKS ?? 30);
@@ -122,6 +127,30 @@ try {
   }
   const snap = store.getState().snapshot;
   console.log(`  snapshot                    ${snap.summary.sessions} sessions, ${snap.summary.processes} watched processes, ${snap.summary.orphans} orphans`);
+
+  // The console's cost per frame: the whole screen (rows sorted, filtered, laid out, drawn) with this
+  // snapshot, per panel, at 120×40 — what each tick costs the main thread on top of the ingest, and
+  // what the first frame (a mount) costs.
+  const service = { plan: () => null, run: async () => {}, cancel() {}, busy: () => false, refresh() {}, idle: async () => {} };
+  for (const panel of ['sessions', 'processes', 'zombies', 'descriptors']) {
+    const frame = () =>
+      renderToString(React.createElement(Console, { store, service, quit() {}, view: createViewStore({ panel }), size: { columns: 120, rows: 40 }, clockEveryMs: 0 }), { columns: 120 });
+    frame();
+    const mount = stats(await time(Math.min(TICKS, 10), frame));
+    // A new snapshot into a mounted console (what a tick does): React reconciles, Ink lays out and
+    // writes the frame; measured until the write.
+    class Out extends EventEmitter { columns = 120; rows = 40; writes = 0; write = () => { this.writes++; return true; }; }
+    class In extends EventEmitter { isTTY = true; setRawMode() {} setEncoding() {} resume() {} pause() {} ref() {} unref() {} read() { return null; } }
+    const out = new Out();
+    const app = render(React.createElement(Console, { store, service, quit() {}, view: createViewStore({ panel }), size: { columns: 120, rows: 40 }, clockEveryMs: 0 }), { stdout: out, stdin: new In(), debug: true, patchConsole: false, exitOnCtrlC: false });
+    const update = await time(Math.min(TICKS, 20), async () => {
+      const w = out.writes;
+      store.setState({ snapshot: { ...store.getState().snapshot } });
+      while (out.writes === w) await new Promise((r) => setImmediate(r));
+    });
+    app.unmount();
+    console.log(`  console ${panel.padEnd(12)}        update ${stats(update)}; mount ${mount}`);
+  }
 
   // Cleanup: every session is an orphan (no orchestrator). One shared grace period, polled.
   const GRACE = 2000;
