@@ -55,6 +55,15 @@ export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.R
     patchConsole: true,
     maxFps: 20,
   });
+  // If the view itself fails, Ink unmounts: take everything down as on q, then say why.
+  let crash: Error | null = null;
+  app.waitUntilExit().then(
+    () => quit(),
+    (e: unknown) => {
+      crash = e instanceof Error ? e : new Error(String(e));
+      quit();
+    },
+  );
   try {
     await quitting;
   } finally {
@@ -71,6 +80,10 @@ export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.R
     process.off('exit', restore);
     for (const s of signals) process.off(s, onSignal);
     if (problem) ctx.err.write(`orch-top: ${problem}\n`);
+  }
+  if (crash) {
+    ctx.err.write(`orch-top: the console failed: ${(crash as Error).stack ?? String(crash)}\n`);
+    return 70;
   }
   return code;
 }

@@ -87,8 +87,10 @@ export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; int
       set({ tick: { ...get().tick, inFlight: true } });
     },
     tickFailed(error, durationMs) {
+      const repeated = get().tick.error === error;
       set({ tick: { ...get().tick, error, durationMs, inFlight: false } });
-      get().log('error', `poll failed: ${error}`);
+      // Once per failure, not once per tick: the header keeps showing it while it lasts.
+      if (!repeated) get().log('error', `poll failed: ${error}`);
     },
     tickSlow(durationMs) {
       const t = get().tick;
