@@ -68,8 +68,9 @@ export function childrenOf(pid: number): number[] {
 /** A private tmux server. `kill()` ends it; safe to call twice. */
 export class TmuxServerFixture {
   readonly socketName: string;
-  constructor(tag = 't') {
-    this.socketName = uniqueSocket(tag);
+  /** A new private server (a unique socket name); or, given `socketName`, one something else started. */
+  constructor(tag = 't', socketName?: string) {
+    this.socketName = socketName ?? uniqueSocket(tag);
   }
   tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socketName, ...args], {
@@ -153,6 +154,7 @@ export class ProcessPool {
   private readonly children: ChildProcess[] = [];
   private readonly pids = new Set<number>();
   private readonly servers: TmuxServerFixture[] = [];
+  private readonly hooks: (() => void | Promise<void>)[] = [];
 
   spawn(cmd: string, args: string[] = [], opts: { env?: NodeJS.ProcessEnv; detached?: boolean } = {}): ChildProcess {
     const cp = spawn(cmd, args, {
@@ -177,6 +179,18 @@ export class ProcessPool {
     return s;
   }
 
+  /** Also kill this tmux server at teardown (one the program under test started, e.g. the demo's). */
+  adoptTmuxServer(socketName: string): TmuxServerFixture {
+    const s = new TmuxServerFixture('adopted', socketName);
+    this.servers.push(s);
+    return s;
+  }
+
+  /** Run first at teardown, newest first: e.g. let a program under test quit before its servers go. */
+  atTeardown(fn: () => void | Promise<void>): void {
+    this.hooks.push(fn);
+  }
+
   /** A sleeper that ignores SIGHUP and has `kids` sleeping children that ignore it too. */
   hupIgnorer(kids = 2): ChildProcess {
     const body = `trap '' HUP; ${Array.from({ length: kids }, () => 'sleep 600 &').join(' ')} wait`;
@@ -198,6 +212,13 @@ export class ProcessPool {
   }
 
   async teardown(): Promise<void> {
+    for (const h of this.hooks.splice(0).reverse()) {
+      try {
+        await h();
+      } catch {
+        /* teardown goes on */
+      }
+    }
     for (const s of this.servers.splice(0)) s.kill();
     const pids = [...this.pids];
     for (const p of pids) killTree(p, 'SIGTERM');
