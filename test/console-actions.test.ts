@@ -21,7 +21,7 @@ beforeAll(() => {
 afterEach(async () => {
   await poller?.stop();
   poller = null;
-  pool.teardown();
+  await pool.teardown();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -87,6 +87,7 @@ describe('the console action service', () => {
     const shell = s.panePid('=claude-agent-stubborn:');
     const [kid] = await waitFor(() => (childrenOf(shell).length ? childrenOf(shell) : null), 3000, 'a sleeper');
     pool.track(kid!);
+    pool.track(shell); // it survives the cancelled plan on purpose, outside its killed session: SIGKILL at teardown
     const { store, service } = setup(s, join(dir, 'audit-2.jsonl'));
     await waitFor(() => store.getState().snapshot?.summary.orphans === 1, 5000, 'the orphan');
     const plan = service.plan({ kind: 'kill-orphans' })!;
