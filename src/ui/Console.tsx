@@ -69,6 +69,8 @@ export function Console(props: ConsoleProps) {
   const rows = useMemo(() => (ctx ? visibleRows(spec, ctx, params) : []), [spec, ctx, params]);
   const ids = useMemo(() => rows.map((r) => spec.rowId(r)), [rows, spec]);
   const { index, lost } = resolveCursor(ids, selected, lastCursor);
+  // A selected row the filter hides is not gone: say which.
+  const lostHidden = useMemo(() => !!lost && !!ctx && spec.rows(ctx).some((r) => spec.rowId(r) === lost.id), [lost, ctx, spec]);
   const counts = useMemo(() => Object.fromEntries(PANELS.map((p) => [p.id, ctx ? PANEL_SPECS[p.id].rows(ctx).length : 0])) as Record<PanelId, number>, [ctx]);
 
   // The first row is taken as the selection once there is one, so it is then followed by id.
@@ -87,7 +89,7 @@ export function Console(props: ConsoleProps) {
   const overlayMax =
     overlay?.kind === 'confirm' ? Math.max(0, planLines(overlay.plan, columns, theme.color).length - (body - 5)) : overlay?.kind === 'help' ? Math.max(0, helpLineCount(columns) - (body - 3)) : 0;
 
-  useConsoleKeys({ store: props.store, view, service: props.service, ids, labelOf: (id) => spec.label(rows[ids.indexOf(id)]), current, lost, sessionOfCurrent, pageSize: Math.max(1, body - 2), overlayMax, quit: props.quit });
+  useConsoleKeys({ store: props.store, view, service: props.service, ids, labelOf: (id) => spec.label(rows[ids.indexOf(id)]), current, lost, lostHidden, sessionOfCurrent, pageSize: Math.max(1, body - 2), overlayMax, quit: props.quit });
 
   if (small) {
     return (
@@ -111,10 +113,10 @@ export function Console(props: ConsoleProps) {
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={columns} height={height}>
         <Header snap={snap} tick={tick} intervalMs={intervalMs} paused={paused} activity={activity} now={now} width={columns} title={props.title ?? 'orch-top'} />
-        <TabBar panel={panel} counts={counts} params={params} scope={scope} editing={editing} lost={lost && ids.length ? lost.label : null} width={columns} />
+        <TabBar panel={panel} counts={counts} params={params} scope={scope} editing={editing} width={columns} />
         {main}
         {logHeight > 0 ? <EventLog events={events} height={logHeight} width={columns} /> : null}
-        <Footer editing={editing} filter={params.filter} flash={flash} width={columns} />
+        <Footer editing={editing} filter={params.filter} flash={flash} notice={lost ? (lostHidden ? `${lost.label} is hidden by the filter: Esc clears it, ↑↓ select another` : `${lost.label} is gone: ↑↓ select another`) : null} width={columns} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -3,7 +3,7 @@
 // asks the action service for a plan. It never signals anything: destructive commands open a confirm
 // dialog with the plan, and only Confirm hands that plan to the service.
 
-import { useInput } from 'ink';
+import { useInput, type Key } from 'ink';
 import { useRef } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ActionService } from '../actions/console-actions.js';
@@ -28,6 +28,8 @@ export interface KeyDeps {
   /** The row under the cursor (null when none or gone), and the gone one. */
   current: Selection | null;
   lost: Selection | null;
+  /** The lost row still exists; the filter hides it. */
+  lostHidden?: boolean;
   /** Session id of the row under the cursor, when the row belongs to one. */
   sessionOfCurrent: string | null;
   pageSize: number;
@@ -57,12 +59,22 @@ export function useConsoleKeys(deps: KeyDeps): void {
   useInput((input, key) => {
     // Keys typed faster than a frame (or pasted) arrive as one string: take them one by one, or
     // "1?" would match nothing. Named keys (arrows, Enter…) arrive alone, already parsed by Ink.
-    if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) handleKey(ref.current, ch, key);
+    if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) handleKey(ref.current, ch, keyOfChar(ch, key));
     else handleKey(ref.current, input, key);
   });
 }
 
-export function handleKey(d: KeyDeps, input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]): void {
+/** The key flags of one character of a chunk: Enter, Tab and Backspace inside "/name⏎" keep their
+ *  meaning (the chunk's own flags describe the chunk, not each character). */
+export function keyOfChar(ch: string, chunk: Key): Key {
+  const none = { ...chunk, return: false, tab: false, backspace: false, delete: false, escape: false, shift: ch !== ch.toLowerCase() };
+  if (ch === '\r' || ch === '\n') return { ...none, return: true };
+  if (ch === '\t') return { ...none, tab: true };
+  if (ch === '\u007f' || ch === '\b') return { ...none, backspace: true };
+  return none;
+}
+
+export function handleKey(d: KeyDeps, input: string, key: Key): void {
   const v = d.view.getState();
   const app = d.store.getState();
   const ctx = contextOf(v);
@@ -150,7 +162,8 @@ export function handleKey(d: KeyDeps, input: string, key: Parameters<Parameters<
       return v.toggleReverse();
     case Command.KillSession:
       if (v.panel !== 'sessions') return say('x kills the session selected in Sessions: press 1 first', 'warn');
-      if (d.lost) return say(`${d.lost.label} is gone (it ended after you selected it, or the filter hides it): nothing to kill`, 'warn');
+      if (d.lost && d.lostHidden) return say(`${d.lost.label} is hidden by the filter: clear it (Esc) or select a row shown`, 'warn');
+      if (d.lost) return say(`${d.lost.label} is gone (it ended after you selected it): nothing to kill`, 'warn');
       if (!d.current) return say('no session selected', 'warn');
       return propose(d, { kind: 'kill-session', sessionId: d.current.id });
     case Command.KillOrphans:

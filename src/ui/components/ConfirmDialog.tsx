@@ -27,7 +27,7 @@ export function ConfirmDialog({ plan, scroll, width, height }: { plan: Plan; scr
   const what = [sessions ? plural(sessions, 'session') : '', targets ? plural(targets, 'process', 'processes') : ''].filter(Boolean).join(' and ') || 'nothing';
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.color ? 'yellow' : undefined} height={height} width={width} paddingX={1}>
-      <Line width={width - 4} segments={[{ text: `Confirm: ${intentLabel(plan.intent)}`, token: 'heading' }, { text: ` — ${what} to signal; nothing happens until you press y`, token: 'warn' }]} />
+      <Line width={width - 4} segments={[{ text: `Confirm: ${intentLabel(plan.intent)}`, token: 'heading' }]} />
       <Box flexDirection="column" height={room}>
         {shown.map((l, i) => (
           <Text key={i} wrap="truncate">
@@ -36,7 +36,7 @@ export function ConfirmDialog({ plan, scroll, width, height }: { plan: Plan; scr
         ))}
       </Box>
       <Line width={width - 4} segments={[{ text: lines.length > room ? `lines ${top + 1}-${top + shown.length} of ${lines.length} (↑↓ PgUp PgDn scroll)` : ' ', token: 'muted' }]} />
-      <Line width={width - 4} segments={[{ text: 'y', token: 'key' }, { text: ' run this plan   ' }, { text: 'n', token: 'key' }, { text: ' / ' }, { text: 'Esc', token: 'key' }, { text: ' cancel' }]} />
+      <Line width={width - 4} segments={[{ text: 'y', token: 'key' }, { text: ` run it (${what})   ` }, { text: 'n', token: 'key' }, { text: ' / ' }, { text: 'Esc', token: 'key' }, { text: ' cancel   ' }, { text: 'nothing is signalled before y', token: 'warn' }]} />
     </Box>
   );
 }

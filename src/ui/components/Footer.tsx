@@ -19,9 +19,12 @@ const HINTS: [Command, string, number][] = [
   [Command.Quit, 'quit', 0],
 ];
 
-export function Footer({ editing, filter, flash, width }: { editing: boolean; filter: string; flash: Flash | null; width: number }) {
+/** The bottom line, by precedence: the filter being typed, a message about the last key, where the
+ *  selection went (its row is gone or filtered out), the main keys. */
+export function Footer({ editing, filter, flash, notice, width }: { editing: boolean; filter: string; flash: Flash | null; notice: string | null; width: number }) {
   if (editing) return <Line width={width} segments={[{ text: '/', token: 'key' }, { text: ` ${filter}` }, { text: '█', token: 'accent' }, { text: '   Enter keeps · Esc clears', token: 'muted' }]} />;
   if (flash) return <Line width={width} segments={[{ text: flash.text, token: flash.tone }]} />;
+  if (notice) return <Line width={width} segments={[{ text: notice, token: 'warn' }]} />;
   let hints = HINTS;
   const length = (h: typeof HINTS) => h.reduce((n, [c, what]) => n + keyLabel(c).length + what.length + 3, 0);
   for (let rank = 4; rank > 0 && length(hints) > width; rank--) hints = hints.filter(([, , r]) => r < rank);
