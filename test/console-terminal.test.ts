@@ -315,7 +315,7 @@ describe('orch-top console in a real terminal', () => {
     const rows = full.split('\n');
     expect(rows[0]).toMatch(/^orch-top {2}orchestrator DOWN/);
     expect(rows[3]).toMatch(/^ 1 Sessions 1 {2}2 Processes/);
-    expect(full).toMatch(/^ claude-agent-a\s+orphan/m);
+    expect(full).toMatch(/^▶claude-agent-a\s+orphan/m);
     expect(full).toMatch(/─ events \(\d+, all in 5\) ─/);
     expect(full).toMatch(/\? help .* q quit/);
     expect(Math.max(...rows.map((l) => l.length))).toBeLessThanOrEqual(100);

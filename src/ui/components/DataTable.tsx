@@ -50,7 +50,8 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
   shown.forEach((row, k) => {
     const i = offset + k;
     const at = i === cursor;
-    const segs: Segment[] = [{ text: at && lost ? '?' : ' ' }];
+    // The cursor is a bar (inverse) and a mark, so it shows where attributes do not (TERM=dumb).
+    const segs: Segment[] = [{ text: at ? (lost ? '?' : '▶') : ' ' }];
     layout.columns.forEach((c, ci) => {
       const last = ci === layout.columns.length - 1;
       segs.push({ text: fitCell(layout, ci, c.get(row), last && !at), token: at ? null : (c.tone?.(row) ?? null) });
