@@ -95,6 +95,7 @@ export const BINDINGS: Binding[] = [
   { command: Command.Filter, contexts: MAIN, keys: [{ input: '/' }], label: '/', description: 'filter the table (Enter keeps it, Esc clears it)', group: 'View' },
   { command: Command.Sort, contexts: MAIN, keys: [{ input: 's' }], label: 's', description: 'sort by the next column', group: 'View' },
   { command: Command.Reverse, contexts: MAIN, keys: [{ input: 'r' }], label: 'r', description: 'reverse the sort order', group: 'View' },
+  { command: Command.Back, contexts: MAIN, keys: [{ name: 'escape' }], label: 'Esc', description: 'back: clear the filter, show all processes, collapse', group: 'View' },
 
   { command: Command.KillSession, contexts: MAIN, keys: [{ input: 'x' }], label: 'x', description: 'kill the selected session (its processes, then the session)', destructive: true, group: 'Act' },
   { command: Command.KillOrphans, contexts: MAIN, keys: [{ input: 'K' }], label: 'K', description: 'kill all orphans: orphan sessions and leaked processes', destructive: true, group: 'Act' },
@@ -106,7 +107,6 @@ export const BINDINGS: Binding[] = [
   { command: Command.Faster, contexts: MAIN, keys: [{ input: '+' }, { input: '=' }], label: '+', description: 'poll more often', group: 'Console' },
   { command: Command.Slower, contexts: MAIN, keys: [{ input: '-' }, { input: '_' }], label: '-', description: 'poll less often', group: 'Console' },
   { command: Command.Refresh, contexts: MAIN, keys: [{ input: 'l', ctrl: true }], label: 'Ctrl-L', description: 'look now', group: 'Console' },
-  { command: Command.Back, contexts: MAIN, keys: [{ name: 'escape' }], label: 'Esc', description: 'back: clear the filter, show all processes, collapse', group: 'View' },
   { command: Command.Help, contexts: MAIN, keys: [{ input: '?' }, { input: 'h' }], label: '? h', description: 'this help (↑↓ scroll it, any other key closes it)', group: 'Console' },
   { command: Command.Quit, contexts: ['main', 'help'], keys: [{ input: 'q' }, { input: 'c', ctrl: true }], label: 'q Ctrl-C', description: 'quit (asks first while an action runs)', group: 'Console' },
 

@@ -100,8 +100,10 @@ export function createViewStore(initial: Partial<Pick<ViewState, 'panel'>> = {})
       },
       move(delta, ids, labels) {
         const { panel, selected, cursor } = get();
-        const at = selected[panel] ? ids.indexOf(selected[panel]!.id) : -1;
-        // From a vanished row, move from where its cursor was drawn.
+        const sel = selected[panel];
+        const at = sel ? ids.indexOf(sel.id) : Math.min(cursor[panel], ids.length - 1);
+        // From a vanished row, move from where its cursor was drawn: that row took its place, so
+        // down lands on it and up on the one before.
         select(ids, (at >= 0 ? at : Math.min(cursor[panel], ids.length - 1) - (delta > 0 ? 1 : 0)) + delta, labels);
       },
       moveTo(index, ids, labels) {
