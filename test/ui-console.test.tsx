@@ -278,6 +278,19 @@ describe('keys', () => {
     expect(service.planned.at(-1)).toEqual({ kind: 'shutdown', orchestratorPid: 4000 });
   });
 
+  it('a ghost is listed in Sessions, and x on it says there is nothing to kill', async () => {
+    const ghost = { agentId: 'echo', taskId: 'TASK-2', tmuxSession: 'agent_echo', project: 'payments-api', workspace: '/w', registryStatus: 'running', registrySource: 'sqlite' as const };
+    const { s, service } = await open({ snap: makeSnapshot({ ghosts: [ghost] }) });
+    let f = s.frame();
+    expect(f.split('\n')[3]).toContain('1 Sessions 4');
+    expect(rowOf(f, 'agent_echo')).toMatch(/ghost +registry says running; no su/);
+    f = await s.press('j', 'j', 'x');
+    expect(cursorRow(f)).toMatch(/^▶agent_echo/);
+    expect(f).toContain('ghost agent echo has no tmux session: the registry is stale; there is nothing to kill');
+    expect(f).not.toContain('Confirm');
+    expect(service.planned).toEqual([]);
+  });
+
   it('nothing to do is said, not asked', async () => {
     const snap = makeSnapshot();
     const { s } = await open({ snap: { ...snap, zombies: snap.zombies.filter((z) => !z.parentInScope) } });

@@ -47,10 +47,25 @@ describe('panels', () => {
   });
 
   it('a session expands into its agent, panes and processes', () => {
-    const lines = sessionsPanel.detail(makeSnapshot().sessions[0]!, ctx());
+    const alpha = sessionsPanel.rows(ctx()).find((r) => r.id === '$1')!;
+    const lines = sessionsPanel.detail(alpha, ctx());
     expect(lines[0]).toMatch(/^\$1 agent_alpha · active · owned by orchestrator pid 4000/);
     expect(lines.some((l) => /pane %1 pid 1001 live/.test(l))).toBe(true);
     expect(lines.some((l) => /pid 1002 S descendant/.test(l))).toBe(true);
+  });
+});
+
+describe('ghosts', () => {
+  it('are rows of the Sessions panel, after the orphans, saying why, with nothing to count', () => {
+    const snap = makeSnapshot({ ghosts: [{ agentId: 'echo', taskId: 'TASK-2', tmuxSession: 'agent_echo', project: 'payments-api', workspace: '/w', registryStatus: 'running', registrySource: 'sqlite' }] });
+    const rows = visibleRows(sessionsPanel, ctx({ snap }), { sort: 0, reverse: false, filter: '' });
+    expect(rows.map((r) => `${r.name} ${r.status}`)).toEqual(['agent_bravo orphan', 'claude-agent-charlie orphan', 'agent_echo ghost', 'agent_alpha active']);
+    const ghost = rows[2]!;
+    expect(ghost.why).toBe('registry says running; no such tmux session');
+    expect(sessionsPanel.label(ghost)).toBe('ghost agent echo');
+    const procs = sessionsPanel.columns(ctx({ snap }), 120).find((c) => c.header === 'PROCS')!;
+    expect(procs.get(ghost)).toBe('-');
+    expect(sessionsPanel.detail(ghost, ctx({ snap })).join(' ')).toContain('there is nothing to kill');
   });
 });
 

@@ -16,7 +16,7 @@ import { Header } from './components/Header.js';
 import { helpLineCount, HelpOverlay } from './components/HelpOverlay.js';
 import { Line } from './components/Line.js';
 import { TabBar } from './components/TabBar.js';
-import { PANEL_SPECS, PANELS, visibleRows, type PanelId, type ProcRow, type ViewCtx } from './panels.js';
+import { GHOST_PREFIX, PANEL_SPECS, PANELS, visibleRows, type PanelId, type ProcRow, type ViewCtx } from './panels.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { useConsoleKeys } from './use-console-keys.js';
 import { useNow } from './use-now.js';
@@ -85,7 +85,7 @@ export function Console(props: ConsoleProps) {
   const logHeight = panel === 'log' || (overlay && termRows < 34) ? 0 : termRows >= 34 ? 7 : termRows >= 28 ? 5 : 4;
   const body = Math.max(3, height - HEADER - 1 - logHeight - 1);
   const current = index >= 0 && !lost ? { id: ids[index]!, label: spec.label(rows[index]) } : null;
-  const sessionOfCurrent = index >= 0 && !lost ? (panel === 'sessions' ? ids[index]! : panel === 'processes' ? sessionOfProc(rows[index] as ProcRow, ctx) : null) : null;
+  const sessionOfCurrent = index >= 0 && !lost ? (panel === 'sessions' ? (ids[index]!.startsWith(GHOST_PREFIX) ? null : ids[index]!) : panel === 'processes' ? sessionOfProc(rows[index] as ProcRow, ctx) : null) : null;
   const overlayMax =
     overlay?.kind === 'confirm' ? Math.max(0, planLines(overlay.plan, columns, theme.color).length - (body - 5)) : overlay?.kind === 'help' ? Math.max(0, helpLineCount(columns) - (body - 3)) : 0;
 

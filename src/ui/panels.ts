@@ -2,7 +2,7 @@
 // selection survives refreshes), its columns with drop priorities, its sort orders, the text a `/`
 // filter searches and the lines Enter expands. Pure: snapshot in, rows out; the components only draw.
 
-import type { FdView, ProcessView, SessionView, Snapshot, ZombieView } from '../model/types.js';
+import type { FdView, GhostView, ProcessView, SessionView, Snapshot, ZombieView } from '../model/types.js';
 import { formatAge, formatBytes, formatCount, formatPct, sparkline } from '../render/format.js';
 import type { Column } from '../render/table.js';
 import type { Tone } from '../render/theme.js';
@@ -55,56 +55,98 @@ const age = (now: number, t: number) => formatAge(now - t);
 
 // ---- Sessions -------------------------------------------------------------------------------------
 
-export const sessionsPanel: PanelSpec<SessionView> = {
+/** A row of the Sessions panel: an agent session, or a ghost (an agent the registry says is alive
+ *  whose session does not exist; listed so the header's count can be read, never a target). */
+export interface SessionRow {
+  id: string;
+  name: string;
+  status: 'active' | 'orphan' | 'ghost';
+  why: string;
+  session: SessionView | null;
+  ghost: GhostView | null;
+}
+
+export const GHOST_PREFIX = 'ghost:';
+
+function sessionRows({ snap }: ViewCtx): SessionRow[] {
+  return [
+    ...snap.sessions.map((s) => ({ id: s.id, name: s.name, status: s.status, why: s.reason ?? s.registryStatus ?? '', session: s, ghost: null })),
+    ...snap.ghosts.map((g) => ({
+      id: `${GHOST_PREFIX}${g.project ?? g.workspace}:${g.agentId}`,
+      name: g.tmuxSession ?? `(agent ${g.agentId})`,
+      status: 'ghost' as const,
+      why: `registry says ${g.registryStatus}; no such tmux session`,
+      session: null,
+      ghost: g,
+    })),
+  ];
+}
+
+const STATUS_RANK = { orphan: 0, ghost: 1, active: 2 } as const;
+
+export const sessionsPanel: PanelSpec<SessionRow> = {
   id: 'sessions',
-  rows: ({ snap }) => snap.sessions,
-  rowId: (s) => s.id,
-  label: (s) => `session ${s.id} ${s.name}`,
+  rows: sessionRows,
+  rowId: (r) => r.id,
+  label: (r) => (r.session ? `session ${r.id} ${r.name}` : `ghost agent ${r.ghost!.agentId}`),
   columns: ({ now }, width) => [
     // Agent session names are long (agent_<type>-<time>-<hex>): whole on a wide screen, cut on a narrow one.
-    { header: 'SESSION', get: (s) => s.name, max: width >= 140 ? 48 : width >= 110 ? 40 : 28, priority: 0 },
-    { header: 'STATUS', get: (s) => s.status, tone: (s) => (s.status === 'orphan' ? 'error' : 'ok'), priority: 0 },
-    { header: 'WHY', get: (s) => s.reason ?? (s.registryStatus ? `${s.registryStatus}` : ''), flex: true, min: 24, priority: 1 },
-    { header: 'AGENT', get: (s) => s.agentId ?? '-', max: 18, priority: 6 },
-    { header: 'TASK', get: (s) => s.taskId ?? '-', max: 16, priority: 4 },
-    { header: 'TYPE', get: (s) => s.agent?.type ?? '-', max: 12, priority: 7 },
-    { header: 'PROJECT', get: (s) => s.project ?? '-', max: 18, priority: 5 },
-    { header: 'AGE', get: (s) => age(now, s.created), align: 'right', priority: 3 },
-    { header: 'PANES', get: (s) => String(s.panes.length), align: 'right', priority: 8 },
-    { header: 'PROCS', get: (s) => String(s.processes.length), align: 'right', priority: 2 },
-    { header: 'CPU%', get: (s) => formatPct(s.cpu), align: 'right', priority: 2 },
-    { header: 'RSS', get: (s) => formatBytes(s.rss), align: 'right', priority: 3 },
-    { header: 'FDS', get: (s) => formatCount(s.fds), align: 'right', priority: 4 },
+    { header: 'SESSION', get: (r) => r.name, max: width >= 140 ? 48 : width >= 110 ? 40 : 28, priority: 0 },
+    { header: 'STATUS', get: (r) => r.status, tone: (r) => (r.status === 'orphan' ? 'error' : r.status === 'ghost' ? 'warn' : 'ok'), priority: 0 },
+    { header: 'WHY', get: (r) => r.why, flex: true, min: 24, priority: 1 },
+    { header: 'AGENT', get: (r) => r.session?.agentId ?? r.ghost?.agentId ?? '-', max: 18, priority: 6 },
+    { header: 'TASK', get: (r) => r.session?.taskId ?? r.ghost?.taskId ?? '-', max: 16, priority: 4 },
+    { header: 'TYPE', get: (r) => r.session?.agent?.type ?? '-', max: 12, priority: 7 },
+    { header: 'PROJECT', get: (r) => r.session?.project ?? r.ghost?.project ?? '-', max: 18, priority: 5 },
+    { header: 'AGE', get: (r) => (r.session ? age(now, r.session.created) : '-'), align: 'right', priority: 3 },
+    { header: 'PANES', get: (r) => (r.session ? String(r.session.panes.length) : '-'), align: 'right', priority: 8 },
+    { header: 'PROCS', get: (r) => (r.session ? String(r.session.processes.length) : '-'), align: 'right', priority: 2 },
+    { header: 'CPU%', get: (r) => (r.session ? formatPct(r.session.cpu) : '-'), align: 'right', priority: 2 },
+    { header: 'RSS', get: (r) => (r.session ? formatBytes(r.session.rss) : '-'), align: 'right', priority: 3 },
+    { header: 'FDS', get: (r) => (r.session ? formatCount(r.session.fds) : '-'), align: 'right', priority: 4 },
   ],
   sorts: [
-    { label: 'status', key: (s) => (s.status === 'orphan' ? 0 : 1) },
-    { label: 'name', key: (s) => s.name },
-    { label: 'age', key: (s) => s.created },
-    { label: 'cpu', key: (s) => s.cpu, desc: true },
-    { label: 'rss', key: (s) => s.rss, desc: true },
-    { label: 'fds', key: (s) => s.fds ?? -1, desc: true },
-    { label: 'processes', key: (s) => s.processes.length, desc: true },
+    { label: 'status', key: (r) => STATUS_RANK[r.status] },
+    { label: 'name', key: (r) => r.name },
+    { label: 'age', key: (r) => r.session?.created ?? Infinity },
+    { label: 'cpu', key: (r) => r.session?.cpu ?? -1, desc: true },
+    { label: 'rss', key: (r) => r.session?.rss ?? -1, desc: true },
+    { label: 'fds', key: (r) => r.session?.fds ?? -1, desc: true },
+    { label: 'processes', key: (r) => r.session?.processes.length ?? -1, desc: true },
   ],
-  search: (s) => [s.id, s.name, s.status, s.reason, s.agentId, s.taskId, s.project, s.agent?.type, s.registryStatus].filter(Boolean).join(' '),
-  tone: (s) => (s.status === 'orphan' ? 'error' : null),
-  detail: (s, { snap, now }) => {
-    const lines: string[] = [];
-    const owner = s.ownedBy !== null ? `orchestrator pid ${s.ownedBy}` : 'no running orchestrator';
-    lines.push(`${s.id} ${s.name} · ${s.status}${s.reason ? `: ${s.reason}` : ''} · owned by ${owner} · matched by ${s.matchedBy}`);
-    if (s.agent) {
-      lines.push(`agent ${s.agent.agentId}${s.agent.type ? ` (${s.agent.type})` : ''} · task ${s.agent.taskId ?? '-'} · ${s.agent.registryStatus} in ${s.agent.registrySource} · ${s.agent.workspace}`);
-      if (s.agent.taskDescription) lines.push(`task: ${s.agent.taskDescription.replace(/\s+/g, ' ')}`);
-    }
-    for (const p of s.panes) lines.push(`pane ${p.id} pid ${p.pid} ${p.dead ? 'dead' : 'live'} · ${p.command}`);
-    const procs = new Map(snap.processes.map((p) => [p.pid, p]));
-    for (const pid of s.processes) {
-      const p = procs.get(pid);
-      if (p) lines.push(`  pid ${p.pid} ${p.state} ${p.role} · cpu ${formatPct(p.cpu)}% rss ${formatBytes(p.rss)} fds ${formatCount(p.fds)} · up ${age(now, p.startedAt)} · ${p.command}`);
-    }
-    for (const l of snap.leaked.filter((x) => x.sessionId === s.id)) lines.push(`  leaked pid ${l.pid} ${l.command} (${l.reason})`);
-    return lines;
+  search: (r) => {
+    const s = r.session;
+    const g = r.ghost;
+    return [r.id, r.name, r.status, r.why, s?.agentId, s?.taskId, s?.project, s?.agent?.type, s?.registryStatus, g?.agentId, g?.taskId, g?.project].filter(Boolean).join(' ');
   },
+  tone: (r) => (r.status === 'orphan' ? 'error' : null),
+  detail: (r, ctx) => (r.session ? sessionDetail(r.session, ctx) : ghostDetail(r.ghost!)),
 };
+
+function ghostDetail(g: GhostView): string[] {
+  return [
+    `ghost: agent ${g.agentId} · task ${g.taskId ?? '-'} · ${g.registryStatus} in ${g.registrySource} · ${g.workspace}`,
+    `its session ${g.tmuxSession ?? '(none recorded)'} does not exist on this tmux server: the registry is stale; there is nothing to kill`,
+  ];
+}
+
+function sessionDetail(s: SessionView, { snap, now }: ViewCtx): string[] {
+  const lines: string[] = [];
+  const owner = s.ownedBy !== null ? `orchestrator pid ${s.ownedBy}` : 'no running orchestrator';
+  lines.push(`${s.id} ${s.name} · ${s.status}${s.reason ? `: ${s.reason}` : ''} · owned by ${owner} · matched by ${s.matchedBy}`);
+  if (s.agent) {
+    lines.push(`agent ${s.agent.agentId}${s.agent.type ? ` (${s.agent.type})` : ''} · task ${s.agent.taskId ?? '-'} · ${s.agent.registryStatus} in ${s.agent.registrySource} · ${s.agent.workspace}`);
+    if (s.agent.taskDescription) lines.push(`task: ${s.agent.taskDescription.replace(/\s+/g, ' ')}`);
+  }
+  for (const p of s.panes) lines.push(`pane ${p.id} pid ${p.pid} ${p.dead ? 'dead' : 'live'} · ${p.command}`);
+  const procs = new Map(snap.processes.map((p) => [p.pid, p]));
+  for (const pid of s.processes) {
+    const p = procs.get(pid);
+    if (p) lines.push(`  pid ${p.pid} ${p.state} ${p.role} · cpu ${formatPct(p.cpu)}% rss ${formatBytes(p.rss)} fds ${formatCount(p.fds)} · up ${age(now, p.startedAt)} · ${p.command}`);
+  }
+  for (const l of snap.leaked.filter((x) => x.sessionId === s.id)) lines.push(`  leaked pid ${l.pid} ${l.command} (${l.reason})`);
+  return lines;
+}
 
 // ---- Processes (a tree) ---------------------------------------------------------------------------
 

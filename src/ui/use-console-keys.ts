@@ -12,7 +12,7 @@ import { planIsEmpty } from '../model/plan.js';
 import { formatGrace } from '../render/plan.js';
 import type { AppState } from '../store/store.js';
 import { Command, commandFor, type KeyContext } from './keys.js';
-import type { PanelId } from './panels.js';
+import { GHOST_PREFIX, type PanelId } from './panels.js';
 import type { Selection, ViewState } from './view-store.js';
 
 /** The poll intervals + and - step through. */
@@ -165,6 +165,7 @@ export function handleKey(d: KeyDeps, input: string, key: Key): void {
       if (d.lost && d.lostHidden) return say(`${d.lost.label} is hidden by the filter: clear it (Esc) or select a row shown`, 'warn');
       if (d.lost) return say(`${d.lost.label} is gone (it ended after you selected it): nothing to kill`, 'warn');
       if (!d.current) return say('no session selected', 'warn');
+      if (d.current.id.startsWith(GHOST_PREFIX)) return say(`${d.current.label} has no tmux session: the registry is stale; there is nothing to kill`, 'warn');
       return propose(d, { kind: 'kill-session', sessionId: d.current.id });
     case Command.KillOrphans:
       return propose(d, { kind: 'kill-orphans' });
