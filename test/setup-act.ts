@@ -1,6 +1,6 @@
 // Component tests run with React's act environment on, and fail on act() warnings: an update that
 // escaped act() is a state change the test did not wait for (STYLE.md, "Tests"). Every test that
-// renders wraps render, key presses, store updates and unmount in act() (test/helpers/ink.ts).
+// renders wraps render, key presses, store updates and unmount in act() (test/ui/harness.tsx).
 // Node-only test files render nothing, so the spy never fires for them.
 import { afterEach, beforeEach, expect } from 'vitest';
 

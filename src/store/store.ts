@@ -8,6 +8,8 @@ import type { RawWorld, Snapshot } from '../model/types.js';
 
 export type EventLevel = 'info' | 'warn' | 'error';
 export interface LogEvent {
+  /** Increases by one per event for the store's life: an event's identity when old ones are dropped. */
+  seq: number;
   at: number;
   level: EventLevel;
   text: string;
@@ -63,6 +65,7 @@ export interface AppState {
 export const MAX_EVENTS = 500;
 
 export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; intervalMs: number; history?: History }): StoreApi<AppState> {
+  let seq = 0;
   return createStore<AppState>()((set, get) => ({
     snapshot: null,
     history: opts.history ?? emptyHistory(),
@@ -104,7 +107,7 @@ export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; int
       set({ paused });
     },
     log(level, text, at = Date.now()) {
-      const events = [...get().events, { at, level, text }];
+      const events = [...get().events, { seq: ++seq, at, level, text }];
       set({ events: events.length > MAX_EVENTS ? events.slice(-MAX_EVENTS) : events });
     },
     setActivity(activity) {

@@ -89,7 +89,7 @@ export function Console(props: ConsoleProps) {
   const overlayMax =
     overlay?.kind === 'confirm' ? Math.max(0, planLines(overlay.plan, columns, theme.color).length - (body - 5)) : overlay?.kind === 'help' ? Math.max(0, helpLineCount(columns) - (body - 3)) : 0;
 
-  useConsoleKeys({ store: props.store, view, service: props.service, ids, labelOf: (id) => spec.label(rows[ids.indexOf(id)]), current, lost, lostHidden, sessionOfCurrent, pageSize: Math.max(1, body - 2), overlayMax, quit: props.quit });
+  useConsoleKeys({ store: props.store, view, service: props.service, ids, labelOf: (id) => spec.label(rows[ids.indexOf(id)]), current, lost, lostHidden, sessionOfCurrent, pageSize: Math.max(1, body - 2), overlayMax, quit: props.quit, tooSmall: columns < MIN_SIZE.columns || termRows < MIN_SIZE.rows });
 
   if (small) {
     return (

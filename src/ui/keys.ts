@@ -112,7 +112,7 @@ export const BINDINGS: Binding[] = [
 
   { command: Command.Confirm, contexts: ['confirm'], keys: [{ input: 'y' }, { input: 'Y' }], label: 'y', description: 'run the plan shown', group: 'Dialogs' },
   { command: Command.Deny, contexts: ['confirm'], keys: [{ input: 'n' }, { input: 'N' }, { name: 'escape' }, { input: 'q' }, { input: 'c', ctrl: true }], label: 'n Esc', description: 'cancel: nothing is signalled', group: 'Dialogs' },
-  { command: Command.Up, contexts: ['confirm'], keys: [{ name: 'upArrow' }, { input: 'k' }], label: '↑ ↓ PgUp PgDn', description: 'scroll the plan', group: 'Dialogs' },
+  { command: Command.Up, contexts: ['confirm'], keys: [{ name: 'upArrow' }, { input: 'k' }], label: '↑ ↓ PgUp PgDn', description: 'scroll the plan (also j k Space)', group: 'Dialogs' },
   { command: Command.Down, contexts: ['confirm'], keys: [{ name: 'downArrow' }, { input: 'j' }], label: '↓ j', description: 'scroll the plan', group: 'Dialogs', hidden: true },
   { command: Command.PageUp, contexts: ['confirm'], keys: [{ name: 'pageUp' }], label: 'PgUp', description: 'scroll the plan', group: 'Dialogs', hidden: true },
   { command: Command.PageDown, contexts: ['confirm'], keys: [{ name: 'pageDown' }, { input: ' ' }], label: 'PgDn', description: 'scroll the plan', group: 'Dialogs', hidden: true },

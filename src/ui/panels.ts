@@ -321,8 +321,8 @@ export const clock = (t: number) => new Date(t).toTimeString().slice(0, 8);
 export const logPanel: PanelSpec<LogRow> = {
   id: 'log',
   rows: ({ events }) => events.map((e, n) => ({ e, n })),
-  rowId: (r) => String(r.n),
-  label: (r) => `event ${r.n + 1}`,
+  rowId: (r) => String(r.e.seq),
+  label: (r) => `event ${r.e.seq}`,
   columns: () => [
     { header: 'TIME', get: (r) => clock(r.e.at), priority: 0 },
     { header: 'LEVEL', get: (r) => r.e.level, tone: (r) => (r.e.level === 'error' ? 'error' : r.e.level === 'warn' ? 'warn' : 'dim'), priority: 1 },
@@ -361,7 +361,8 @@ export function visibleRows<T>(spec: PanelSpec<T>, ctx: ViewCtx, params: ViewPar
   const words = params.filter.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length) rows = rows.filter((r) => { const hay = spec.search(r).toLowerCase(); return words.every((w) => hay.includes(w)); });
   const order = spec.sorts[params.sort % spec.sorts.length]!;
-  if (spec.tree && params.sort % spec.sorts.length === 0) return params.reverse ? [...rows].reverse() : rows;
+  // A reversed tree is no tree: the rows upside down, without guides.
+  if (spec.tree && params.sort % spec.sorts.length === 0) return params.reverse ? [...rows].reverse().map((r) => (spec.flat ? spec.flat(r) : r)) : rows;
   const dir = (order.desc ? -1 : 1) * (params.reverse ? -1 : 1);
   return rows
     .map((r, i) => ({ r: spec.flat ? spec.flat(r) : r, i, k: order.key(r) }))

@@ -4,7 +4,7 @@
 // dialog with the plan, and only Confirm hands that plan to the service.
 
 import { useInput, type Key } from 'ink';
-import { useRef } from 'react';
+import { useCallback, useRef } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ActionService } from '../actions/console-actions.js';
 import type { Intent } from '../model/plan.js';
@@ -35,6 +35,9 @@ export interface KeyDeps {
   pageSize: number;
   /** How far the open dialog can scroll. */
   overlayMax: number;
+  /** The screen is too small to show anything but a message: only quitting works (a key must not
+   *  open a dialog no one can see, nor confirm it). */
+  tooSmall?: boolean;
   quit: () => void;
 }
 
@@ -53,15 +56,17 @@ export function contextOf(v: ViewState): KeyContext {
 }
 
 export function useConsoleKeys(deps: KeyDeps): void {
-  // The handler reads the latest values through a ref, so it is registered once.
+  // The handler reads the latest values through a ref and keeps its identity, so Ink registers it
+  // once instead of on every render.
   const ref = useRef(deps);
   ref.current = deps;
-  useInput((input, key) => {
+  const handler = useCallback((input: string, key: Key) => {
     // Keys typed faster than a frame (or pasted) arrive as one string: take them one by one, or
     // "1?" would match nothing. Named keys (arrows, Enter…) arrive alone, already parsed by Ink.
     if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) handleKey(ref.current, ch, keyOfChar(ch, key));
     else handleKey(ref.current, input, key);
-  });
+  }, []);
+  useInput(handler);
 }
 
 /** The key flags of one character of a chunk: Enter, Tab and Backspace inside "/name⏎" keep their
@@ -80,6 +85,10 @@ export function handleKey(d: KeyDeps, input: string, key: Key): void {
   const ctx = contextOf(v);
   const cmd = commandFor(ctx, input, key);
   const say = v.say;
+  if (d.tooSmall) {
+    if (cmd === Command.Quit) requestQuit(d);
+    return;
+  }
   // A message lasts until the next key.
   v.clearFlash();
 
@@ -190,9 +199,10 @@ export function handleKey(d: KeyDeps, input: string, key: Key): void {
       return;
     case Command.Faster:
     case Command.Slower: {
-      const i = INTERVALS.findIndex((ms) => ms >= app.intervalMs);
-      const at = i < 0 ? INTERVALS.length - 1 : i;
-      const next = INTERVALS[Math.max(0, Math.min(INTERVALS.length - 1, at + (cmd === Command.Faster ? -1 : 1)))]!;
+      // The next step in the asked direction, from wherever --interval put it (it may be off the list).
+      const cur = app.intervalMs;
+      const next = cmd === Command.Faster ? [...INTERVALS].reverse().find((ms) => ms < cur) : INTERVALS.find((ms) => ms > cur);
+      if (next === undefined) return say(`polling every ${formatGrace(cur)} already: the ${cmd === Command.Faster ? 'fastest' : 'slowest'} step`, 'dim');
       app.setInterval(next);
       return say(`polling every ${formatGrace(next)}`, 'dim');
     }

@@ -255,3 +255,11 @@ describe('the table itself', () => {
     expect(keyLabel(Command.Quit)).toBe('q');
   });
 });
+
+describe('the help screen', () => {
+  it('lists each group once, in the table order', () => {
+    const groups = helpRows().map((r) => r.group);
+    const runs = groups.filter((g, i) => g !== groups[i - 1]);
+    expect(runs).toEqual([...new Set(groups)]);
+  });
+});

@@ -8,9 +8,9 @@ import { PANEL_SPECS, PANELS, processesPanel, sessionsPanel, visibleRows, type P
 import { makeSnapshot, NOW } from '../helpers/snapshot.js';
 
 const EVENTS: LogEvent[] = [
-  { at: NOW - 3_000, level: 'info', text: 'first look: 3 agent sessions' },
-  { at: NOW - 2_000, level: 'warn', text: 'orphan: session $2 agent_bravo' },
-  { at: NOW - 1_000, level: 'error', text: 'poll failed: tmux timed out' },
+  { seq: 1, at: NOW - 3_000, level: 'info', text: 'first look: 3 agent sessions' },
+  { seq: 2, at: NOW - 2_000, level: 'warn', text: 'orphan: session $2 agent_bravo' },
+  { seq: 3, at: NOW - 1_000, level: 'error', text: 'poll failed: tmux timed out' },
 ];
 const ctx = (snap: Snapshot = makeSnapshot(), over: Partial<ViewCtx> = {}): ViewCtx => ({ snap, now: NOW, events: EVENTS, scope: null, ...over });
 const P = (sort = 0, reverse = false, filter = '') => ({ sort, reverse, filter });
@@ -54,8 +54,8 @@ describe('the / filter', () => {
     expect(ids(PANEL_SPECS.zombies, ctx(), P(0, false, 'elsewhere'))).toEqual(['7001:70010']);
     expect(ids(PANEL_SPECS.zombies, ctx(), P(0, false, 'perl in scope'))).toEqual(['1003:10030']);
     expect(ids(PANEL_SPECS.descriptors, ctx(), P(0, false, 'growing'))).toEqual(['1001:10010']);
-    expect(ids(PANEL_SPECS.log, ctx(), P(0, false, 'ERROR'))).toEqual(['2']);
-    expect(ids(PANEL_SPECS.log, ctx(), P(0, false, 'warn bravo'))).toEqual(['1']);
+    expect(ids(PANEL_SPECS.log, ctx(), P(0, false, 'ERROR'))).toEqual(['3']);
+    expect(ids(PANEL_SPECS.log, ctx(), P(0, false, 'warn bravo'))).toEqual(['2']);
   });
 });
 
