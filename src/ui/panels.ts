@@ -9,12 +9,13 @@ import type { Tone } from '../render/theme.js';
 import type { LogEvent } from '../store/store.js';
 
 export type PanelId = 'sessions' | 'processes' | 'zombies' | 'descriptors' | 'log';
-export const PANELS: { id: PanelId; title: string }[] = [
-  { id: 'sessions', title: 'Sessions' },
-  { id: 'processes', title: 'Processes' },
-  { id: 'zombies', title: 'Zombies' },
-  { id: 'descriptors', title: 'Descriptors' },
-  { id: 'log', title: 'Log' },
+/** Each panel's tab title, and a shorter one for a narrow terminal. */
+export const PANELS: { id: PanelId; title: string; short: string }[] = [
+  { id: 'sessions', title: 'Sessions', short: 'Sessions' },
+  { id: 'processes', title: 'Processes', short: 'Procs' },
+  { id: 'zombies', title: 'Zombies', short: 'Zombies' },
+  { id: 'descriptors', title: 'Descriptors', short: 'FDs' },
+  { id: 'log', title: 'Log', short: 'Log' },
 ];
 
 export interface SortOrder<T> {

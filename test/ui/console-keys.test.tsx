@@ -46,20 +46,23 @@ describe('the cursor', () => {
 
   it('PgDn/PgUp (and Ctrl-F/Ctrl-B) page through a long table, which scrolls to keep the cursor shown', async () => {
     const c = await openConsole({ snap: many(40), columns: 120, rows: 24 });
-    // 23 lines: 3 header, tabs, the table (its header and 13 rows), 4 of event log, the footer.
+    // 23 lines: 3 header, tabs, the table (its header, 12 rows and where the view is), 4 of event
+    // log, the footer.
     const first = () => c.lines()[5]!.slice(1).split(/\s+/)[0];
-    const last = () => c.lines()[17]!.slice(1).split(/\s+/)[0];
-    expect([first(), last()]).toEqual(['agent_bravo', 'agent_s10']);
+    const last = () => c.lines()[16]!.slice(1).split(/\s+/)[0];
+    expect([first(), last()]).toEqual(['agent_bravo', 'agent_s09']);
+    expect(c.lines()[17]).toBe(' rows 1-12 of 43 · 31 more below · PgUp PgDn Home End');
     let f = await c.press(KEY.pageDown);
-    // 12 rows down (a page is the table's height less two): the last row shown, nothing scrolls
+    // 12 rows down (a page is the table's height less two): one past the last row shown, one scroll
     expect(selectedName(f)).toBe('agent_s10');
-    expect([first(), last()]).toEqual(['agent_bravo', 'agent_s10']);
+    expect([first(), last()]).toEqual(['claude-agent-charlie', 'agent_s10']);
     f = await c.press('\u0006'); // Ctrl-F
     expect(selectedName(f)).toBe('agent_s22');
-    expect([first(), last()]).toEqual(['agent_s10', 'agent_s22']); // scrolled just enough
+    expect([first(), last()]).toEqual(['agent_s11', 'agent_s22']); // scrolled just enough
     f = await c.press('G');
     expect(selectedName(f)).toBe('agent_s40');
-    expect([first(), last()]).toEqual(['agent_s28', 'agent_s40']);
+    expect([first(), last()]).toEqual(['agent_s29', 'agent_s40']);
+    expect(c.lines()[17]).toBe(' rows 32-43 of 43 · PgUp PgDn Home End');
     f = await c.press(KEY.pageUp);
     expect(selectedName(f)).toBe('agent_s28');
     expect(first()).toBe('agent_s28'); // the view stays while the cursor is in it

@@ -29,7 +29,10 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
   // Details wrap (they are read, not scanned), up to what leaves room for a few rows.
   const wrapAt = Math.max(20, width - 6);
   const detail = expandedAt >= 0 ? spec.detail(rows[expandedAt]!, ctx).flatMap((l) => wrap(l, wrapAt)).slice(0, Math.max(1, height - 4)) : [];
-  const bodyRows = Math.max(1, height - 1 - detail.length);
+  // A table longer than its room gives its last line to where the view is (a header cannot hold
+  // it on a narrow screen).
+  const long = rows.length > Math.max(1, height - 1 - detail.length);
+  const bodyRows = Math.max(1, height - 1 - detail.length - (long ? 1 : 0));
   // Keep the previous scroll position while the cursor stays inside it (htop-like), else follow it.
   let offset = Math.min(offsetRef.current, Math.max(0, rows.length - bodyRows));
   if (cursor >= 0 && cursor < offset) offset = cursor;
@@ -40,10 +43,6 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
 
   const headerSegs: Segment[] = [{ text: ' ' }];
   layout.columns.forEach((c, i) => headerSegs.push({ text: fitCell(layout, i, c.header) + (i < layout.columns.length - 1 ? ' '.repeat(GAP) : ''), token: 'muted' }));
-  // Where the view is in a long table, at the header's right end.
-  const used = headerSegs.reduce((n, s) => n + s.text.length, 0);
-  const pos = rows.length > bodyRows ? `${offset + 1}-${Math.min(rows.length, offset + bodyRows)} of ${rows.length}` : '';
-  if (pos && used + pos.length + 2 <= width) headerSegs.push({ text: ' '.repeat(width - used - pos.length) + pos, token: 'muted' });
   const lines = [<Line key="h" width={width} segments={headerSegs} />];
   if (!rows.length) lines.push(<Line key="empty" width={width} segments={[{ text: ` ${empty}`, token: 'muted' }]} />);
   const shown = rows.slice(offset, offset + bodyRows);
@@ -60,6 +59,12 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
     lines.push(<Line key={spec.rowId(row)} width={width} segments={segs} token={at ? (lost ? 'lost' : 'selected') : null} />);
     if (i === expandedAt) detail.forEach((d, di) => lines.push(<Line key={`d${di}`} width={width} segments={[{ text: `   ${di === detail.length - 1 ? '└' : '│'} `, token: 'muted' }, { text: d }]} />));
   });
+  if (long) {
+    const below = rows.length - offset - shown.length;
+    lines.push(
+      <Line key="pos" width={width} segments={[{ text: ` rows ${offset + 1}-${offset + shown.length} of ${rows.length}${below > 0 ? ` · ${below} more below` : ''} · PgUp PgDn Home End`, token: 'muted' }]} />,
+    );
+  }
   return <Box flexDirection="column" height={height}>{lines}</Box>;
 }
 
