@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseStat, ProcReader, procKey } from '../src/collectors/procfs.js';
 import { collectProcTable, parsePsTime, readProcTableFallback } from '../src/collectors/ps-fallback.js';
-import { ProcessPool, waitFor, alive } from './helpers/world.js';
+import { ProcessPool, waitFor, alive, procState } from './helpers/world.js';
 
 const pool = new ProcessPool();
 let dir: string;
@@ -75,6 +75,8 @@ describe('ProcReader on real processes', () => {
     const r = new ProcReader();
     const p = r.readTable().procs.get(cp.pid!)!;
     expect(r.readStartTime(cp.pid!)).toBe(p.startTime);
+    // Just spawned, it may still be running (R) on its way to sleep: wait until it sleeps.
+    await waitFor(() => procState(cp.pid!) === 'S', 3_000, 'the sleeper to sleep');
     expect(r.readState(cp.pid!)).toBe('S');
     cp.kill('SIGKILL');
     await new Promise((res) => cp.once('exit', res));
