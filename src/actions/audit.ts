@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { stateDir } from '../config.js';
 import { fsReason } from '../files.js';
 import type { ActEvent } from './execute.js';
+import type { Plan } from '../model/plan.js';
 
 export function defaultAuditPath(env: NodeJS.ProcessEnv): string {
   return join(stateDir(env), 'audit.jsonl');
@@ -26,6 +27,11 @@ export interface AuditLog {
 }
 
 let runCounter = 0;
+
+/** The plan about to run, as the audit log records it (before the first signal). */
+export function auditPlan(audit: AuditLog, plan: Plan): void {
+  audit.write({ event: 'plan', intent: plan.intent, graceMs: plan.graceMs, socket: plan.socket, basedOn: plan.basedOn, steps: plan.steps, left: plan.left });
+}
 
 /** Opens (creating with mode 0600, its directory 0700) for appending; throws AuditOpenError with one line. */
 export function openAuditLog(path: string, mode: string): AuditLog {

@@ -4,7 +4,7 @@
 // message, never interleaved. Components reach it through this interface only (UI tests fake it).
 
 import type { StoreApi } from 'zustand/vanilla';
-import { auditEvent, AuditOpenError, defaultAuditPath, openAuditLog, type AuditLog } from './audit.js';
+import { auditEvent, auditPlan, AuditOpenError, defaultAuditPath, openAuditLog, type AuditLog } from './audit.js';
 import { executePlan, type ActEvent, type Execution, type ExecuteOptions } from './execute.js';
 import type { Config } from '../config.js';
 import { intentLabel, makePlan, type Intent, type Plan } from '../model/plan.js';
@@ -12,7 +12,7 @@ import type { Snapshot } from '../model/types.js';
 import { describeTarget, formatGrace, outcomeCounts } from '../render/plan.js';
 import type { Poller } from '../store/poller.js';
 import type { AppState, EventLevel } from '../store/store.js';
-import { recordShutdown, remainingAfter } from './record.js';
+import { recordShutdown, survivorsOf } from './record.js';
 
 export interface ActionService {
   /** The plan for an intent against the latest snapshot (null before the first one). */
@@ -68,7 +68,7 @@ export function createConsoleActions(deps: ConsoleActionDeps): ActionService {
     const before = store.getState().snapshot!;
     const notes: string[] = [];
     store.getState().setActivity({ label, startedAt, steps: plan.steps.length, targets: 0, phase: 1, done: 0, total: 0, graceLeftMs: null, results: 0, cancelling: false });
-    audit.write({ event: 'plan', intent: plan.intent, graceMs: plan.graceMs, socket: plan.socket, basedOn: plan.basedOn, steps: plan.steps, left: plan.left });
+    auditPlan(audit, plan);
     log('info', `▶ ${label}: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, grace ${formatGrace(plan.graceMs)}`);
     let execution: Execution | null = null;
     try {
@@ -119,7 +119,7 @@ export function createConsoleActions(deps: ConsoleActionDeps): ActionService {
       /* reported by the poller */
     }
     const ex = execution ?? { results: [], durationMs: Date.now() - startedAt, clean: false, remaining: [] };
-    const survived = [...ex.remaining.map((r) => `${describeTarget(r)}: ${r.outcome}`), ...(after ? remainingAfter(plan, after) : [])];
+    const survived = survivorsOf(plan, ex, after);
     if (plan.intent.kind === 'shutdown') {
       const { path, error } = recordShutdown({ plan, execution: ex, before, survived, log: notes, startedAt: new Date(startedAt).toISOString(), reason: `orch-top console (user ${env.USER ?? env.LOGNAME ?? '?'})`, env, audit });
       log(error ? 'error' : 'info', error ?? `shutdown state written to ${path}`);

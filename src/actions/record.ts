@@ -9,6 +9,7 @@ import { stateDir } from '../config.js';
 import { isDir, writeFileAtomic } from '../files.js';
 import type { Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/types.js';
+import { describeTarget } from '../render/plan.js';
 import { version } from '../version.js';
 
 /** What a cleanup could not remove, as the look after it sees it: only what its intent covers (K
@@ -38,6 +39,11 @@ export function remainingAfter(plan: Plan, after: Snapshot): string[] {
     for (const z of after.zombies) if (z.parentInScope) out.push(`zombie ${z.pid} of pid ${z.ppid} (${z.parentCommand ?? '?'})`);
   }
   return out;
+}
+
+/** Everything a cleanup leaves: targets it could not settle, then what the look after still sees. */
+export function survivorsOf(plan: Plan, execution: Execution, after: Snapshot | null): string[] {
+  return [...execution.remaining.map((r) => `${describeTarget(r)}: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`), ...(after ? remainingAfter(plan, after) : [])];
 }
 
 export interface ShutdownState {

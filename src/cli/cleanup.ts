@@ -3,7 +3,7 @@
 // found before anything is touched and exit 2.
 
 import { existsSync } from 'node:fs';
-import { auditEvent, AuditOpenError, defaultAuditPath, openAuditLog, type AuditLog } from '../actions/audit.js';
+import { auditEvent, auditPlan, AuditOpenError, defaultAuditPath, openAuditLog, type AuditLog } from '../actions/audit.js';
 import { executePlan, type ActEvent, type Execution } from '../actions/execute.js';
 import type { Config } from '../config.js';
 import { intentLabel, makePlan, type Intent } from '../model/plan.js';
@@ -11,7 +11,7 @@ import { describeTarget, outcomeCounts, renderPlanText, renderResultsText } from
 import { renderSnapshotText, summaryLine } from '../render/text.js';
 import { colorWanted, makePaint } from '../render/theme.js';
 import { EXIT, makeLooker, type RunCtx } from './main.js';
-import { recordShutdown, remainingAfter } from '../actions/record.js';
+import { recordShutdown, survivorsOf } from '../actions/record.js';
 
 export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
@@ -77,7 +77,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   let execution: Execution = { results: [], durationMs: 0, clean: true, remaining: [] };
   try {
     if (plan.steps.length) {
-      audit!.write({ event: 'plan', intent: plan.intent, graceMs: plan.graceMs, socket: plan.socket, basedOn: plan.basedOn, steps: plan.steps, left: plan.left });
+      auditPlan(audit!, plan);
       note(`${intentLabel(plan.intent)}: ${plan.steps.length} steps, grace ${plan.graceMs} ms`);
       const tty = !!(ctx.err as NodeJS.WriteStream).isTTY;
       let lastProgress = 0;
@@ -100,7 +100,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
     const after = await looker.look(0);
     const memoryProblem = looker.save();
     if (memoryProblem) say(memoryProblem);
-    const survived = [...execution.remaining.map((r) => `${describeTarget(r)}: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`), ...remainingAfter(plan, after)];
+    const survived = survivorsOf(plan, execution, after);
     const clean = survived.length === 0;
 
     if (config.mode === 'shutdown') {

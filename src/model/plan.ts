@@ -104,6 +104,11 @@ export function intentLabel(intent: Intent): string {
   }
 }
 
+/** A short name for one-line messages ("kill orphans", "shutdown"). */
+export function intentName(intent: Intent): string {
+  return intent.kind === 'shutdown' ? 'shutdown' : intentLabel(intent).replace(/ \(.*\)$/, '');
+}
+
 /** Every (pid, start time) a plan may signal, for the executor's bookkeeping and the tests. */
 export function planTargets(plan: Plan): ProcTarget[] {
   const out: ProcTarget[] = [];

@@ -12,6 +12,9 @@ export function formatBytes(n: number | null): string {
   return `${i === 0 ? v : v < 10 ? v.toFixed(1) : Math.round(v)}${units[i]}`;
 }
 
+/** Local time of day, HH:MM:SS (the console's tick and event times). */
+export const formatClock = (t: number) => new Date(t).toTimeString().slice(0, 8);
+
 /** 59s, 3m12s, 4h05m, 2d03h */
 export function formatAge(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';

@@ -66,12 +66,14 @@ export function Console(props: ConsoleProps) {
 
   const spec = PANEL_SPECS[panel];
   const ctx: ViewCtx | null = useMemo(() => (snap ? { snap, now, events, scope } : null), [snap, now, events, scope]);
-  const rows = useMemo(() => (ctx ? visibleRows(spec, ctx, params) : []), [spec, ctx, params]);
+  // Every panel's rows, once per look: the tab counts, the table and a lost selection all read them.
+  const all = useMemo(() => Object.fromEntries(PANELS.map((p) => [p.id, ctx ? PANEL_SPECS[p.id].rows(ctx) : []])) as Record<PanelId, unknown[]>, [ctx]);
+  const rows = useMemo(() => (ctx ? visibleRows(spec, ctx, params, all[panel]) : []), [spec, ctx, params, all, panel]);
   const ids = useMemo(() => rows.map((r) => spec.rowId(r)), [rows, spec]);
   const { index, lost } = resolveCursor(ids, selected, lastCursor);
   // A selected row the filter hides is not gone: say which.
-  const lostHidden = useMemo(() => !!lost && !!ctx && spec.rows(ctx).some((r) => spec.rowId(r) === lost.id), [lost, ctx, spec]);
-  const counts = useMemo(() => Object.fromEntries(PANELS.map((p) => [p.id, ctx ? PANEL_SPECS[p.id].rows(ctx).length : 0])) as Record<PanelId, number>, [ctx]);
+  const lostHidden = useMemo(() => !!lost && all[panel].some((r) => spec.rowId(r) === lost.id), [lost, all, panel, spec]);
+  const counts = useMemo(() => Object.fromEntries(PANELS.map((p) => [p.id, all[p.id].length])) as Record<PanelId, number>, [all]);
 
   // The first row is taken as the selection once there is one, so it is then followed by id.
   useEffect(() => {
@@ -85,9 +87,9 @@ export function Console(props: ConsoleProps) {
   const logHeight = panel === 'log' || (overlay && termRows < 34) ? 0 : termRows >= 34 ? 7 : termRows >= 28 ? 5 : 4;
   const body = Math.max(3, height - HEADER - 1 - logHeight - 1);
   const current = index >= 0 && !lost ? { id: ids[index]!, label: spec.label(rows[index]) } : null;
-  const sessionOfCurrent = index >= 0 && !lost ? (panel === 'sessions' ? (ids[index]!.startsWith(GHOST_PREFIX) ? null : ids[index]!) : panel === 'processes' ? sessionOfProc(rows[index] as ProcRow, ctx) : null) : null;
-  const overlayMax =
-    overlay?.kind === 'confirm' ? Math.max(0, planLines(overlay.plan, columns, theme.color).length - (body - 5)) : overlay?.kind === 'help' ? Math.max(0, helpLineCount(columns) - (body - 3)) : 0;
+  const sessionOfCurrent = index >= 0 && !lost ? (panel === 'sessions' ? (ids[index]!.startsWith(GHOST_PREFIX) ? null : ids[index]!) : panel === 'processes' ? (rows[index] as ProcRow).sessionId : null) : null;
+  const dialogLines = useMemo(() => (overlay?.kind === 'confirm' ? planLines(overlay.plan, columns, theme.color) : []), [overlay, columns, theme]);
+  const overlayMax = overlay?.kind === 'confirm' ? Math.max(0, dialogLines.length - (body - 5)) : overlay?.kind === 'help' ? Math.max(0, helpLineCount(columns) - (body - 3)) : 0;
 
   useConsoleKeys({ store: props.store, view, service: props.service, ids, labelOf: (id) => spec.label(rows[ids.indexOf(id)]), current, lost, lostHidden, sessionOfCurrent, pageSize: Math.max(1, body - 2), overlayMax, quit: props.quit, tooSmall: columns < MIN_SIZE.columns || termRows < MIN_SIZE.rows });
 
@@ -104,7 +106,7 @@ export function Console(props: ConsoleProps) {
 
   let main;
   if (overlay?.kind === 'help') main = <HelpOverlay width={columns} height={body} scroll={overlay.scroll} />;
-  else if (overlay?.kind === 'confirm') main = <ConfirmDialog plan={overlay.plan} scroll={overlay.scroll} width={columns} height={body} />;
+  else if (overlay?.kind === 'confirm') main = <ConfirmDialog plan={overlay.plan} lines={dialogLines} scroll={overlay.scroll} width={columns} height={body} />;
   else if (overlay?.kind === 'quit-running') main = <QuitRunningDialog label={activity?.label ?? 'an action'} width={columns} height={body} />;
   else if (!ctx) main = <Box height={body}><Line width={columns} segments={[{ text: ' looking at tmux, /proc and the registries…', token: 'muted' }]} /></Box>;
   else main = <DataTable spec={spec} ctx={ctx} rows={rows} cursor={index} lost={!!lost} expandedId={expanded} width={columns} height={body} empty={emptyText(panel, params.filter)} />;
@@ -120,11 +122,6 @@ export function Console(props: ConsoleProps) {
       </Box>
     </ThemeContext.Provider>
   );
-}
-
-function sessionOfProc(r: ProcRow | undefined, ctx: ViewCtx | null): string | null {
-  if (!r || !ctx) return null;
-  return r.p.sessionId ?? ctx.snap.leaked.find((l) => l.pid === r.p.pid)?.sessionId ?? null;
 }
 
 function emptyText(panel: PanelId, filter: string): string {

@@ -3,7 +3,7 @@
 // filter searches and the lines Enter expands. Pure: snapshot in, rows out; the components only draw.
 
 import type { FdView, GhostView, ProcessView, SessionView, Snapshot, ZombieView } from '../model/types.js';
-import { formatAge, formatBytes, formatCount, formatPct, sparkline } from '../render/format.js';
+import { formatAge, formatBytes, formatClock, formatCount, formatPct, sparkline } from '../render/format.js';
 import type { Column } from '../render/table.js';
 import type { Tone } from '../render/theme.js';
 import type { LogEvent } from '../store/store.js';
@@ -156,6 +156,8 @@ export interface ProcRow {
   depth: number;
   /** "├─ " / "└─ " guides for the tree view. */
   guide: string;
+  /** The session it belongs to (a leaked process: the one it was traced to), and its name. */
+  sessionId: string | null;
   session: string;
 }
 
@@ -182,7 +184,7 @@ function processRows({ snap, scope }: ViewCtx): ProcRow[] {
   const out: ProcRow[] = [];
   const walk = (p: ProcessView, depth: number, prefix: string, last: boolean) => {
     const session = sessionOf(p);
-    out.push({ p, depth, guide: depth === 0 ? '' : `${prefix}${last ? '└─ ' : '├─ '}`, session: session ? (names.get(session) ?? session) : p.role === 'orchestrator' || p.role === 'orchestrator-child' ? '(orchestrator)' : '-' });
+    out.push({ p, depth, guide: depth === 0 ? '' : `${prefix}${last ? '└─ ' : '├─ '}`, sessionId: session, session: session ? (names.get(session) ?? session) : p.role === 'orchestrator' || p.role === 'orchestrator-child' ? '(orchestrator)' : '-' });
     const children = (kids.get(p.pid) ?? []).sort((a, b) => a.pid - b.pid);
     children.forEach((c, i) => walk(c, depth + 1, depth === 0 ? '' : `${prefix}${last ? '   ' : '│  '}`, i === children.length - 1));
   };
@@ -317,15 +319,13 @@ export interface LogRow {
   n: number;
 }
 
-export const clock = (t: number) => new Date(t).toTimeString().slice(0, 8);
-
 export const logPanel: PanelSpec<LogRow> = {
   id: 'log',
   rows: ({ events }) => events.map((e, n) => ({ e, n })),
   rowId: (r) => String(r.e.seq),
   label: (r) => `event ${r.e.seq}`,
   columns: () => [
-    { header: 'TIME', get: (r) => clock(r.e.at), priority: 0 },
+    { header: 'TIME', get: (r) => formatClock(r.e.at), priority: 0 },
     { header: 'LEVEL', get: (r) => r.e.level, tone: (r) => (r.e.level === 'error' ? 'error' : r.e.level === 'warn' ? 'warn' : 'dim'), priority: 1 },
     { header: 'EVENT', get: (r) => r.e.text, flex: true, min: 20, priority: 0 },
   ],
@@ -355,10 +355,10 @@ export interface ViewParams {
   filter: string;
 }
 
-/** A panel's rows as the table shows them: filtered (case-insensitive, every word must match), then
+/** A panel's rows (`all`, when the caller has them already) as the table shows them: filtered (case-insensitive, every word must match), then
  *  sorted (stable; a tree panel's first order is the tree itself). */
-export function visibleRows<T>(spec: PanelSpec<T>, ctx: ViewCtx, params: ViewParams): T[] {
-  let rows = spec.rows(ctx);
+export function visibleRows<T>(spec: PanelSpec<T>, ctx: ViewCtx, params: ViewParams, all: T[] = spec.rows(ctx)): T[] {
+  let rows = all;
   const words = params.filter.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length) rows = rows.filter((r) => { const hay = spec.search(r).toLowerCase(); return words.every((w) => hay.includes(w)); });
   const order = spec.sorts[params.sort % spec.sorts.length]!;

@@ -8,7 +8,7 @@ import { useCallback, useRef } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ActionService } from '../actions/console-actions.js';
 import type { Intent } from '../model/plan.js';
-import { planIsEmpty } from '../model/plan.js';
+import { intentName, planIsEmpty } from '../model/plan.js';
 import { formatGrace } from '../render/plan.js';
 import type { AppState } from '../store/store.js';
 import { Command, commandFor, type KeyContext } from './keys.js';
@@ -119,7 +119,7 @@ export function handleKey(d: KeyDeps, input: string, key: Key): void {
       }
     } else if (cmd === Command.Deny) {
       v.closeOverlay();
-      if (o.kind === 'confirm') app.log('info', `cancelled: ${labelOfPlan(o.plan)} (nothing was signalled)`);
+      if (o.kind === 'confirm') app.log('info', `cancelled: ${intentName(o.plan.intent)} (nothing was signalled)`);
     } else if (cmd === Command.Up) v.scrollOverlay(-1, d.overlayMax);
     else if (cmd === Command.Down) v.scrollOverlay(1, d.overlayMax);
     else if (cmd === Command.PageUp) v.scrollOverlay(-d.pageSize, d.overlayMax);
@@ -217,15 +217,6 @@ export function handleKey(d: KeyDeps, input: string, key: Key): void {
   }
 }
 
-function labelOfPlan(plan: { intent: Intent }): string {
-  switch (plan.intent.kind) {
-    case 'kill-session':
-      return `kill session ${plan.intent.sessionId}`;
-    default:
-      return plan.intent.kind.replace('-', ' ');
-  }
-}
-
 function requestQuit(d: KeyDeps): void {
   if (d.service.busy()) d.view.getState().openQuitRunning();
   else d.quit();
@@ -237,7 +228,7 @@ function propose(d: KeyDeps, intent: Intent): void {
   const app = d.store.getState();
   if (d.service.busy()) {
     const msg = `"${app.activity?.label ?? 'an action'}" is still running: wait for it, or press c to cancel it`;
-    app.log('warn', `${labelOfPlan({ intent })}: refused, ${msg}`);
+    app.log('warn', `${intentName(intent)}: refused, ${msg}`);
     return v.say(msg, 'warn');
   }
   const plan = d.service.plan(intent);

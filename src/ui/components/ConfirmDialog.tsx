@@ -16,9 +16,9 @@ export function planLines(plan: Plan, width: number, color: boolean): string[] {
   return renderPlanText(plan, { paint: makePaint(color), width: width - 4 }).replace(/\n$/, '').split('\n');
 }
 
-export function ConfirmDialog({ plan, scroll, width, height }: { plan: Plan; scroll: number; width: number; height: number }) {
+/** `lines`: the plan as planLines() renders it (the caller needs them too, for how far to scroll). */
+export function ConfirmDialog({ plan, lines, scroll, width, height }: { plan: Plan; lines: string[]; scroll: number; width: number; height: number }) {
   const theme = useTheme();
-  const lines = planLines(plan, width, theme.color);
   const room = Math.max(1, height - 5);
   const top = Math.min(scroll, Math.max(0, lines.length - room));
   const shown = lines.slice(top, top + room);

@@ -3,7 +3,7 @@
 
 import { Box } from 'ink';
 import type { LogEvent } from '../../store/store.js';
-import { clock } from '../panels.js';
+import { formatClock } from '../../render/format.js';
 import { Line } from './Line.js';
 
 export function EventLog({ events, height, width }: { events: LogEvent[]; height: number; width: number }) {
@@ -12,7 +12,7 @@ export function EventLog({ events, height, width }: { events: LogEvent[]; height
     <Box flexDirection="column" height={height}>
       <Line width={width} segments={[{ text: `─ events (${events.length}, all in 5) `, token: 'muted' }, { text: '─'.repeat(Math.max(0, width - 24)), token: 'muted' }]} />
       {shown.map((e, i) => (
-        <Line key={i} width={width} segments={[{ text: `${clock(e.at)} `, token: 'muted' }, { text: e.text, token: e.level === 'error' ? 'error' : e.level === 'warn' ? 'warn' : null }]} />
+        <Line key={i} width={width} segments={[{ text: `${formatClock(e.at)} `, token: 'muted' }, { text: e.text, token: e.level === 'error' ? 'error' : e.level === 'warn' ? 'warn' : null }]} />
       ))}
     </Box>
   );

@@ -3,10 +3,9 @@
 
 import { Box } from 'ink';
 import type { Snapshot } from '../../model/types.js';
-import { formatAge, formatBytes, formatCount, formatPct, plural, sparkline } from '../../render/format.js';
+import { formatAge, formatBytes, formatClock, formatCount, formatPct, plural, sparkline } from '../../render/format.js';
 import { formatGrace } from '../../render/plan.js';
 import type { Activity, TickInfo } from '../../store/store.js';
-import { clock } from '../panels.js';
 import { Line, type Segment } from './Line.js';
 
 export interface HeaderProps {
@@ -83,7 +82,7 @@ function statusLine(p: HeaderProps): Segment[] {
     out.push({ text: activity.cancelling ? '■ cancelling ' : '▶ ', token: 'accent' }, { text: `${activity.label}: phase ${activity.phase} ${activity.done}/${activity.total} settled${g} · ${activity.results} done`, token: 'accent' }, sep);
   }
   out.push({ text: `every ${formatGrace(intervalMs)}` });
-  if (tick.lastAt !== null) out.push(sep, { text: `tick ${tick.count} at ${clock(tick.lastAt)} in ${tick.durationMs ?? '-'} ms` });
+  if (tick.lastAt !== null) out.push(sep, { text: `tick ${tick.count} at ${formatClock(tick.lastAt)} in ${tick.durationMs ?? '-'} ms` });
   if (paused) out.push(sep, { text: 'PAUSED', token: 'warn' });
   else if (tick.lastAt !== null && now - tick.lastAt > 2 * intervalMs + 1_000) out.push(sep, { text: `STALE ${formatAge(now - tick.lastAt)}`, token: 'error' });
   if (tick.error) out.push(sep, { text: `poll failed: ${tick.error}`, token: 'error' });
