@@ -146,7 +146,7 @@ describe('the engine on a real server', () => {
 
   it('judges sessions and ghosts by a real registry', async () => {
     const ws = join(dir, 'ws');
-    cpSync(join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'real-workspace'), ws, { recursive: true });
+    cpSync(join(import.meta.dirname, 'fixtures', 'real-workspace'), ws, { recursive: true });
     const s = pool.tmuxServer('reg');
     // A completed agent's session still running, the working agent's session gone (a ghost), and a
     // personal session that merely starts with agent_.
@@ -163,7 +163,7 @@ describe('the engine on a real server', () => {
 
   it('reports an unreadable registry plainly and keeps working', async () => {
     const ws = join(dir, 'broken');
-    cpSync(join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'real-workspace'), ws, { recursive: true });
+    cpSync(join(import.meta.dirname, 'fixtures', 'real-workspace'), ws, { recursive: true });
     writeFileSync(join(ws, 'registry', 'GLOBAL_REGISTRY.json'), '{"agents": {');
     const s = pool.tmuxServer('broken');
     s.newSession('claude-agent-x', 'sleep 600');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
 // The reference orchestrator's schema, copied verbatim from `SELECT sql FROM sqlite_master ORDER BY
-// rowid` of a copy of /work/shared/fixtures/real-state/.agent-workspace/registry/state.sqlite3 (written
+// rowid` of a copy of test/fixtures/real-state/.agent-workspace/registry/state.sqlite3 (written
 // by its own orchestrator/state_db.py, upstream as of April 2026; see that folder's README.md). Tables
 // and indexes in the order it creates them; columns it added later by ALTER TABLE appear where SQLite
 // appended them. Left out: the automatic indexes of PRIMARY KEY/UNIQUE (no SQL) and `sqlite_sequence`,

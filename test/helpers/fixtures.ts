@@ -1,9 +1,9 @@
-// Copies of the read-only fixtures in ../shared/fixtures, made writable, for tests that must open them
+// Copies of the read-only fixtures in test/fixtures (copied from the reference orchestrator's own files), made writable, for tests that must open them
 // (even a read-only open of a WAL database writes -wal/-shm files beside it: never open in place).
 import { chmodSync, cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
 /** Copies a fixture folder and makes the copy writable (the fixtures are read-only). */
 export function copyFixture(from: string, to: string): void {
