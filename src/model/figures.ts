@@ -25,7 +25,7 @@ export interface Watched {
   sessionId: string | null;
 }
 
-/** Views of the watched processes, by session (those of none last), then pid. */
+/** Views of the watched processes, by session id (none sorts as "~"), then pid. */
 export function processViews(watched: Iterable<Watched>, procs: Map<number, ProcInfo>, fds: RawWorld['fds'], cpu: (p: ProcInfo) => number): ProcessView[] {
   const out: ProcessView[] = [];
   for (const w of watched) {
