@@ -11,6 +11,7 @@ import { listPanes } from './collectors/tmux.js';
 import { discoverWorkspaces, readWorkspace } from './collectors/workspaces.js';
 import type { Config } from './config.js';
 import { classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type History } from './model/classify.js';
+import { selfAndAncestors } from './model/process-index.js';
 import { expectedSocketPath } from './model/sockets.js';
 import type { FdCount, OrchestratorPlacement, OrchestratorProbe, ProcTable, RawWorld, WorkspaceHow } from './model/types.js';
 
@@ -32,19 +33,8 @@ export function classifyConfigOf(cfg: Config, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-/**
- * orch-top's own pid and its ancestors up to init: never matched, never targeted. `ppidOf` is a
- * process table's lookup, or a live /proc read (the executor's, right before it signals).
- */
-export function selfAndAncestors(ppidOf: (pid: number) => number | undefined): { pid: number; ancestors: number[] } {
-  const ancestors: number[] = [];
-  const seen = new Set<number>();
-  for (let ppid: number | undefined = ppidOf(process.pid) ?? process.ppid; ppid !== undefined && ppid > 0 && !seen.has(ppid); ppid = ppidOf(ppid)) {
-    seen.add(ppid);
-    ancestors.push(ppid);
-  }
-  return { pid: process.pid, ancestors };
-}
+// Moved to the model (one copy of the never-touch set); kept here for the modules that import it from engine.
+export { selfAndAncestors } from './model/process-index.js';
 
 export class Engine {
   readonly reader = new ProcReader();

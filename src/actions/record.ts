@@ -8,6 +8,7 @@ import type { ActResult, Execution } from './execute.js';
 import { stateDir } from '../config.js';
 import { isDir, writeFileAtomic } from '../files.js';
 import type { Plan } from '../model/plan.js';
+import { remainingAfter as remainingInModel } from '../model/remaining.js';
 import type { Snapshot } from '../model/types.js';
 import { describeTarget } from '../render/plan.js';
 import { version } from '../version.js';
@@ -15,30 +16,7 @@ import { version } from '../version.js';
 /** What a cleanup could not remove, as the look after it sees it: only what its intent covers (K
  *  does not promise to reap zombies, so zombies left after it are not its failure). */
 export function remainingAfter(plan: Plan, after: Snapshot): string[] {
-  const out: string[] = [];
-  const kind = plan.intent.kind;
-  const planned = new Set(plan.steps.flatMap((s) => (s.kind === 'session' ? [s.session.id] : [])));
-  if (kind === 'shutdown' || kind === 'kill-session') {
-    for (const s of after.sessions) if (planned.has(s.id)) out.push(`session ${s.id} ${s.name} is still there`);
-  }
-  if (kind === 'shutdown') {
-    const orch = plan.steps.find((s) => s.kind === 'orchestrator');
-    const root = orch?.kind === 'orchestrator' ? orch.processes[0] : undefined;
-    if (root && after.orchestrators.some((o) => o.pid === root.pid && o.startTime === root.startTime)) out.push(`the orchestrator (pid ${root.pid}) is still running`);
-  }
-  if (kind === 'reap' || kind === 'kill-orphans') {
-    for (const s of after.sessions) if (s.status === 'orphan') out.push(`orphan session ${s.id} ${s.name} (${s.reason})`);
-  }
-  if (kind === 'reap' || kind === 'kill-orphans' || kind === 'kill-leaked' || kind === 'shutdown') {
-    for (const l of after.leaked) out.push(`leaked pid ${l.pid} ${l.command} (${l.reason})`);
-  }
-  if (kind === 'kill-session') {
-    for (const l of after.leaked) if (l.sessionId !== null && planned.has(l.sessionId)) out.push(`leaked pid ${l.pid} ${l.command} (${l.reason})`);
-  }
-  if (kind === 'reap' || kind === 'reap-zombies' || kind === 'shutdown') {
-    for (const z of after.zombies) if (z.parentInScope) out.push(`zombie ${z.pid} of pid ${z.ppid} (${z.parentCommand ?? '?'})`);
-  }
-  return out;
+  return remainingInModel(plan, after);
 }
 
 /** Everything a cleanup leaves: targets it could not settle, then what the look after still sees. */

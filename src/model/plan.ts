@@ -3,15 +3,12 @@
 // why each is there. The same plan is printed by --dry-run, executed by --reap/--shutdown, shown by
 // the console's confirm dialog, and asserted on by the tests. Nothing here reads the world.
 
-import type { OrchestratorView, ProcessView, SessionView, Snapshot, TmuxServer } from './types.js';
+import { FINDING_KINDS, findingSpec } from './findings.js';
+import type { Intent } from './intent.js';
+import { childrenOf, descendantsOf } from './process-index.js';
+import type { OrchestratorView, ProcessView, SessionView, Snapshot, TmuxServer, ZombieView } from './types.js';
 
-export type Intent =
-  | { kind: 'reap' } // orphan sessions, leaked processes, in-scope zombies
-  | { kind: 'kill-orphans' } // orphan sessions and leaked processes (no zombies)
-  | { kind: 'kill-session'; sessionId: string }
-  | { kind: 'kill-leaked' }
-  | { kind: 'reap-zombies' }
-  | { kind: 'shutdown'; orchestratorPid?: number }; // the orchestrator, then its sessions, leaks and zombies
+export { intentLabel, intentName, type Intent } from './intent.js';
 
 export interface ProcTarget {
   pid: number;
@@ -87,28 +84,6 @@ export interface Plan {
   refused: string | null;
 }
 
-export function intentLabel(intent: Intent): string {
-  switch (intent.kind) {
-    case 'reap':
-      return 'reap (orphan sessions, leaked processes, zombies)';
-    case 'kill-orphans':
-      return 'kill orphans (orphan sessions and leaked processes)';
-    case 'kill-session':
-      return `kill session ${intent.sessionId}`;
-    case 'kill-leaked':
-      return 'kill leaked processes';
-    case 'reap-zombies':
-      return 'reap zombies';
-    case 'shutdown':
-      return 'graceful shutdown of the orchestrator';
-  }
-}
-
-/** A short name for one-line messages ("kill orphans", "shutdown"). */
-export function intentName(intent: Intent): string {
-  return intent.kind === 'shutdown' ? 'shutdown' : intentLabel(intent).replace(/ \(.*\)$/, '');
-}
-
 /** Every (pid, start time) a plan may signal, for the executor's bookkeeping and the tests. */
 export function planTargets(plan: Plan): ProcTarget[] {
   const out: ProcTarget[] = [];
@@ -129,200 +104,220 @@ export interface PlanOptions {
   server: TmuxServer;
 }
 
-export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Plan {
-  const procs = new Map<number, ProcessView>(snap.processes.map((p) => [p.pid, p]));
-  const steps: Step[] = [];
-  const left: Plan['left'] = [];
-  let refused: string | null = null;
-  const target = (pid: number, role?: string): ProcTarget | null => {
-    const v = procs.get(pid);
-    return v ? { pid, startTime: v.startTime, command: v.command, role: role ?? v.role } : null;
-  };
-  // A pid is planned once: the first step that claims it owns it.
-  const claimed = new Map<number, number>();
-  const claim = (list: (ProcTarget | null)[], stepId: number): ProcTarget[] => {
-    const out: ProcTarget[] = [];
-    for (const t of list) {
-      if (!t || claimed.has(t.pid)) continue;
-      claimed.set(t.pid, stepId);
-      out.push(t);
-    }
-    return out;
-  };
-  let phase = 1;
+interface Scope {
+  orchestrator: OrchestratorView | null;
+  sessions: SessionView[];
+  withLeaked: boolean;
+  withZombies: boolean;
+  left: Plan['left'];
+  refused: string | null;
+}
 
-  // ---- which sessions, leaks and zombies ---------------------------------------------------------
-  let sessions: SessionView[] = [];
-  let withLeaked = false;
-  let withZombies = false;
-  let orchestrator: OrchestratorView | null = null;
+const none = (): Scope => ({ orchestrator: null, sessions: [], withLeaked: false, withZombies: false, left: [], refused: null });
+
+/** A shutdown's scope: one orchestrator (named, or the only one running) and the sessions it owns. */
+function shutdownScope(snap: Snapshot, orchestratorPid: number | undefined): Scope {
+  const scope = none();
+  const running = snap.orchestrators.filter((o) => o.running);
+  if (orchestratorPid !== undefined) {
+    scope.orchestrator = running.find((o) => o.pid === orchestratorPid) ?? null;
+    if (!scope.orchestrator) return { ...scope, refused: `orchestrator pid ${orchestratorPid} is not running` };
+  } else if (running.length > 1) {
+    const workspaces = running.some((o) => o.workspace) ? `; workspaces ${running.map((o) => o.workspace ?? '?').join(', ')}` : '';
+    return { ...scope, refused: `${running.length} orchestrators are running (pids ${running.map((o) => o.pid).join(', ')}${workspaces}): choose one with --orchestrator-pid or --workspace` };
+  } else scope.orchestrator = running[0] ?? null;
+  const orchestrator = scope.orchestrator;
+  // Its sessions are those the model says it owns (its workspace's, by real path); with none
+  // running, every orphan nobody owns.
+  scope.sessions = snap.sessions.filter((s) => (orchestrator ? s.ownedBy === orchestrator.pid : s.ownedBy === null && s.status === 'orphan'));
+  scope.withLeaked = scope.withZombies = true;
+  if (!orchestrator) scope.left.push({ what: 'the orchestrator', why: snap.orchestratorError ?? 'not running: only what it left behind is cleaned up' });
+  return scope;
+}
+
+/** Which orchestrator, sessions, leaks and zombies an intent is about. */
+function scopeOf(snap: Snapshot, intent: Intent): Scope {
+  const orphans = () => snap.sessions.filter((s) => s.status === 'orphan');
   switch (intent.kind) {
     case 'reap':
-      sessions = snap.sessions.filter((s) => s.status === 'orphan');
-      withLeaked = withZombies = true;
-      break;
+      return { ...none(), sessions: orphans(), withLeaked: true, withZombies: true };
     case 'kill-orphans':
       // The console's K: every orphan, sessions and the processes that outlived theirs.
-      sessions = snap.sessions.filter((s) => s.status === 'orphan');
-      withLeaked = true;
-      break;
+      return { ...none(), sessions: orphans(), withLeaked: true };
     case 'kill-session': {
       const s = snap.sessions.find((x) => x.id === intent.sessionId);
-      if (s) sessions = [s];
-      else refused = `no agent session ${intent.sessionId} on this server`;
-      break;
+      return s ? { ...none(), sessions: [s] } : { ...none(), refused: `no agent session ${intent.sessionId} on this server` };
     }
     case 'kill-leaked':
-      withLeaked = true;
-      break;
+      return { ...none(), withLeaked: true };
     case 'reap-zombies':
-      withZombies = true;
-      break;
-    case 'shutdown': {
-      const all = snap.orchestrators;
-      const running = all.filter((o) => o.running);
-      if (intent.orchestratorPid !== undefined) {
-        orchestrator = running.find((o) => o.pid === intent.orchestratorPid) ?? null;
-        if (!orchestrator) refused = `orchestrator pid ${intent.orchestratorPid} is not running`;
-      } else if (running.length > 1) {
-        refused = `${running.length} orchestrators are running (pids ${running.map((o) => o.pid).join(', ')}${running.some((o) => o.workspace) ? `; workspaces ${running.map((o) => o.workspace ?? '?').join(', ')}` : ''}): choose one with --orchestrator-pid or --workspace`;
-      } else orchestrator = running[0] ?? null;
-      if (!refused) {
-        // Its sessions are those the model says it owns (its workspace's, by real path); with none
-        // running, every orphan nobody owns.
-        sessions = snap.sessions.filter((s) => (orchestrator ? s.ownedBy === orchestrator.pid : s.ownedBy === null && s.status === 'orphan'));
-        withLeaked = withZombies = true;
-        if (!orchestrator) left.push({ what: 'the orchestrator', why: snap.orchestratorError ?? 'not running: only what it left behind is cleaned up' });
-      }
-      break;
-    }
+      return { ...none(), withZombies: true };
+    case 'shutdown':
+      return shutdownScope(snap, intent.orchestratorPid);
   }
+}
 
-  if (refused) return finish();
+/** The plan being built: its steps, and which step owns each pid (a pid is planned once: the first step that claims it). */
+interface Draft {
+  snap: Snapshot;
+  procs: Map<number, ProcessView>;
+  steps: Step[];
+  claimed: Map<number, number>;
+  phase: number;
+  left: Plan['left'];
+}
 
-  // ---- phase 1 of a shutdown: the orchestrator's own tree ----------------------------------------
-  if (orchestrator) {
-    const id = steps.length + 1;
-    const tree = [target(orchestrator.pid, 'orchestrator') ?? { pid: orchestrator.pid, startTime: orchestrator.startTime, command: orchestrator.command, role: 'orchestrator' }, ...orchestrator.children.map((c) => target(c, 'orchestrator-child'))];
-    steps.push({ id, phase, kind: 'orchestrator', reason: `orchestrator (${orchestrator.how}${orchestrator.workspace ? `, workspace ${orchestrator.workspace}` : ''})`, processes: claim(tree, id) });
-    phase++;
+function target(d: Draft, pid: number, role?: string): ProcTarget | null {
+  const v = d.procs.get(pid);
+  return v ? { pid, startTime: v.startTime, command: v.command, role: role ?? v.role } : null;
+}
+
+function claim(d: Draft, list: (ProcTarget | null)[], stepId: number): ProcTarget[] {
+  const out: ProcTarget[] = [];
+  for (const t of list) {
+    if (!t || d.claimed.has(t.pid)) continue;
+    d.claimed.set(t.pid, stepId);
+    out.push(t);
   }
+  return out;
+}
 
-  // ---- sessions, with every process of theirs ----------------------------------------------------
+/** Phase 1 of a shutdown: the orchestrator's own tree. */
+function orchestratorStep(d: Draft, o: OrchestratorView): void {
+  const id = d.steps.length + 1;
+  const root = target(d, o.pid, 'orchestrator') ?? { pid: o.pid, startTime: o.startTime, command: o.command, role: 'orchestrator' };
+  const tree = [root, ...o.children.map((c) => target(d, c, 'orchestrator-child'))];
+  d.steps.push({ id, phase: d.phase, kind: 'orchestrator', reason: `orchestrator (${o.how}${o.workspace ? `, workspace ${o.workspace}` : ''})`, processes: claim(d, tree, id) });
+  d.phase++;
+}
+
+/** Sessions, with every process of theirs. */
+function sessionSteps(d: Draft, sessions: SessionView[], intent: Intent): void {
   for (const s of sessions) {
-    const id = steps.length + 1;
-    const panes: PaneTarget[] = s.panes.map((p) => ({ id: p.id, pid: p.pid, startTime: procs.get(p.pid)?.startTime ?? null }));
-    steps.push({
+    const id = d.steps.length + 1;
+    const panes: PaneTarget[] = s.panes.map((p) => ({ id: p.id, pid: p.pid, startTime: d.procs.get(p.pid)?.startTime ?? null }));
+    d.steps.push({
       id,
-      phase,
+      phase: d.phase,
       kind: 'session',
       reason: s.status === 'orphan' ? `orphan: ${s.reason}` : intent.kind === 'shutdown' ? 'agent session of the orchestrator being shut down' : 'chosen by hand',
       session: { id: s.id, name: s.name, created: s.created },
       panes,
       // A zombie is already dead: its own step gets it reaped.
-      processes: claim(s.processes.filter((pid) => procs.get(pid)?.state !== 'Z').map((pid) => target(pid)), id),
+      processes: claim(d, s.processes.filter((pid) => d.procs.get(pid)?.state !== 'Z').map((pid) => target(d, pid)), id),
     });
   }
+}
 
-  // ---- leaked processes, a step per root with its leaked children --------------------------------
-  if (withLeaked) {
-    const leakedPids = new Set(snap.leaked.map((l) => l.pid));
-    const kids = new Map<number, number[]>();
-    for (const l of snap.leaked) if (leakedPids.has(l.ppid)) kids.set(l.ppid, [...(kids.get(l.ppid) ?? []), l.pid]);
-    for (const l of snap.leaked) {
-      if (leakedPids.has(l.ppid) || claimed.has(l.pid)) continue;
-      const tree: ProcTarget[] = [];
-      const stack = [l.pid];
-      while (stack.length) {
-        const pid = stack.shift()!;
-        const v = snap.leaked.find((x) => x.pid === pid)!;
-        tree.push({ pid, startTime: v.startTime, command: v.command, role: 'leaked' });
-        stack.push(...(kids.get(pid) ?? []));
-      }
-      const id = steps.length + 1;
-      steps.push({ id, phase, kind: 'leaked', reason: `leaked: ${l.reason}`, processes: claim(tree, id) });
-    }
+/** Leaked processes, a step per root with its leaked children. */
+function leakedSteps(d: Draft): void {
+  const leaked = new Map(d.snap.leaked.map((l) => [l.pid, l]));
+  const kids = childrenOf(d.snap.leaked.filter((l) => leaked.has(l.ppid)));
+  for (const l of d.snap.leaked) {
+    if (leaked.has(l.ppid) || d.claimed.has(l.pid)) continue;
+    const tree = [l.pid, ...descendantsOf(kids, l.pid)].map((pid) => {
+      const v = leaked.get(pid)!;
+      return { pid, startTime: v.startTime, command: v.command, role: 'leaked' };
+    });
+    const id = d.steps.length + 1;
+    d.steps.push({ id, phase: d.phase, kind: 'leaked', reason: `leaked: ${l.reason}`, processes: claim(d, tree, id) });
   }
+}
 
-  // ---- zombies, grouped by parent ------------------------------------------------------------------
-  if (withZombies) {
-    const byParent = new Map<number, typeof snap.zombies>();
-    for (const z of snap.zombies) byParent.set(z.ppid, [...(byParent.get(z.ppid) ?? []), z]);
-    for (const [ppid, zs] of byParent) {
-      const first = zs[0]!;
-      if (!first.parentInScope) {
-        left.push({
-          what: `${zs.length} zombie${zs.length === 1 ? '' : 's'} of pid ${ppid} (${first.parentCommand ?? '?'})`,
-          why: ppid === 1 ? 'init reaps its own zombies' : 'the parent is outside the orchestrator\'s scope: only its own wait() or its exit reaps them',
-        });
-        continue;
-      }
-      if (first.parentIsTmuxServer) {
-        // Dead agent panes' processes the server has not reaped (it lost a SIGCHLD): a nudge is all
-        // it needs, and the server is never terminated.
-        if (first.parentStartTime === null) continue;
-        const id = steps.length + 1;
-        steps.push({
-          id,
-          phase,
-          kind: 'zombies',
-          reason: `${zs.length} dead agent pane process${zs.length === 1 ? '' : 'es'} the tmux server has not reaped`,
-          parent: { pid: ppid, startTime: first.parentStartTime, command: first.parentCommand ?? 'tmux server', role: 'tmux-server' },
-          parentStep: null,
-          nudgeOnly: true,
-          zombies: zs.map((z) => ({ pid: z.pid, startTime: z.startTime, command: z.command, role: 'zombie' })),
-        });
-        continue;
-      }
-      const parentView = procs.get(ppid);
-      if (!parentView) continue;
-      const id = steps.length + 1;
-      const home = parentView.sessionId ? snap.sessions.find((x) => x.id === parentView.sessionId) : undefined;
-      // Say so when reaping means ending a live agent: its pane process is the parent.
-      const cost =
-        claimed.has(ppid) || !home || home.status !== 'active'
-          ? ''
-          : parentView.role === 'pane'
-            ? `; if it must be terminated, active session ${home.id} ${home.name} ends with it`
-            : `; if it must be terminated, active session ${home.id} ${home.name} loses that process`;
-      steps.push({
-        id,
-        phase,
-        kind: 'zombies',
-        reason: `${zs.length} zombie${zs.length === 1 ? '' : 's'} of ${parentView.role === 'leaked' ? 'a leaked process' : parentView.sessionId ? `a process of session ${parentView.sessionId}` : 'the orchestrator\'s tree'}${cost}`,
-        parent: { pid: ppid, startTime: parentView.startTime, command: parentView.command, role: 'zombie-parent' },
-        parentStep: claimed.get(ppid) ?? null,
-        nudgeOnly: false,
-        zombies: zs.map((z) => ({ pid: z.pid, startTime: z.startTime, command: z.command, role: 'zombie' })),
+const zombieTargets = (zs: ZombieView[]): ProcTarget[] => zs.map((z) => ({ pid: z.pid, startTime: z.startTime, command: z.command, role: 'zombie' }));
+
+/** Dead agent panes' processes the tmux server has not reaped: a nudge is all it needs, and the server is never terminated. */
+function serverZombieStep(d: Draft, ppid: number, zs: ZombieView[]): void {
+  const first = zs[0]!;
+  if (first.parentStartTime === null) return;
+  d.steps.push({
+    id: d.steps.length + 1,
+    phase: d.phase,
+    kind: 'zombies',
+    reason: `${zs.length} dead agent pane process${zs.length === 1 ? '' : 'es'} the tmux server has not reaped`,
+    parent: { pid: ppid, startTime: first.parentStartTime, command: first.parentCommand ?? 'tmux server', role: 'tmux-server' },
+    parentStep: null,
+    nudgeOnly: true,
+    zombies: zombieTargets(zs),
+  });
+}
+
+function parentZombieStep(d: Draft, ppid: number, zs: ZombieView[]): void {
+  const parentView = d.procs.get(ppid);
+  if (!parentView) return;
+  const home = parentView.sessionId ? d.snap.sessions.find((x) => x.id === parentView.sessionId) : undefined;
+  // Say so when reaping means ending a live agent: its pane process is the parent.
+  const cost =
+    d.claimed.has(ppid) || !home || home.status !== 'active'
+      ? ''
+      : parentView.role === 'pane'
+        ? `; if it must be terminated, active session ${home.id} ${home.name} ends with it`
+        : `; if it must be terminated, active session ${home.id} ${home.name} loses that process`;
+  const whose = parentView.role === 'leaked' ? 'a leaked process' : parentView.sessionId ? `a process of session ${parentView.sessionId}` : "the orchestrator's tree";
+  d.steps.push({
+    id: d.steps.length + 1,
+    phase: d.phase,
+    kind: 'zombies',
+    reason: `${zs.length} zombie${zs.length === 1 ? '' : 's'} of ${whose}${cost}`,
+    parent: { pid: ppid, startTime: parentView.startTime, command: parentView.command, role: 'zombie-parent' },
+    parentStep: d.claimed.get(ppid) ?? null,
+    nudgeOnly: false,
+    zombies: zombieTargets(zs),
+  });
+}
+
+/** Zombies, grouped by parent; those of a parent out of scope are left alone, with why. */
+function zombieSteps(d: Draft): void {
+  const byParent = new Map<number, ZombieView[]>();
+  for (const z of d.snap.zombies) byParent.set(z.ppid, [...(byParent.get(z.ppid) ?? []), z]);
+  for (const [ppid, zs] of byParent) {
+    const first = zs[0]!;
+    if (!first.parentInScope)
+      d.left.push({
+        what: `${zs.length} zombie${zs.length === 1 ? '' : 's'} of pid ${ppid} (${first.parentCommand ?? '?'})`,
+        why: ppid === 1 ? 'init reaps its own zombies' : "the parent is outside the orchestrator's scope: only its own wait() or its exit reaps them",
       });
-    }
+    else if (first.parentIsTmuxServer) serverZombieStep(d, ppid, zs);
+    else parentZombieStep(d, ppid, zs);
   }
+}
 
-  // ---- what no plan fixes --------------------------------------------------------------------------
-  if (intent.kind === 'reap' || intent.kind === 'shutdown') {
-    for (const g of snap.ghosts)
-      left.push({ what: `ghost agent ${g.agentId}${g.tmuxSession ? ` (session ${g.tmuxSession})` : ''}`, why: `the ${g.registrySource} registry says ${g.registryStatus} but no such session exists; orch-top never writes the orchestrator's files` });
-    if (snap.strays.length)
-      left.push({ what: `${snap.strays.length} untraced leftover${snap.strays.length === 1 ? '' : 's'} (pids ${snap.strays.map((s) => s.pid).join(', ')})`, why: 'their pane on this server is gone but no agent could be traced: orch-top kills nothing it cannot attribute' });
-    const growing = snap.fds.filter((f) => f.growth);
-    if (growing.length && intent.kind === 'reap')
-      left.push({ what: `descriptor growth in ${growing.length} process${growing.length === 1 ? '' : 'es'}`, why: 'a growing count is a bug to fix, not a process to kill' });
+/** What no plan fixes: each kind's own words (model/findings.ts), and the leftovers no agent could be traced to. */
+function leftAlone(snap: Snapshot, intent: Intent): Plan['left'] {
+  const out: Plan['left'] = [];
+  for (const k of FINDING_KINDS) {
+    const spec = findingSpec(k);
+    if (spec.leftAlone?.intents.includes(intent.kind)) out.push(...spec.leftAlone.lines(spec.items(snap)));
   }
-  return finish();
+  if ((intent.kind === 'reap' || intent.kind === 'shutdown') && snap.strays.length)
+    out.push({
+      what: `${snap.strays.length} untraced leftover${snap.strays.length === 1 ? '' : 's'} (pids ${snap.strays.map((s) => s.pid).join(', ')})`,
+      why: 'their pane on this server is gone but no agent could be traced: orch-top kills nothing it cannot attribute',
+    });
+  return out;
+}
 
-  function finish(): Plan {
-    return {
-      version: 1,
-      intent,
-      basedOn: snap.takenAt,
-      server: opts.server,
-      socket: snap.tmux.socket,
-      socketPath: snap.tmux.socketPath,
-      serverPid: snap.tmux.serverPid,
-      graceMs: opts.graceMs,
-      steps: refused ? [] : steps,
-      left,
-      refused,
-    };
+export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Plan {
+  const scope = scopeOf(snap, intent);
+  const d: Draft = { snap, procs: new Map(snap.processes.map((p) => [p.pid, p])), steps: [], claimed: new Map(), phase: 1, left: scope.left };
+  if (!scope.refused) {
+    if (scope.orchestrator) orchestratorStep(d, scope.orchestrator);
+    sessionSteps(d, scope.sessions, intent);
+    if (scope.withLeaked) leakedSteps(d);
+    if (scope.withZombies) zombieSteps(d);
+    d.left.push(...leftAlone(snap, intent));
   }
+  return {
+    version: 1,
+    intent,
+    basedOn: snap.takenAt,
+    server: opts.server,
+    socket: snap.tmux.socket,
+    socketPath: snap.tmux.socketPath,
+    serverPid: snap.tmux.serverPid,
+    graceMs: opts.graceMs,
+    steps: scope.refused ? [] : d.steps,
+    left: d.left,
+    refused: scope.refused,
+  };
 }

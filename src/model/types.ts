@@ -349,15 +349,25 @@ export interface OrchestratorView {
   project: string | null;
 }
 
-export interface Summary {
+/**
+ * Every kind of finding, by its key (which is also its count's key in the summary and the JSON
+ * document), with the view the snapshot lists it by. model/findings.ts says everything else of each.
+ */
+export interface FindingViews {
+  orphans: SessionView;
+  leaked: LeakedView;
+  zombies: ZombieView;
+  ghosts: GhostView;
+  fdGrowth: FdView;
+}
+
+export type FindingKind = keyof FindingViews;
+
+/** One count per kind of finding (orphans, zombies in scope, leaked, ghosts, fdGrowth), and the rest. */
+export interface Summary extends Record<FindingKind, number> {
   sessions: number;
-  orphans: number;
-  zombies: number; // in scope
   zombiesOther: number; // elsewhere on the machine, listed, not a finding
-  leaked: number;
   strays: number;
-  ghosts: number;
-  fdGrowth: number;
   processes: number;
   findings: number;
 }

@@ -1,5 +1,6 @@
 // The snapshot as text tables, for --snapshot and the reports of --reap/--shutdown. Pure: snapshot in, lines out.
 
+import { FINDING_KINDS, findingSpec } from '../model/findings.js';
 import type { FdView, LeakedView, SessionView, Snapshot, ZombieView, GhostView } from '../model/types.js';
 import { formatAge, formatBytes, formatCount, formatPct, plural, sparkline } from './format.js';
 import { renderTable, type Column } from './table.js';
@@ -12,20 +13,15 @@ export interface TextOptions {
   now?: number;
 }
 
+/** One line of counts, a kind of finding each (model/findings.ts); any finding is painted as an error. */
 export function summaryLine(s: Snapshot, paint: Paint): string {
   const sum = s.summary;
-  const part = (n: number, one: string, many?: string) => {
-    const t = plural(n, one, many);
-    return n > 0 ? paint('error', t) : paint('ok', t);
-  };
-  return [
-    `${plural(sum.sessions, 'agent session')}`,
-    part(sum.orphans, 'orphan'),
-    part(sum.leaked, 'leaked process', 'leaked processes'),
-    part(sum.zombies, 'zombie'),
-    part(sum.ghosts, 'ghost'),
-    part(sum.fdGrowth, 'descriptor leak'),
-  ].join(', ');
+  const parts = FINDING_KINDS.map((k) => {
+    const { label } = findingSpec(k);
+    const t = plural(sum[k], label.one, label.many);
+    return sum[k] > 0 ? paint('error', t) : paint('ok', t);
+  });
+  return [plural(sum.sessions, 'agent session'), ...parts].join(', ');
 }
 
 export function headerLines(s: Snapshot, paint: Paint, now: number): string[] {

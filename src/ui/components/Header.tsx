@@ -2,6 +2,7 @@
 // poller's state (interval, last tick, stale, paused) with a running action's progress.
 
 import { Box } from 'ink';
+import { FINDING_KINDS, findingSpec } from '../../model/findings.js';
 import type { Snapshot } from '../../model/types.js';
 import { formatAge, formatBytes, formatClock, formatCount, formatPct, plural, sparkline } from '../../render/format.js';
 import { formatGrace } from '../../render/plan.js';
@@ -65,10 +66,11 @@ function countsLine(snap: Snapshot | null): Segment[] {
   const t = snap.tmux;
   const out: Segment[] = [];
   const s = snap.summary;
-  const count = (n: number, one: string, many: string | undefined, bad: 'error' | 'warn'): Segment[] => [sep, { text: plural(n, one, many), token: n > 0 ? bad : 'ok' }];
   out.push({ text: `${plural(s.sessions, 'agent session')}${t.otherSessions ? ` (+${t.otherSessions} other)` : ''}` });
-  out.push(...count(s.orphans, 'orphan', undefined, 'error'), ...count(s.leaked, 'leaked', 'leaked', 'error'), ...count(s.zombies, 'zombie', undefined, 'error'));
-  out.push(...count(s.ghosts, 'ghost', undefined, 'warn'), ...count(s.fdGrowth, 'fd leak', undefined, 'error'));
+  for (const k of FINDING_KINDS) {
+    const { short, severity } = findingSpec(k);
+    out.push(sep, { text: plural(s[k], short.one, short.many), token: s[k] > 0 ? severity : 'ok' });
+  }
   if (snap.errors.length) out.push(sep, { text: plural(snap.errors.length, 'problem'), token: 'warn' });
   return out;
 }

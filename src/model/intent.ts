@@ -1,0 +1,34 @@
+// What a cleanup is asked to do (an Intent) and how it is named to people. Below both the plan and
+// the table of finding kinds, which says which intents cover each kind. No rules, no I/O.
+
+export type Intent =
+  | { kind: 'reap' } // orphan sessions, leaked processes, in-scope zombies
+  | { kind: 'kill-orphans' } // orphan sessions and leaked processes (no zombies)
+  | { kind: 'kill-session'; sessionId: string }
+  | { kind: 'kill-leaked' }
+  | { kind: 'reap-zombies' }
+  | { kind: 'shutdown'; orchestratorPid?: number }; // the orchestrator, then its sessions, leaks and zombies
+
+export type IntentKind = Intent['kind'];
+
+export function intentLabel(intent: Intent): string {
+  switch (intent.kind) {
+    case 'reap':
+      return 'reap (orphan sessions, leaked processes, zombies)';
+    case 'kill-orphans':
+      return 'kill orphans (orphan sessions and leaked processes)';
+    case 'kill-session':
+      return `kill session ${intent.sessionId}`;
+    case 'kill-leaked':
+      return 'kill leaked processes';
+    case 'reap-zombies':
+      return 'reap zombies';
+    case 'shutdown':
+      return 'graceful shutdown of the orchestrator';
+  }
+}
+
+/** A short name for one-line messages ("kill orphans", "shutdown"). */
+export function intentName(intent: Intent): string {
+  return intent.kind === 'shutdown' ? 'shutdown' : intentLabel(intent).replace(/ \(.*\)$/, '');
+}

@@ -1,0 +1,59 @@
+// The agents the registries name, indexed by id and by session name, and the status vocabulary:
+// whether an agent is active, terminal or neither. Everything asks agentState(agent), so a source
+// that normalises its own words changes one line here. Pure.
+
+import type { AgentRef, RegistryAgent, WorkspaceState } from './types.js';
+
+export const ACTIVE_STATUSES = new Set(['running', 'working', 'blocked', 'reviewing']);
+export const TERMINAL_STATUSES = new Set(['completed', 'terminated', 'error', 'failed', 'killed', 'phase_completed']);
+
+export type AgentState = 'active' | 'terminal' | 'unknown';
+
+/** The reference orchestrator's words, normalised (the raw word stays in `agent.status`). */
+export function agentState(agent: Pick<RegistryAgent, 'status'>): AgentState {
+  if (ACTIVE_STATUSES.has(agent.status)) return 'active';
+  if (TERMINAL_STATUSES.has(agent.status)) return 'terminal';
+  return 'unknown';
+}
+
+export interface RegistryEntry {
+  agent: RegistryAgent;
+  ws: WorkspaceState;
+}
+
+export interface RegistryIndex {
+  bySession: Map<string, RegistryEntry>;
+  byId: Map<string, RegistryEntry>;
+}
+
+/** Agents by session name and by id; SQLite beats JSON where both name an agent, else the first workspace wins. */
+export function indexRegistry(workspaces: WorkspaceState[]): RegistryIndex {
+  const byId = new Map<string, RegistryEntry>();
+  for (const ws of workspaces) {
+    for (const agent of ws.agents) {
+      const prev = byId.get(agent.agentId);
+      if (!prev || (prev.agent.source === 'json' && agent.source === 'sqlite')) byId.set(agent.agentId, { agent, ws });
+    }
+  }
+  const bySession = new Map<string, RegistryEntry>();
+  for (const e of byId.values()) if (e.agent.tmuxSession && !bySession.has(e.agent.tmuxSession)) bySession.set(e.agent.tmuxSession, e);
+  return { bySession, byId };
+}
+
+/** A workspace that is gone hides nothing; one read in part (an error) might. */
+export function registryWhole(workspaces: WorkspaceState[]): boolean {
+  return workspaces.every((w) => !w.error || w.gone);
+}
+
+export function agentRef(e: RegistryEntry): AgentRef {
+  return {
+    agentId: e.agent.agentId,
+    taskId: e.agent.taskId,
+    type: e.agent.type,
+    project: e.ws.project,
+    workspace: e.ws.path,
+    registryStatus: e.agent.status,
+    registrySource: e.agent.source,
+    taskDescription: e.agent.taskDescription,
+  };
+}
