@@ -11,7 +11,7 @@ import { colorWanted } from '../render/theme.js';
 import { startPoller } from '../store/poller.js';
 import { watchSnapshots } from '../store/watch.js';
 import { Console } from '../ui/Console.js';
-import { EXIT, makeStore, type RunCtx } from './main.js';
+import { EXIT, makeStore, type RunCtx } from './looker.js';
 
 const ALT_SCREEN_ON = '\u001b[?1049h\u001b[?25l';
 const ALT_SCREEN_OFF = '\u001b[?25h\u001b[?1049l';
