@@ -1,6 +1,6 @@
 // The console's one door to acting: it turns a key's intent into a Plan (for the confirm dialog) and
-// runs a confirmed plan through executePlan, streaming progress into the store's activity and every
-// outcome into the event log and the audit log. One plan at a time: a second is refused with a
+// runs a confirmed plan through the one cleanup run (cleanup-run.ts), showing its progress in the
+// store's activity and every outcome in the event log. One plan at a time: a second is refused with a
 // message, never interleaved. Components reach it through this interface only (UI tests fake it).
 
 import type { StoreApi } from 'zustand/vanilla';
@@ -40,44 +40,10 @@ export interface ConsoleActionDeps {
 const OUTCOME_LEVEL: Record<Outcome, EventLevel> = { exited: 'info', killed: 'warn', gone: 'info', 'skipped-reused': 'warn', denied: 'error', failed: 'error' };
 
 export function createConsoleActions(deps: ConsoleActionDeps): ActionService {
-  const { store, config, env, poller } = deps;
+  const { store, config, poller } = deps;
   const log = (level: EventLevel, text: string) => store.getState().log(level, text);
   let running: Promise<void> | null = null;
   let abort: AbortController | null = null;
-
-  /** A look through the poller (the worker, the same history): the executor's view of the world. */
-  const look = async (): Promise<Snapshot> => {
-    await poller.tickFresh();
-    const s = store.getState();
-    if (s.tick.error || !s.snapshot) throw new Error(`could not look: ${s.tick.error ?? 'no snapshot'}`);
-    return s.snapshot;
-  };
-
-  const execute = async (plan: Plan) => {
-    const label = intentLabel(plan.intent);
-    abort = new AbortController();
-    try {
-      const result = await runCleanupPlan({
-        plan,
-        before: store.getState().snapshot!,
-        audit: { path: config.auditLog ?? defaultAuditPath(env), mode: 'console' },
-        env,
-        requestedBy: `orch-top console (user ${env.USER ?? env.LOGNAME ?? '?'})`,
-        look,
-        onEvent: (e) => showEvent(store, label, plan, e),
-        abort: abort.signal,
-        execute: deps.execute,
-      });
-      showResult(store, label, plan, result);
-    } catch (e) {
-      // An act that cannot be recorded is not taken (DESIGN.md, rule 7).
-      log('error', `${label}: not run: ${e instanceof AuditOpenError ? e.message : (e as Error).message}`);
-    } finally {
-      abort = null;
-      store.getState().setActivity(null);
-    }
-  };
-
   return {
     plan(intent) {
       const snap = store.getState().snapshot;
@@ -88,8 +54,10 @@ export function createConsoleActions(deps: ConsoleActionDeps): ActionService {
         log('warn', `${intentLabel(plan.intent)}: refused: "${store.getState().activity?.label ?? 'an action'}" is still running (c cancels it)`);
         return Promise.resolve();
       }
-      running = execute(plan).finally(() => {
+      abort = new AbortController();
+      running = runInConsole(deps, plan, abort.signal).finally(() => {
         running = null;
+        abort = null;
       });
       return running;
     },
@@ -107,6 +75,38 @@ export function createConsoleActions(deps: ConsoleActionDeps): ActionService {
       while (running) await running;
     },
   };
+}
+
+/** One confirmed plan through the one cleanup run, shown in the store as it goes. */
+async function runInConsole(deps: ConsoleActionDeps, plan: Plan, abort: AbortSignal): Promise<void> {
+  const { store, config, env, poller } = deps;
+  const label = intentLabel(plan.intent);
+  /** A look through the poller (the worker, the same history): the executor's view of the world. */
+  const look = async (): Promise<Snapshot> => {
+    await poller.tickFresh();
+    const s = store.getState();
+    if (s.tick.error || !s.snapshot) throw new Error(`could not look: ${s.tick.error ?? 'no snapshot'}`);
+    return s.snapshot;
+  };
+  try {
+    const result = await runCleanupPlan({
+      plan,
+      before: store.getState().snapshot!,
+      audit: { path: config.auditLog ?? defaultAuditPath(env), mode: 'console' },
+      env,
+      requestedBy: `orch-top console (user ${env.USER ?? env.LOGNAME ?? '?'})`,
+      look,
+      onEvent: (e) => showEvent(store, label, plan, e),
+      abort,
+      execute: deps.execute,
+    });
+    showResult(store, label, plan, result);
+  } catch (e) {
+    // An act that cannot be recorded is not taken (DESIGN.md, rule 7).
+    store.getState().log('error', `${label}: not run: ${e instanceof AuditOpenError ? e.message : (e as Error).message}`);
+  } finally {
+    store.getState().setActivity(null);
+  }
 }
 
 /** A run's events as the store's activity (the header's progress) and the event log. */

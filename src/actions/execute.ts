@@ -164,7 +164,8 @@ const endedResult = (run: Run, tr: Tracked) => procResult(run, tr, tr.sent.inclu
  */
 function send(run: Run, tr: Tracked, sig: NodeJS.Signals): boolean {
   const why = run.protect.get(tr.t.pid);
-  // The one signal the tmux server ever gets: SIGCHLD, so it reaps dead panes it lost track of.
+  // The one signal the tmux server ever gets: SIGCHLD, so it reaps dead panes it lost track of
+  // (WORKAROUND(tmux 3.3a): see nudgeServer).
   const serverNudge = sig === 'SIGCHLD' && tr.t.role === 'tmux-server' && tr.t.pid === run.tmuxServerPid && why === undefined;
   if (!serverNudge && (why !== undefined || tr.t.pid === run.tmuxServerPid)) {
     procResult(run, tr, 'failed', `refused: pid ${tr.t.pid} is ${why ?? 'the tmux server'}`);

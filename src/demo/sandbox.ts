@@ -119,9 +119,8 @@ const READY_TIMEOUT_MS = 10_000;
 const POLL_MS = 20;
 
 // A one-line perl (so `ps` shows it on one line; no final ';', which tmux would take for a command
-// separator): fork N children that exit at once, never wait for
-// them until SIGTERM, then reap them all and exit. It must reap them itself: init on some machines
-// reaps orphaned zombies late or never.
+// separator): fork N children that exit at once, never wait for them until SIGTERM, then reap them
+// all and exit. It reaps them itself so that the teardown never depends on when init reaps orphans.
 const ZOMBIE_MAKER_PERL =
   'use POSIX (); $| = 1; my $n = $ARGV[0] || 3; ' +
   '$SIG{TERM} = sub { 1 while waitpid(-1, 0) > 0; POSIX::_exit(0) }; $SIG{HUP} = "IGNORE"; ' +
@@ -259,15 +258,16 @@ interface Planned extends Spec {
   lastUpdate: number;
 }
 
-function writeRegistry(ws: string, taskId: string, taskCreated: number, description: string, agents: Planned[]): void {
-  const taskDir = join(ws, taskId);
-  const isActive = (a: Planned) => ACTIVE_STATUSES.has(a.status);
-  const terminalFields = (a: Planned): Record<string, unknown> => {
-    if (a.status === 'completed') return { completed_at: pyIso(a.lastUpdate) };
-    if (a.status === 'terminated') return { terminated_at: pyIso(a.lastUpdate), termination_reason: 'manual_termination' };
-    return {};
-  };
-  const validation = (a: Planned) => ({
+const isActive = (a: Planned) => ACTIVE_STATUSES.has(a.status);
+
+function terminalFields(a: Planned): Record<string, unknown> {
+  if (a.status === 'completed') return { completed_at: pyIso(a.lastUpdate) };
+  if (a.status === 'terminated') return { terminated_at: pyIso(a.lastUpdate), termination_reason: 'manual_termination' };
+  return {};
+}
+
+function validation(a: Planned) {
+  return {
     confidence: 1.0,
     warnings: [],
     blocking_issues: [],
@@ -278,14 +278,17 @@ function writeRegistry(ws: string, taskId: string, taskCreated: number, descript
       progress_pattern: { pattern: 'normal', elapsed_seconds: (a.lastUpdate - a.startedAt) / 1000, speed: 'reasonable', working_updates_count: 3 },
     },
     validated_at: pyIso(a.lastUpdate),
-  });
-  const prompt = (p: string) => (p.length > 200 ? `${p.slice(0, 200)}...` : p);
+  };
+}
 
-  const taskRegistry = {
+/** TASK-*\/AGENT_REGISTRY.json. */
+function taskRegistryDoc(ws: string, taskId: string, taskCreated: number, description: string, agents: Planned[]) {
+  const prompt = (p: string) => (p.length > 200 ? `${p.slice(0, 200)}...` : p);
+  return {
     task_id: taskId,
     task_description: description,
     created_at: pyIso(taskCreated),
-    workspace: taskDir,
+    workspace: join(ws, taskId),
     workspace_base: ws,
     client_cwd: null,
     status: 'INITIALIZED',
@@ -314,8 +317,21 @@ function writeRegistry(ws: string, taskId: string, taskCreated: number, descript
     orchestration_guidance: { min_specialization_depth: 2, recommended_child_agents_per_parent: 3, specialization_domains: [], complexity_score: 1 },
     spiral_checks: { enabled: true, last_check: pyIso(taskCreated), violations: 0 },
   };
+}
 
-  const global = {
+/** registry/GLOBAL_REGISTRY.json. */
+function globalRegistryDoc(taskId: string, taskCreated: number, description: string, agents: Planned[]) {
+  const agent = (a: Planned) => ({
+    task_id: taskId,
+    type: a.type,
+    parent: 'orchestrator',
+    started_at: pyIso(a.startedAt),
+    tmux_session: a.session,
+    status: a.status,
+    last_update: pyIso(a.lastUpdate),
+    ...terminalFields(a),
+  });
+  return {
     created_at: pyIso(taskCreated),
     total_tasks: 1,
     active_tasks: 1,
@@ -323,27 +339,16 @@ function writeRegistry(ws: string, taskId: string, taskCreated: number, descript
     active_agents: agents.filter(isActive).length,
     max_concurrent_agents: 20,
     tasks: { [taskId]: { description, created_at: pyIso(taskCreated), status: 'INITIALIZED' } },
-    agents: Object.fromEntries(
-      agents.map((a) => [
-        a.agentId,
-        {
-          task_id: taskId,
-          type: a.type,
-          parent: 'orchestrator',
-          started_at: pyIso(a.startedAt),
-          tmux_session: a.session,
-          status: a.status,
-          last_update: pyIso(a.lastUpdate),
-          ...terminalFields(a),
-        },
-      ]),
-    ),
+    agents: Object.fromEntries(agents.map((a) => [a.agentId, agent(a)])),
   };
+}
 
+function writeRegistry(ws: string, taskId: string, taskCreated: number, description: string, agents: Planned[]): void {
+  const taskDir = join(ws, taskId);
   mkdirSync(join(ws, 'registry'), { recursive: true });
   mkdirSync(join(taskDir, 'logs'), { recursive: true });
-  writeJsonAtomic(join(taskDir, 'AGENT_REGISTRY.json'), taskRegistry);
-  writeJsonAtomic(join(ws, 'registry', 'GLOBAL_REGISTRY.json'), global);
+  writeJsonAtomic(join(taskDir, 'AGENT_REGISTRY.json'), taskRegistryDoc(ws, taskId, taskCreated, description, agents));
+  writeJsonAtomic(join(ws, 'registry', 'GLOBAL_REGISTRY.json'), globalRegistryDoc(taskId, taskCreated, description, agents));
 }
 
 // ---------------------------------------------------------------------------------------------------
