@@ -8,7 +8,7 @@ import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stateDir } from '../config.js';
 import { fsReason } from '../files.js';
-import type { ActEvent } from './execute.js';
+import type { ActEvent } from '../model/outcome.js';
 import type { Plan } from '../model/plan.js';
 
 export function defaultAuditPath(env: NodeJS.ProcessEnv): string {

@@ -4,13 +4,12 @@
 
 import { join } from 'node:path';
 import type { AuditLog } from './audit.js';
-import type { ActResult, Execution } from './execute.js';
 import { stateDir } from '../config.js';
 import { isDir, writeFileAtomic } from '../files.js';
+import { describeTarget, type ActResult, type Execution } from '../model/outcome.js';
 import type { Plan } from '../model/plan.js';
 import { remainingAfter as remainingInModel } from '../model/remaining.js';
 import type { Snapshot } from '../model/types.js';
-import { describeTarget } from '../render/plan.js';
 import { version } from '../version.js';
 
 /** What a cleanup could not remove, as the look after it sees it: only what its intent covers (K

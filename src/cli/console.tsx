@@ -11,7 +11,7 @@ import { colorWanted } from '../render/theme.js';
 import { startPoller } from '../store/poller.js';
 import { watchSnapshots } from '../store/watch.js';
 import { Console } from '../ui/Console.js';
-import { EXIT, makeStore, type RunCtx } from './main.js';
+import { EXIT, makeStore, type RunCtx } from './looker.js';
 
 const ALT_SCREEN_ON = '\u001b[?1049h\u001b[?25l';
 const ALT_SCREEN_OFF = '\u001b[?25h\u001b[?1049l';
@@ -67,15 +67,7 @@ export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.R
   try {
     await quitting;
   } finally {
-    // Stop acting first: nothing more is signalled once the console is going.
-    service.cancel();
-    await service.idle();
-    app.unmount();
-    await app.waitUntilExit().catch(() => {});
-    unwatch();
-    await poller.stop();
-    await collector.close();
-    const problem = save();
+    const problem = await takeDown({ service, app, unwatch, poller, collector, save });
     restore();
     process.off('exit', restore);
     for (const s of signals) process.off(s, onSignal);
@@ -86,4 +78,27 @@ export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.R
     return 70;
   }
   return code;
+}
+
+/**
+ * Takes the console down in order: stop acting first (nothing more is signalled once the console is
+ * going), then the screen, the poller and the worker; the pane memory is saved last. Returns a
+ * problem saving it, or null.
+ */
+async function takeDown(p: {
+  service: ReturnType<typeof createConsoleActions>;
+  app: ReturnType<typeof render>;
+  unwatch: () => void;
+  poller: ReturnType<typeof startPoller>;
+  collector: ReturnType<typeof workerCollector>;
+  save: () => string | null;
+}): Promise<string | null> {
+  p.service.cancel();
+  await p.service.idle();
+  p.app.unmount();
+  await p.app.waitUntilExit().catch(() => {});
+  p.unwatch();
+  await p.poller.stop();
+  await p.collector.close();
+  return p.save();
 }

@@ -1,5 +1,6 @@
-// Runs one tmux command against one server, with a timeout. The only place that spawns tmux; it
-// decides nothing about what the output means.
+// Runs one tmux command against one server, with a timeout (and, for exit hooks, blocking). The only
+// place that spawns tmux; it decides nothing about what the output means.
+import { spawnSync } from 'node:child_process';
 import { execa } from 'execa';
 import type { TmuxServer } from '../model/types.js';
 
@@ -67,4 +68,27 @@ export async function runTmux(
 export function isNoServer(stderr: string): boolean {
   if (/no server running|failed to connect to server/i.test(stderr)) return true;
   return /error connecting to .*\((No such file or directory|Connection refused)\)/i.test(stderr);
+}
+
+/**
+ * runTmux for code that runs when no event loop does any more (a process 'exit' hook): the same
+ * arguments, environment, timeout and result, blocking.
+ */
+export function runTmuxSync(server: TmuxServer, args: string[], opts: { timeoutMs?: number; tmuxBin?: string } = {}): TmuxResult {
+  const bin = opts.tmuxBin ?? process.env.ORCH_TOP_TMUX ?? 'tmux';
+  const r = spawnSync(bin, [...socketArgs(server), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: opts.timeoutMs ?? TMUX_TIMEOUT_MS,
+    env: { ...process.env, TMUX: '' },
+  });
+  const stderr = (r.stderr ?? '').trim();
+  const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+  const timedOut = code === 'ETIMEDOUT';
+  const spawned = !r.error || timedOut;
+  let error: string | null = null;
+  if (timedOut) error = `tmux ${args[0] ?? ''} timed out after ${opts.timeoutMs ?? TMUX_TIMEOUT_MS} ms`;
+  else if (!spawned) error = `tmux not found or not runnable (${bin}): ${code ?? String(r.error)}`;
+  else if (r.status !== 0) error = stderr.split('\n')[0] || `tmux exited with ${r.status}`;
+  return { spawned, exitCode: r.status, stdout: r.stdout ?? '', stderr, timedOut, error };
 }

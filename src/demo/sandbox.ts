@@ -38,29 +38,18 @@
 // Needs tmux >= 3.0 (new-session with a command given as separate arguments, run without a shell).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { constants as osConstants, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runTmux, socketArgs, TMUX_TIMEOUT_MS, type TmuxResult } from '../collectors/tmux-exec.js';
+import { isAlive } from '../actions/signal.js';
+import { runTmux } from '../collectors/tmux-exec.js';
 import { ProcReader } from '../collectors/procfs.js';
-import { selfAndAncestors } from '../engine.js';
+import { writeFileAtomic } from '../files.js';
 import { ACTIVE_STATUSES } from '../model/classify.js';
 import type { ProcInfo, TmuxServer } from '../model/types.js';
+import { sleep } from '../sleep.js';
+import { childGone, teardown, teardownSync, type TeardownState } from './teardown.js';
 import { writeStateDb } from './sqlite-state.js';
 
 export type DemoBehaviour =
@@ -128,13 +117,10 @@ export const ZOMBIES_PER_MAKER = 3;
 
 const READY_TIMEOUT_MS = 10_000;
 const POLL_MS = 20;
-const TERM_GRACE_MS = 2_000;
-const ZOMBIE_PARENT_GRACE_MS = 3_000;
 
 // A one-line perl (so `ps` shows it on one line; no final ';', which tmux would take for a command
-// separator): fork N children that exit at once, never wait for
-// them until SIGTERM, then reap them all and exit. It must reap them itself: init on some machines
-// reaps orphaned zombies late or never.
+// separator): fork N children that exit at once, never wait for them until SIGTERM, then reap them
+// all and exit. It reaps them itself so that the teardown never depends on when init reaps orphans.
 const ZOMBIE_MAKER_PERL =
   'use POSIX (); $| = 1; my $n = $ARGV[0] || 3; ' +
   '$SIG{TERM} = sub { 1 while waitpid(-1, 0) > 0; POSIX::_exit(0) }; $SIG{HUP} = "IGNORE"; ' +
@@ -191,26 +177,7 @@ const proc = new ProcReader();
 type Tracked = Pick<ProcInfo, 'pid' | 'startTime'>;
 
 /** Running (not a zombie) and still the same process. */
-function isLive(k: Tracked): boolean {
-  const s = proc.readStat(k.pid);
-  return s !== null && s.startTime === k.startTime && s.state !== 'Z' && s.state !== 'X';
-}
-
-/** Signals k only if its start time still matches (a reused pid is left alone, and said so). */
-function signal(k: Tracked, sig: NodeJS.Signals, log?: (line: string) => void): boolean {
-  const startTime = proc.readStartTime(k.pid);
-  if (startTime === null) return false;
-  if (startTime !== k.startTime) {
-    log?.(`demo: pid ${k.pid} is another process now (start time ${startTime}, not ${k.startTime}): left alone`);
-    return false;
-  }
-  try {
-    process.kill(k.pid, sig);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const isLive = (k: Tracked): boolean => isAlive(proc, k);
 
 /** SIGHUP is ignored (SigIgn) or handled (SigCgt); bit 0 is signal 1. */
 function hupProof(pid: number): boolean {
@@ -242,8 +209,6 @@ function devNullFds(pid: number): number {
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -263,12 +228,9 @@ const yyyymmdd = (ms: number) => {
   return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}`;
 };
 
-/** The orchestrator rewrites its registry while others read it: never let a reader see half a file. */
-function writeJsonAtomic(path: string, data: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}-${hex(4)}`;
-  writeFileSync(tmp, JSON.stringify(data, null, 2)); // Python's json.dump(indent=2): no final newline
-  renameSync(tmp, path);
-}
+/** The orchestrator rewrites its registry while others read it: never let a reader see half a file.
+ *  Python's json.dump(indent=2) writes no final newline. */
+const writeJsonAtomic = (path: string, data: unknown) => writeFileAtomic(path, JSON.stringify(data, null, 2), 0o644);
 
 /** dist/demo/<name>.js next to this module; from src/ (vitest, tsx) the built copy in dist/. */
 function builtScript(name: string): string {
@@ -296,15 +258,16 @@ interface Planned extends Spec {
   lastUpdate: number;
 }
 
-function writeRegistry(ws: string, taskId: string, taskCreated: number, description: string, agents: Planned[]): void {
-  const taskDir = join(ws, taskId);
-  const isActive = (a: Planned) => ACTIVE_STATUSES.has(a.status);
-  const terminalFields = (a: Planned): Record<string, unknown> => {
-    if (a.status === 'completed') return { completed_at: pyIso(a.lastUpdate) };
-    if (a.status === 'terminated') return { terminated_at: pyIso(a.lastUpdate), termination_reason: 'manual_termination' };
-    return {};
-  };
-  const validation = (a: Planned) => ({
+const isActive = (a: Planned) => ACTIVE_STATUSES.has(a.status);
+
+function terminalFields(a: Planned): Record<string, unknown> {
+  if (a.status === 'completed') return { completed_at: pyIso(a.lastUpdate) };
+  if (a.status === 'terminated') return { terminated_at: pyIso(a.lastUpdate), termination_reason: 'manual_termination' };
+  return {};
+}
+
+function validation(a: Planned) {
+  return {
     confidence: 1.0,
     warnings: [],
     blocking_issues: [],
@@ -315,14 +278,17 @@ function writeRegistry(ws: string, taskId: string, taskCreated: number, descript
       progress_pattern: { pattern: 'normal', elapsed_seconds: (a.lastUpdate - a.startedAt) / 1000, speed: 'reasonable', working_updates_count: 3 },
     },
     validated_at: pyIso(a.lastUpdate),
-  });
-  const prompt = (p: string) => (p.length > 200 ? `${p.slice(0, 200)}...` : p);
+  };
+}
 
-  const taskRegistry = {
+/** TASK-*\/AGENT_REGISTRY.json. */
+function taskRegistryDoc(ws: string, taskId: string, taskCreated: number, description: string, agents: Planned[]) {
+  const prompt = (p: string) => (p.length > 200 ? `${p.slice(0, 200)}...` : p);
+  return {
     task_id: taskId,
     task_description: description,
     created_at: pyIso(taskCreated),
-    workspace: taskDir,
+    workspace: join(ws, taskId),
     workspace_base: ws,
     client_cwd: null,
     status: 'INITIALIZED',
@@ -351,8 +317,21 @@ function writeRegistry(ws: string, taskId: string, taskCreated: number, descript
     orchestration_guidance: { min_specialization_depth: 2, recommended_child_agents_per_parent: 3, specialization_domains: [], complexity_score: 1 },
     spiral_checks: { enabled: true, last_check: pyIso(taskCreated), violations: 0 },
   };
+}
 
-  const global = {
+/** registry/GLOBAL_REGISTRY.json. */
+function globalRegistryDoc(taskId: string, taskCreated: number, description: string, agents: Planned[]) {
+  const agent = (a: Planned) => ({
+    task_id: taskId,
+    type: a.type,
+    parent: 'orchestrator',
+    started_at: pyIso(a.startedAt),
+    tmux_session: a.session,
+    status: a.status,
+    last_update: pyIso(a.lastUpdate),
+    ...terminalFields(a),
+  });
+  return {
     created_at: pyIso(taskCreated),
     total_tasks: 1,
     active_tasks: 1,
@@ -360,458 +339,94 @@ function writeRegistry(ws: string, taskId: string, taskCreated: number, descript
     active_agents: agents.filter(isActive).length,
     max_concurrent_agents: 20,
     tasks: { [taskId]: { description, created_at: pyIso(taskCreated), status: 'INITIALIZED' } },
-    agents: Object.fromEntries(
-      agents.map((a) => [
-        a.agentId,
-        {
-          task_id: taskId,
-          type: a.type,
-          parent: 'orchestrator',
-          started_at: pyIso(a.startedAt),
-          tmux_session: a.session,
-          status: a.status,
-          last_update: pyIso(a.lastUpdate),
-          ...terminalFields(a),
-        },
-      ]),
-    ),
+    agents: Object.fromEntries(agents.map((a) => [a.agentId, agent(a)])),
   };
+}
 
+function writeRegistry(ws: string, taskId: string, taskCreated: number, description: string, agents: Planned[]): void {
+  const taskDir = join(ws, taskId);
   mkdirSync(join(ws, 'registry'), { recursive: true });
   mkdirSync(join(taskDir, 'logs'), { recursive: true });
-  writeJsonAtomic(join(taskDir, 'AGENT_REGISTRY.json'), taskRegistry);
-  writeJsonAtomic(join(ws, 'registry', 'GLOBAL_REGISTRY.json'), global);
+  writeJsonAtomic(join(taskDir, 'AGENT_REGISTRY.json'), taskRegistryDoc(ws, taskId, taskCreated, description, agents));
+  writeJsonAtomic(join(ws, 'registry', 'GLOBAL_REGISTRY.json'), globalRegistryDoc(taskId, taskCreated, description, agents));
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Teardown: one sequence of steps, driven asynchronously by stop() and synchronously by an 'exit'
-// hook (where nothing asynchronous runs any more).
-
-type Step = { sleep: number } | { tmux: string[] } | { reapOrchestrator: number };
-
-interface State {
-  server: TmuxServer;
-  /** Temp dirs to remove (the JSON workspace, the SQLite workspace's project). */
-  roots: string[];
-  socketPath: string | null;
-  serverKey: Tracked | null;
-  zombieMaker: Tracked | null;
-  /** Every process the sandbox started or found (panes, children, the survivor, the orchestrator). */
-  tracked: Tracked[];
-  orchestrator: ChildProcess | null;
-  done: boolean;
-  log: (line: string) => void;
-}
-
-function* waitGone(keys: Tracked[], ms: number): Generator<Step, void, unknown> {
-  const end = Date.now() + ms;
-  while (Date.now() < end && keys.some(isLive)) yield { sleep: 25 };
-}
-
-function* teardown(st: State): Generator<Step, void, TmuxResult | null> {
-  // 1. The zombie maker first, with SIGTERM only, so it reaps its own children before anything can
-  //    orphan them (its pane dying, or a SIGKILL below).
-  if (st.zombieMaker && isLive(st.zombieMaker)) {
-    signal(st.zombieMaker, 'SIGTERM', st.log);
-    yield* waitGone([st.zombieMaker], ZOMBIE_PARENT_GRACE_MS);
-  }
-
-  // 2. Every process of the sandbox: current panes, what was tracked, anything whose TMUX names this
-  //    server (a leak we did not start ourselves), and all their descendants. Gathered before any
-  //    signal, since killing a parent re-parents its children out of sight.
-  const listed = yield { tmux: ['list-panes', '-a', '-F', '#{pane_pid}'] };
-  const table = proc.readTable();
-  const roots = new Set<number>();
-  if (listed && listed.exitCode === 0) for (const l of listed.stdout.split('\n')) if (/^\d+$/.test(l.trim())) roots.add(Number(l));
-  for (const k of st.tracked) if (table.procs.get(k.pid)?.startTime === k.startTime) roots.add(k.pid);
-  if (st.socketPath) {
-    const prefix = `${st.socketPath},`;
-    for (const p of table.procs.values()) if (proc.readEnvTrace(p.pid, p.startTime, p.comm)?.tmux?.startsWith(prefix)) roots.add(p.pid);
-  }
-  const kids = new Map<number, number[]>();
-  for (const p of table.procs.values()) kids.set(p.ppid, [...(kids.get(p.ppid) ?? []), p.pid]);
-  // A Set iterates over what is added during the loop: the roots, then all their descendants.
-  const tree = new Set(roots);
-  for (const pid of tree) for (const c of kids.get(pid) ?? []) tree.add(c);
-  const self = selfAndAncestors((pid) => table.procs.get(pid)?.ppid);
-  const never = new Set([1, self.pid, ...self.ancestors]);
-  if (st.serverKey) never.add(st.serverKey.pid);
-  const targets: Tracked[] = [];
-  for (const pid of tree) {
-    const p = table.procs.get(pid);
-    if (p && !never.has(pid) && p.state !== 'Z') targets.push(p);
-  }
-  for (const k of targets) signal(k, 'SIGTERM', st.log);
-  yield* waitGone(targets, TERM_GRACE_MS);
-  const stubborn = targets.filter(isLive);
-  if (stubborn.length) {
-    st.log(`demo: SIGKILL to ${stubborn.map((k) => k.pid).join(' ')} (still alive ${TERM_GRACE_MS} ms after SIGTERM)`);
-    for (const k of stubborn) signal(k, 'SIGKILL', st.log);
-    yield* waitGone(stubborn, 1_000);
-  }
-
-  // 3. The private server. It may have exited already (its last session closed with its pane).
-  yield { tmux: ['kill-server'] };
-  if (st.serverKey) {
-    yield* waitGone([st.serverKey], 1_000);
-    if (isLive(st.serverKey)) {
-      signal(st.serverKey, 'SIGTERM', st.log);
-      yield* waitGone([st.serverKey], 1_000);
-      if (isLive(st.serverKey)) signal(st.serverKey, 'SIGKILL', st.log);
-    }
-  }
-  // tmux leaves its socket file behind; remove ours (only ours, only once its server is gone).
-  if (st.socketPath && !(st.serverKey && isLive(st.serverKey))) {
-    try {
-      if (lstatSync(st.socketPath).isSocket()) unlinkSync(st.socketPath);
-    } catch {
-      /* already gone */
-    }
-  }
-
-  // 4. Our own child must be waited for, or it stays our zombie; then the workspaces.
-  yield { reapOrchestrator: 2_000 };
-  for (const root of st.roots) rmSync(root, { recursive: true, force: true });
-}
-
-function tmuxSync(server: TmuxServer, args: string[]): TmuxResult {
-  const r = spawnSync(process.env.ORCH_TOP_TMUX ?? 'tmux', [...socketArgs(server), ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: TMUX_TIMEOUT_MS,
-    env: { ...process.env, TMUX: '' },
-  });
-  const ok = r.status === 0;
-  return {
-    spawned: !r.error,
-    exitCode: r.status,
-    stdout: r.stdout ?? '',
-    stderr: (r.stderr ?? '').trim(),
-    timedOut: (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT',
-    error: ok ? null : (r.stderr ?? '').trim() || String(r.error ?? `tmux exited with ${r.status}`),
-  };
-}
-
-function childGone(cp: ChildProcess): boolean {
-  return cp.exitCode !== null || cp.signalCode !== null;
-}
-
-async function runTeardown(st: State): Promise<void> {
-  const gen = teardown(st);
-  let input: TmuxResult | null = null;
-  for (;;) {
-    const r = gen.next(input);
-    if (r.done) return;
-    input = null;
-    const step = r.value;
-    if ('sleep' in step) await sleep(step.sleep);
-    else if ('tmux' in step) input = await runTmux(st.server, step.tmux);
-    else {
-      const cp = st.orchestrator;
-      if (cp && cp.pid !== undefined && !childGone(cp)) {
-        await new Promise<void>((res) => {
-          const t = setTimeout(res, step.reapOrchestrator);
-          cp.once('exit', () => {
-            clearTimeout(t);
-            res();
-          });
-          if (childGone(cp)) res();
-        });
-      }
-    }
-  }
-}
-
-function runTeardownSync(st: State): void {
-  const gen = teardown(st);
-  let input: TmuxResult | null = null;
-  for (;;) {
-    const r = gen.next(input);
-    if (r.done) return;
-    input = null;
-    const step = r.value;
-    if ('sleep' in step) sleepSync(step.sleep);
-    else if ('tmux' in step) input = tmuxSync(st.server, step.tmux);
-    // reapOrchestrator: impossible without the event loop; the exiting process hands it to init.
-  }
-}
+// Building it, step by step. stop() tears down through demo/teardown.ts (the executor); an 'exit'
+// hook without stop() uses its synchronous last resort.
 
 const syncStops = new WeakMap<DemoSandbox, () => void>();
 
-// ---------------------------------------------------------------------------------------------------
+interface Dirs {
+  ws: string;
+  sqliteProject: string;
+  sqliteWs: string;
+}
+
+interface Scripts {
+  node: string;
+  agent: string;
+  orchestrator: string;
+}
+
+/** A workspace written and the agents it lists. */
+interface Written {
+  ws: string;
+  taskId: string;
+  taskDir: string;
+  planned: Planned[];
+}
+
+/** A session made, by its id and its pane process (pid, start time). */
+interface Made {
+  id: string;
+  pid: number;
+  startTime: number;
+}
+
+interface Sessions {
+  scratch: Made;
+  stray: Made;
+  /** The agent sessions, by agent id. */
+  byAgent: Map<string, Made>;
+  /** Every agent of both workspaces, and those of them that have a session. */
+  all: Planned[];
+  withSession: Planned[];
+}
 
 /** Builds the sandbox; resolves once every behaviour is really there (or cleans up and throws). */
 export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
   const t0 = Date.now();
   const log = opts.log ?? (() => {});
-  const notes: string[] = [];
-  const agentJs = builtScript('agent');
-  const orchestratorJs = builtScript('orchestrator');
-  const node = process.execPath;
-
-  const socketName = `orch-top-demo-${process.pid}-${hex(3)}`;
-  const server: TmuxServer = { socketName };
-  // Each workspace in a project of its own, named as a project (<project>/.agent-workspace).
-  const jsonRoot = mkdtempSync(join(tmpdir(), 'orch-top-demo-'));
-  const ws = join(jsonRoot, JSON_PROJECT, '.agent-workspace');
-  mkdirSync(ws, { recursive: true });
-  const st: State = { server, roots: [jsonRoot], socketPath: null, serverKey: null, zombieMaker: null, tracked: [], orchestrator: null, done: false, log };
-  // Today's format lives in a project of its own: <tmp>/checkout-service/.agent-workspace, where the
-  // orchestrator puts it by default (./.agent-workspace of the project it runs in).
-  let sqliteRoot: string;
-  try {
-    sqliteRoot = mkdtempSync(join(tmpdir(), 'orch-top-demo-sqlite-'));
-  } catch (e) {
-    rmSync(jsonRoot, { recursive: true, force: true });
-    throw e;
-  }
-  st.roots.push(sqliteRoot);
-  const sqliteProject = join(sqliteRoot, SQLITE_PROJECT);
-  const sqliteWs = join(sqliteProject, '.agent-workspace');
-
-  let stopping: Promise<void> | null = null;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      if (st.done) return;
-      log(`demo: stopping (tmux -L ${socketName}, workspaces ${ws} ${sqliteWs})`);
-      await runTeardown(st);
-      st.done = true;
-      log('demo: stopped, nothing left');
-    })());
-  const stopSync = () => {
-    if (st.done) return;
-    runTeardownSync(st);
-    st.done = true;
-  };
-
+  const scripts: Scripts = { node: process.execPath, agent: builtScript('agent'), orchestrator: builtScript('orchestrator') };
+  const server: TmuxServer = { socketName: `orch-top-demo-${process.pid}-${hex(3)}` };
+  const st: TeardownState = { server, roots: [], socketPath: null, serverKey: null, zombieMaker: null, tracked: [], orchestrator: null, done: false, log };
+  const dirs = makeDirs(st);
+  const { stop, stopSync } = stoppers(st, `tmux -L ${server.socketName}, workspaces ${dirs.ws} ${dirs.sqliteWs}`);
   try {
     const perl = opts.perl ?? 'perl';
+    const notes: string[] = [];
     const withZombies = perlWorks(perl);
     if (!withZombies) notes.push(`perl not found (${perl}): no zombie agent`);
-
-    // Ids and times as the reference orchestrator makes them; agents spawned a few seconds apart.
-    const specs = SPECS.filter((s) => withZombies || s.behaviour !== 'zombie-parent');
-    const taskCreated = t0 - (specs.length + 2) * 4_000;
-    const taskId = `TASK-${yyyymmdd(taskCreated)}-${hhmmss(taskCreated)}-${hex(4)}`;
-    const planned: Planned[] = specs.map((s, i) => {
-      const startedAt = taskCreated + (i + 1) * 4_000;
-      const agentId = `${s.type}-${hhmmss(startedAt - 2_000)}-${hex(3)}`;
-      const lastUpdate = ACTIVE_STATUSES.has(s.status) ? t0 - 1_000 : startedAt + 2_500;
-      return { ...s, registry: 'json' as const, agentId, session: `agent_${agentId}`, startedAt, lastUpdate };
-    });
-    const description = 'orch-top demo: agents that linger, ignore SIGHUP, leave zombies, leak descriptors and outlive their session';
-    writeRegistry(ws, taskId, taskCreated, description, planned);
-    const taskDir = join(ws, taskId);
-    log(`demo: workspace ${ws}, task ${taskId}`);
-
-    // The SQLite workspace: a task started a few minutes ago, its agents a minute apart.
-    const sqliteCreated = t0 - (SQLITE_SPECS.length + 1) * 60_000;
-    const sqliteTaskId = `TASK-${yyyymmdd(sqliteCreated)}-${hhmmss(sqliteCreated)}-${hex(4)}`;
-    const sqlitePlanned: Planned[] = SQLITE_SPECS.map((s, i) => {
-      const startedAt = sqliteCreated + (i + 1) * 60_000;
-      const agentId = `${s.type}-${hhmmss(startedAt - 2_000)}-${hex(3)}`;
-      const lastUpdate = ACTIVE_STATUSES.has(s.status) ? t0 - 1_500 : startedAt + 45_000;
-      return { ...s, registry: 'sqlite' as const, agentId, session: `agent_${agentId}`, startedAt, lastUpdate };
-    });
-    const messages: Record<string, string> = {
-      phase_completed: 'Investigation phase done: 3 findings handed over',
-      reviewing: 'Reviewing the investigation findings',
-      blocked: 'Waiting for the review verdict',
-    };
-    writeStateDb(
-      sqliteWs,
-      {
-        taskId: sqliteTaskId,
-        description: SQLITE_DESCRIPTION,
-        clientCwd: sqliteProject,
-        priority: 'P2',
-        createdAt: pyIso(sqliteCreated),
-        updatedAt: pyIso(Math.max(...sqlitePlanned.map((a) => a.lastUpdate))),
-      },
-      sqlitePlanned.map((a) => ({
-        agentId: a.agentId,
-        type: a.type,
-        tmuxSession: a.session,
-        status: a.status,
-        progress: a.progress,
-        promptPreview: a.prompt.split('\n')[0]!,
-        startedAt: pyIso(a.startedAt),
-        lastUpdate: pyIso(a.lastUpdate),
-        completedAt: ACTIVE_STATUSES.has(a.status) ? null : pyIso(a.lastUpdate),
-        message: messages[a.status] ?? a.status,
-      })),
-    );
-    const sqliteTaskDir = join(sqliteWs, sqliteTaskId);
-    log(`demo: workspace ${sqliteWs} (SQLite), task ${sqliteTaskId}`);
-
-    // The orchestrator: our child, but in its own session and process group like a daemon, so a
-    // Ctrl-C in orch-top's terminal does not reach it (orch-top has to shut it down).
-    const env: NodeJS.ProcessEnv = { ...process.env, CLAUDE_ORCHESTRATOR_WORKSPACE: ws };
-    delete env.TMUX;
-    delete env.TMUX_PANE;
-    const logFd = openSync(join(ws, 'orchestrator.log'), 'a');
-    let orch: ChildProcess;
-    try {
-      orch = spawn(node, [orchestratorJs, '--workspace', ws], { detached: true, stdio: ['ignore', logFd, logFd], env, cwd: ws });
-    } finally {
-      closeSync(logFd);
-    }
-    orch.unref();
-    st.orchestrator = orch;
-    await new Promise<void>((res, rej) => {
-      orch.once('spawn', () => res());
-      orch.once('error', (e) => rej(new Error(`demo: could not start the orchestrator: ${e.message}`)));
-    });
-    const orchKey = proc.readStat(orch.pid!);
-    if (!orchKey) throw new Error('demo: the orchestrator exited at once (see orchestrator.log)');
-    st.tracked.push(orchKey);
-    log(`demo: orchestrator pid ${orch.pid}`);
-
-    const newSession = async (name: string, cwd: string, argv: string[]) => {
-      const r = await runTmux(server, [
-        'new-session', '-d', '-P', '-F', '#{session_id} #{pane_pid}', '-s', name, '-x', '200', '-y', '50', '-c', cwd, ...argv,
-      ]);
-      const [id, pid] = r.stdout.trim().split(' ');
-      if (r.exitCode !== 0 || !id || !pid) throw new Error(`demo: tmux new-session ${name} failed: ${r.error ?? r.stdout}`);
-      const key = proc.readStat(Number(pid));
-      if (!key) throw new Error(`demo: the process of session ${name} exited at once`);
-      st.tracked.push(key);
-      // The session's id and its pane process, by (pid, start time).
-      return { id, pid: key.pid, startTime: key.startTime };
-    };
-    const agentArgv = (id: string, b: string) => [node, agentJs, '--agent', id, '--behaviour', b];
-    const agentLine = (id: string, b: string) => agentArgv(id, b).map(shq).join(' ');
-
-    // The first session starts the server; the others can then be made at once.
-    const scratch = await newSession(SCRATCH_SESSION, homedir(), [
-      'sh', '-c', 'echo "scratch: a personal session on the same server; orch-top must never touch it"; exec tail -f /dev/null',
-    ]);
-    const info = await runTmux(server, ['display-message', '-p', '#{pid} #{socket_path}']);
-    const [serverPid, ...sock] = info.stdout.trim().split(' ');
-    st.serverKey = proc.readStat(Number(serverPid));
-    st.socketPath = sock.join(' ') || null;
-    log(`demo: tmux -L ${socketName} (server pid ${serverPid}, socket ${st.socketPath}); session ${SCRATCH_SESSION} ${scratch.id}`);
-
-    const argvFor = (a: Planned): string[] => {
-      switch (a.behaviour) {
-        case 'hup-ignorer':
-          return ['sh', '-c', `trap '' HUP; ${agentLine(a.agentId, 'child')} & ${agentLine(a.agentId, 'child')} & wait`];
-        case 'zombie-parent':
-          return [perl, '-e', ZOMBIE_MAKER_PERL, String(ZOMBIES_PER_MAKER), '--agent', a.agentId, '--behaviour', 'zombie-parent'];
-        case 'crashed-leaker':
-          return ['sh', '-c', `${agentLine(a.agentId, 'survivor')} </dev/null >/dev/null 2>&1 & wait`];
-        default:
-          return agentArgv(a.agentId, a.behaviour);
-      }
-    };
-    const all = [...planned, ...sqlitePlanned];
-    const withSession = all.filter((a) => a.behaviour !== 'ghost');
-    // allSettled, not all: a failure must not start the teardown while other sessions are still
-    // being made, or those would be made after it and left behind.
-    const results = await Promise.allSettled([
-      newSession(STRAY_SESSION, ws, agentArgv('stray', 'stray')),
-      ...withSession.map((a) => newSession(a.session, a.registry === 'json' ? taskDir : sqliteTaskDir, argvFor(a))),
-    ]);
-    const [stray, ...made] = results.map((r) => {
-      if (r.status === 'rejected') throw r.reason;
-      return r.value;
-    });
-    const sessionOf = new Map(withSession.map((a, i) => [a.agentId, made[i]!]));
-    /** The session of the JSON workspace's agent of that behaviour (the misbehaving ones live there). */
-    const jsonSession = (b: DemoBehaviour) => {
-      const a = planned.find((p) => p.behaviour === b);
-      return a ? sessionOf.get(a.agentId) : undefined;
-    };
-    log(`demo: session ${STRAY_SESSION} ${stray!.id}; ${made.length} agent sessions`);
-
-    // Wait until every behaviour is really there, checking them all in one polling loop.
-    const zombieSess = jsonSession('zombie-parent');
-    if (zombieSess) st.zombieMaker = zombieSess;
-    const leaker = jsonSession('fd-leaker')!;
-    const hup = jsonSession('hup-ignorer')!;
-    const crashed = jsonSession('crashed-leaker')!;
-    let survivor: Tracked | null = null;
-    let crashedKilled = false;
-    let hupKids: Tracked[] = [];
-    const kidsRunning = (pid: number, behaviour: string) =>
-      proc
-        .childrenOf(pid)
-        .filter((c) => {
-          const a = proc.readCmdline(c);
-          return a.includes('--behaviour') && a[a.indexOf('--behaviour') + 1] === behaviour && hupProof(c);
-        })
-        .map((c) => proc.readStat(c))
-        .filter((k) => k !== null);
-
-    const checks: Record<string, () => boolean | Promise<boolean>> = {
-      'session processes running': () => [scratch, stray!, ...made].every((s) => s === crashed || isLive(s)),
-      'orchestrator running': () => !childGone(orch) && isLive(orchKey),
-      'fd leaker climbing': () => devNullFds(leaker.pid) >= 2,
-      'SIGHUP-proof children of the hup-ignorer': () => {
-        hupKids = kidsRunning(hup.pid, 'child');
-        return hupKids.length >= 2;
-      },
-      'crashed agent survivor leaked': async () => {
-        if (!survivor) {
-          survivor = kidsRunning(crashed.pid, 'survivor')[0] ?? null;
-          if (!survivor) return false;
-          st.tracked.push(survivor);
-        }
-        if (!crashedKilled) {
-          // By id: a bare name falls back to a prefix match in tmux.
-          const r = await runTmux(server, ['kill-session', '-t', crashed.id]);
-          if (r.exitCode !== 0) throw new Error(`demo: kill-session ${crashed.id} failed: ${r.error}`);
-          crashedKilled = true;
-          log(`demo: killed session ${crashed.id} of the crashed agent; survivor pid ${survivor.pid}`);
-        }
-        return !isLive(crashed) && isLive(survivor);
-      },
-    };
-    if (zombieSess) {
-      checks[`${ZOMBIES_PER_MAKER} zombies`] = () =>
-        proc.childrenOf(zombieSess.pid).filter((c) => proc.readState(c) === 'Z').length >= ZOMBIES_PER_MAKER;
-    }
-    const pending = new Set(Object.keys(checks));
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (pending.size) {
-      for (const name of [...pending]) if (await checks[name]!()) pending.delete(name);
-      if (!pending.size) break;
-      if (Date.now() > deadline) throw new Error(`demo: not ready after ${READY_TIMEOUT_MS} ms, still waiting for: ${[...pending].join(', ')}`);
-      await sleep(POLL_MS);
-    }
-    st.tracked.push(...hupKids);
-
-    const listed = await runTmux(server, ['list-sessions', '-F', '#{session_name}']);
-    const live = new Set(listed.stdout.split('\n'));
-    const expected = [SCRATCH_SESSION, STRAY_SESSION, ...withSession.filter((a) => a.behaviour !== 'crashed-leaker').map((a) => a.session)];
-    const missing = expected.filter((n) => !live.has(n));
-    if (missing.length) throw new Error(`demo: sessions vanished during startup: ${missing.join(', ')}`);
-
-    const agents: DemoAgent[] = all.map((a) => {
-      const s = sessionOf.get(a.agentId);
-      const alive = a.behaviour !== 'ghost' && a.behaviour !== 'crashed-leaker';
-      return {
-        agentId: a.agentId,
-        session: a.session,
-        behaviour: a.behaviour,
-        registryStatus: a.status,
-        sessionId: alive ? (s?.id ?? null) : null,
-        pid: a.behaviour === 'crashed-leaker' ? survivor!.pid : (s?.pid ?? null),
-        registry: a.registry,
-        workspace: a.registry === 'json' ? ws : sqliteWs,
-      };
-    });
+    const json = writeJsonWorkspace(dirs.ws, t0, withZombies);
+    log(`demo: workspace ${dirs.ws}, task ${json.taskId}`);
+    const sqlite = writeSqliteWorkspace(dirs, t0);
+    log(`demo: workspace ${dirs.sqliteWs} (SQLite), task ${sqlite.taskId}`);
+    const orchestrator = await startOrchestrator(st, scripts, dirs.ws);
+    const sessions = await startSessions(st, scripts, perl, json, sqlite);
+    const survivor = await waitReady(st, orchestrator, sessions, json.planned);
+    await expectSessions(server, sessions);
     const sandbox: DemoSandbox = {
-      socketName,
+      socketName: server.socketName!,
       server,
-      workspace: ws,
-      taskId,
-      sqliteWorkspace: sqliteWs,
-      sqliteTaskId,
-      workspaces: [ws, sqliteWs],
-      orchestratorPid: orch.pid!,
+      workspace: dirs.ws,
+      taskId: json.taskId,
+      sqliteWorkspace: dirs.sqliteWs,
+      sqliteTaskId: sqlite.taskId,
+      workspaces: [dirs.ws, dirs.sqliteWs],
+      orchestratorPid: orchestrator.pid,
       prefix: DEMO_PREFIX,
-      agents,
+      agents: demoAgents(sessions, survivor, dirs),
       notes,
       stop,
     };
@@ -822,6 +437,274 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
     await stop().catch(() => {});
     throw e;
   }
+}
+
+/** stop() (idempotent, asynchronous, through the executor) and the 'exit' hook's last resort. */
+function stoppers(st: TeardownState, what: string): { stop: () => Promise<void>; stopSync: () => void } {
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      if (st.done) return;
+      st.log(`demo: stopping (${what})`);
+      await teardown(st);
+      st.done = true;
+      st.log('demo: stopped, nothing left');
+    })());
+  const stopSync = () => {
+    if (st.done) return;
+    teardownSync(st);
+    st.done = true;
+  };
+  return { stop, stopSync };
+}
+
+/** Each workspace in a project of its own, named as a project (<tmp>/<project>/.agent-workspace). */
+function makeDirs(st: TeardownState): Dirs {
+  const jsonRoot = mkdtempSync(join(tmpdir(), 'orch-top-demo-'));
+  const ws = join(jsonRoot, JSON_PROJECT, '.agent-workspace');
+  st.roots.push(jsonRoot);
+  let sqliteRoot: string;
+  try {
+    mkdirSync(ws, { recursive: true });
+    // Today's format where the orchestrator puts it by default: ./.agent-workspace of its project.
+    sqliteRoot = mkdtempSync(join(tmpdir(), 'orch-top-demo-sqlite-'));
+  } catch (e) {
+    rmSync(jsonRoot, { recursive: true, force: true });
+    throw e;
+  }
+  st.roots.push(sqliteRoot);
+  const sqliteProject = join(sqliteRoot, SQLITE_PROJECT);
+  return { ws, sqliteProject, sqliteWs: join(sqliteProject, '.agent-workspace') };
+}
+
+/** The JSON workspace: ids and times as the reference orchestrator makes them, agents a few seconds apart. */
+function writeJsonWorkspace(ws: string, t0: number, withZombies: boolean): Written {
+  const specs = SPECS.filter((s) => withZombies || s.behaviour !== 'zombie-parent');
+  const taskCreated = t0 - (specs.length + 2) * 4_000;
+  const taskId = `TASK-${yyyymmdd(taskCreated)}-${hhmmss(taskCreated)}-${hex(4)}`;
+  const planned: Planned[] = specs.map((s, i) => {
+    const startedAt = taskCreated + (i + 1) * 4_000;
+    const agentId = `${s.type}-${hhmmss(startedAt - 2_000)}-${hex(3)}`;
+    const lastUpdate = ACTIVE_STATUSES.has(s.status) ? t0 - 1_000 : startedAt + 2_500;
+    return { ...s, registry: 'json' as const, agentId, session: `agent_${agentId}`, startedAt, lastUpdate };
+  });
+  const description = 'orch-top demo: agents that linger, ignore SIGHUP, leave zombies, leak descriptors and outlive their session';
+  writeRegistry(ws, taskId, taskCreated, description, planned);
+  return { ws, taskId, taskDir: join(ws, taskId), planned };
+}
+
+const SQLITE_MESSAGES: Record<string, string> = {
+  phase_completed: 'Investigation phase done: 3 findings handed over',
+  reviewing: 'Reviewing the investigation findings',
+  blocked: 'Waiting for the review verdict',
+};
+
+/** The SQLite workspace: a task started a few minutes ago, its agents a minute apart. */
+function writeSqliteWorkspace(dirs: Dirs, t0: number): Written {
+  const created = t0 - (SQLITE_SPECS.length + 1) * 60_000;
+  const taskId = `TASK-${yyyymmdd(created)}-${hhmmss(created)}-${hex(4)}`;
+  const planned: Planned[] = SQLITE_SPECS.map((s, i) => {
+    const startedAt = created + (i + 1) * 60_000;
+    const agentId = `${s.type}-${hhmmss(startedAt - 2_000)}-${hex(3)}`;
+    const lastUpdate = ACTIVE_STATUSES.has(s.status) ? t0 - 1_500 : startedAt + 45_000;
+    return { ...s, registry: 'sqlite' as const, agentId, session: `agent_${agentId}`, startedAt, lastUpdate };
+  });
+  const task = {
+    taskId,
+    description: SQLITE_DESCRIPTION,
+    clientCwd: dirs.sqliteProject,
+    priority: 'P2',
+    createdAt: pyIso(created),
+    updatedAt: pyIso(Math.max(...planned.map((a) => a.lastUpdate))),
+  };
+  const agents = planned.map((a) => ({
+    agentId: a.agentId,
+    type: a.type,
+    tmuxSession: a.session,
+    status: a.status,
+    progress: a.progress,
+    promptPreview: a.prompt.split('\n')[0]!,
+    startedAt: pyIso(a.startedAt),
+    lastUpdate: pyIso(a.lastUpdate),
+    completedAt: ACTIVE_STATUSES.has(a.status) ? null : pyIso(a.lastUpdate),
+    message: SQLITE_MESSAGES[a.status] ?? a.status,
+  }));
+  writeStateDb(dirs.sqliteWs, task, agents);
+  return { ws: dirs.sqliteWs, taskId, taskDir: join(dirs.sqliteWs, taskId), planned };
+}
+
+/**
+ * The orchestrator: our child, but in its own session and process group like a daemon, so a Ctrl-C
+ * in orch-top's terminal does not reach it (orch-top has to shut it down).
+ */
+async function startOrchestrator(st: TeardownState, scripts: Scripts, ws: string): Promise<Tracked & { cp: ChildProcess }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CLAUDE_ORCHESTRATOR_WORKSPACE: ws };
+  delete env.TMUX;
+  delete env.TMUX_PANE;
+  const logFd = openSync(join(ws, 'orchestrator.log'), 'a');
+  let cp: ChildProcess;
+  try {
+    cp = spawn(scripts.node, [scripts.orchestrator, '--workspace', ws], { detached: true, stdio: ['ignore', logFd, logFd], env, cwd: ws });
+  } finally {
+    closeSync(logFd);
+  }
+  cp.unref();
+  st.orchestrator = cp;
+  await new Promise<void>((res, rej) => {
+    cp.once('spawn', () => res());
+    cp.once('error', (e) => rej(new Error(`demo: could not start the orchestrator: ${e.message}`)));
+  });
+  const key = proc.readStat(cp.pid!);
+  if (!key) throw new Error('demo: the orchestrator exited at once (see orchestrator.log)');
+  st.tracked.push(key);
+  st.log(`demo: orchestrator pid ${cp.pid}`);
+  return { pid: key.pid, startTime: key.startTime, cp };
+}
+
+async function newSession(st: TeardownState, name: string, cwd: string, argv: string[]): Promise<Made> {
+  const r = await runTmux(st.server, ['new-session', '-d', '-P', '-F', '#{session_id} #{pane_pid}', '-s', name, '-x', '200', '-y', '50', '-c', cwd, ...argv]);
+  const [id, pid] = r.stdout.trim().split(' ');
+  if (r.exitCode !== 0 || !id || !pid) throw new Error(`demo: tmux new-session ${name} failed: ${r.error ?? r.stdout}`);
+  const key = proc.readStat(Number(pid));
+  if (!key) throw new Error(`demo: the process of session ${name} exited at once`);
+  st.tracked.push(key);
+  return { id, pid: key.pid, startTime: key.startTime };
+}
+
+/** What runs in an agent's pane, by behaviour. */
+function agentCommand(scripts: Scripts, perl: string, a: Planned): string[] {
+  const argv = (id: string, b: string) => [scripts.node, scripts.agent, '--agent', id, '--behaviour', b];
+  const line = (id: string, b: string) => argv(id, b).map(shq).join(' ');
+  switch (a.behaviour) {
+    case 'hup-ignorer':
+      return ['sh', '-c', `trap '' HUP; ${line(a.agentId, 'child')} & ${line(a.agentId, 'child')} & wait`];
+    case 'zombie-parent':
+      return [perl, '-e', ZOMBIE_MAKER_PERL, String(ZOMBIES_PER_MAKER), '--agent', a.agentId, '--behaviour', 'zombie-parent'];
+    case 'crashed-leaker':
+      return ['sh', '-c', `${line(a.agentId, 'survivor')} </dev/null >/dev/null 2>&1 & wait`];
+    default:
+      return argv(a.agentId, a.behaviour);
+  }
+}
+
+/** scratch first (it starts the server), then the stray and every agent session at once. */
+async function startSessions(st: TeardownState, scripts: Scripts, perl: string, json: Written, sqlite: Written): Promise<Sessions> {
+  const scratch = await newSession(st, SCRATCH_SESSION, homedir(), [
+    'sh', '-c', 'echo "scratch: a personal session on the same server; orch-top must never touch it"; exec tail -f /dev/null',
+  ]);
+  const info = await runTmux(st.server, ['display-message', '-p', '#{pid} #{socket_path}']);
+  const [serverPid, ...sock] = info.stdout.trim().split(' ');
+  st.serverKey = proc.readStat(Number(serverPid));
+  st.socketPath = sock.join(' ') || null;
+  st.log(`demo: tmux -L ${st.server.socketName} (server pid ${serverPid}, socket ${st.socketPath}); session ${SCRATCH_SESSION} ${scratch.id}`);
+  const all = [...json.planned, ...sqlite.planned];
+  const withSession = all.filter((a) => a.behaviour !== 'ghost');
+  // allSettled, not all: a failure must not start the teardown while other sessions are still
+  // being made, or those would be made after it and left behind.
+  const results = await Promise.allSettled([
+    newSession(st, STRAY_SESSION, json.ws, [scripts.node, scripts.agent, '--agent', 'stray', '--behaviour', 'stray']),
+    ...withSession.map((a) => newSession(st, a.session, a.registry === 'json' ? json.taskDir : sqlite.taskDir, agentCommand(scripts, perl, a))),
+  ]);
+  const [stray, ...made] = results.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+  st.log(`demo: session ${STRAY_SESSION} ${stray!.id}; ${made.length} agent sessions`);
+  return { scratch, stray: stray!, byAgent: new Map(withSession.map((a, i) => [a.agentId, made[i]!])), all, withSession };
+}
+
+/** Children of pid running the agent with that behaviour, immune to SIGHUP. */
+function hupProofKids(pid: number, behaviour: string): Tracked[] {
+  return proc
+    .childrenOf(pid)
+    .filter((c) => {
+      const a = proc.readCmdline(c);
+      return a.includes('--behaviour') && a[a.indexOf('--behaviour') + 1] === behaviour && hupProof(c);
+    })
+    .map((c) => proc.readStat(c))
+    .filter((k) => k !== null);
+}
+
+/**
+ * Waits until every behaviour is really there, checking them all in one polling loop; kills the
+ * crashed agent's session once its survivor runs. Returns that survivor.
+ */
+async function waitReady(st: TeardownState, orch: Tracked & { cp: ChildProcess }, ss: Sessions, planned: Planned[]): Promise<Tracked> {
+  /** The session of the JSON workspace's agent of that behaviour (the misbehaving ones live there). */
+  const jsonSession = (b: DemoBehaviour) => {
+    const a = planned.find((p) => p.behaviour === b);
+    return a ? ss.byAgent.get(a.agentId) : undefined;
+  };
+  const zombieSess = jsonSession('zombie-parent');
+  if (zombieSess) st.zombieMaker = zombieSess;
+  const leaker = jsonSession('fd-leaker')!;
+  const hup = jsonSession('hup-ignorer')!;
+  const crashed = jsonSession('crashed-leaker')!;
+  const live = [ss.scratch, ss.stray, ...ss.byAgent.values()].filter((s) => s !== crashed);
+  let survivor: Tracked | null = null;
+  let hupKids: Tracked[] = [];
+  const checks: Record<string, () => boolean | Promise<boolean>> = {
+    'session processes running': () => live.every(isLive),
+    'orchestrator running': () => !childGone(orch.cp) && isLive(orch),
+    'fd leaker climbing': () => devNullFds(leaker.pid) >= 2,
+    'SIGHUP-proof children of the hup-ignorer': () => (hupKids = hupProofKids(hup.pid, 'child')).length >= 2,
+    'crashed agent survivor leaked': async () => {
+      survivor ??= await leakSurvivor(st, crashed);
+      return survivor !== null && !isLive(crashed) && isLive(survivor);
+    },
+  };
+  if (zombieSess) checks[`${ZOMBIES_PER_MAKER} zombies`] = () => proc.childrenOf(zombieSess.pid).filter((c) => proc.readState(c) === 'Z').length >= ZOMBIES_PER_MAKER;
+  await pollChecks(checks);
+  st.tracked.push(...hupKids);
+  return survivor!;
+}
+
+/** Once the crashed agent's background survivor runs, its session is killed, so the survivor leaks. */
+async function leakSurvivor(st: TeardownState, crashed: Made): Promise<Tracked | null> {
+  const survivor = hupProofKids(crashed.pid, 'survivor')[0] ?? null;
+  if (!survivor) return null;
+  st.tracked.push(survivor);
+  // By id: a bare name falls back to a prefix match in tmux.
+  const r = await runTmux(st.server, ['kill-session', '-t', crashed.id]);
+  if (r.exitCode !== 0) throw new Error(`demo: kill-session ${crashed.id} failed: ${r.error}`);
+  st.log(`demo: killed session ${crashed.id} of the crashed agent; survivor pid ${survivor.pid}`);
+  return survivor;
+}
+
+async function pollChecks(checks: Record<string, () => boolean | Promise<boolean>>): Promise<void> {
+  const pending = new Set(Object.keys(checks));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    for (const name of [...pending]) if (await checks[name]!()) pending.delete(name);
+    if (!pending.size) return;
+    if (Date.now() > deadline) throw new Error(`demo: not ready after ${READY_TIMEOUT_MS} ms, still waiting for: ${[...pending].join(', ')}`);
+    await sleep(POLL_MS);
+  }
+}
+
+async function expectSessions(server: TmuxServer, ss: Sessions): Promise<void> {
+  const listed = await runTmux(server, ['list-sessions', '-F', '#{session_name}']);
+  const live = new Set(listed.stdout.split('\n'));
+  const expected = [SCRATCH_SESSION, STRAY_SESSION, ...ss.withSession.filter((a) => a.behaviour !== 'crashed-leaker').map((a) => a.session)];
+  const missing = expected.filter((n) => !live.has(n));
+  if (missing.length) throw new Error(`demo: sessions vanished during startup: ${missing.join(', ')}`);
+}
+
+function demoAgents(ss: Sessions, survivor: Tracked, dirs: Dirs): DemoAgent[] {
+  return ss.all.map((a) => {
+    const s = ss.byAgent.get(a.agentId);
+    const alive = a.behaviour !== 'ghost' && a.behaviour !== 'crashed-leaker';
+    return {
+      agentId: a.agentId,
+      session: a.session,
+      behaviour: a.behaviour,
+      registryStatus: a.status,
+      sessionId: alive ? (s?.id ?? null) : null,
+      pid: a.behaviour === 'crashed-leaker' ? survivor.pid : (s?.pid ?? null),
+      registry: a.registry,
+      workspace: a.registry === 'json' ? dirs.ws : dirs.sqliteWs,
+    };
+  });
 }
 
 /**

@@ -1,14 +1,13 @@
 // A plan and an execution as text: what --dry-run prints, what --reap/--shutdown report, and the
 // lines the console's confirm dialog shows. Pure.
 
-import type { Execution, ActResult, Outcome } from '../actions/execute.js';
+import { describeTarget, formatGrace, outcomeCounts, type Execution, type Outcome } from '../model/outcome.js';
 import { intentLabel, type Plan, type ProcTarget, type Step } from '../model/plan.js';
 import { plural, truncate } from './format.js';
 import type { Paint, Tone } from './theme.js';
 
-export function formatGrace(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : ms > 1000 ? `${(ms / 1000).toFixed(1)}s` : `${ms}ms`;
-}
+// Re-exported for the views that import it from here (ui/Header, ui/use-console-keys).
+export { formatGrace };
 
 function procLine(t: ProcTarget, width: number): string {
   const head = `pid ${String(t.pid).padEnd(7)} `;
@@ -75,25 +74,6 @@ export function renderPlanText(plan: Plan, opts: { paint: Paint; width?: number;
 }
 
 const TONE: Record<Outcome, Tone> = { exited: 'ok', killed: 'warn', gone: 'dim', 'skipped-reused': 'warn', denied: 'error', failed: 'error' };
-
-export function describeTarget(r: ActResult): string {
-  const t = r.target;
-  switch (t.kind) {
-    case 'session':
-      return `session ${t.id} ${t.name}`;
-    case 'process':
-      return `pid ${t.pid} ${t.command}`;
-    case 'zombie':
-      return `zombie ${t.pid} (parent ${t.ppid})`;
-  }
-}
-
-export function outcomeCounts(results: ActResult[]): string {
-  const counts = new Map<Outcome, number>();
-  for (const r of results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
-  const order: Outcome[] = ['exited', 'killed', 'gone', 'skipped-reused', 'denied', 'failed'];
-  return order.filter((o) => counts.has(o)).map((o) => `${counts.get(o)} ${o}`).join(', ') || 'nothing done';
-}
 
 /** One line per result, grouped by step, in plan order. */
 export function renderResultsText(plan: Plan, ex: Execution, opts: { paint: Paint; width?: number }): string {

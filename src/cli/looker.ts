@@ -1,0 +1,72 @@
+// What every mode of the command line shares below main.ts: the exit codes, the run context, and the
+// engine + store pair that looks at the world (with the pane memory of earlier runs). main.ts picks a
+// mode; the modes (cleanup.ts, console.tsx, snapshot.ts) import from here, never from main.ts.
+
+import { ProcReader } from '../collectors/procfs.js';
+import type { Config } from '../config.js';
+import { Engine, classifyConfigOf } from '../engine.js';
+import { emptyHistory } from '../model/classify.js';
+import type { Snapshot, WorkspaceHow } from '../model/types.js';
+import { sleep } from '../sleep.js';
+import { loadPaneMemory, paneMemoryPath, savePaneMemory } from '../store/pane-memory.js';
+import { createAppStore } from '../store/store.js';
+
+export interface Io {
+  stdout: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean; columns?: number };
+  stderr: { write(s: string): boolean };
+  stdin: NodeJS.ReadStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
+
+export interface RunCtx {
+  out: Io['stdout'];
+  err: Io['stderr'];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  extraWorkspaces: { path: string; how: WorkspaceHow }[];
+}
+
+/**
+ * The store every mode uses, seeded with the panes earlier runs saw when `memory` allows, so a
+ * one-shot run can trace what a pane left behind after its session went (src/store/pane-memory.ts);
+ * `save()` writes them back (read-write only). The demo's private server is never remembered.
+ */
+export function makeStore(config: Config, env: NodeJS.ProcessEnv, memory: 'off' | 'read' | 'read-write') {
+  let bootTime = 0;
+  if (memory !== 'off' && !config.demo) {
+    try {
+      bootTime = new ProcReader().bootTimeMs();
+    } catch {
+      /* no /proc: no memory */
+    }
+  }
+  const memoryPath = paneMemoryPath(env);
+  const history = emptyHistory();
+  if (bootTime) Object.assign(history, loadPaneMemory(memoryPath, bootTime));
+  const store = createAppStore({ classifyConfig: () => classifyConfigOf(config, env), intervalMs: config.intervalMs, history });
+  /** Writes the pane memory back; returns a problem to report, or null. */
+  const save = (): string | null => (memory === 'read-write' && bootTime ? savePaneMemory(memoryPath, store.getState().history, bootTime) : null);
+  return { store, save };
+}
+
+/** An engine and a store that keep their history between looks (a reap looks before and after). */
+export function makeLooker(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>, memory: 'off' | 'read' | 'read-write' = 'off') {
+  const engine = new Engine(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
+  const { store, save } = makeStore(config, ctx.env, memory);
+  /** Ticks for `sampleMs` (at least one), through the same store the console uses. */
+  const look = async (sampleMs = config.sampleMs): Promise<Snapshot> => {
+    const start = Date.now();
+    for (;;) {
+      const t0 = Date.now();
+      const raw = await engine.collect(store.getState().history);
+      store.getState().ingest(raw, Date.now() - t0);
+      if (Date.now() - start >= sampleMs) break;
+      await sleep(Math.max(0, Math.min(config.intervalMs - (Date.now() - t0), sampleMs - (Date.now() - start))));
+    }
+    return store.getState().snapshot!;
+  };
+  return { engine, store, look, save };
+}
