@@ -79,7 +79,8 @@ describe('the packed package', () => {
 
   it('holds bin, dist, README and LICENSE, and no sources, tests or maps', async () => {
     const list = (await execa('tar', ['-tzf', tarball])).stdout.split('\n').filter(Boolean);
-    for (const f of ['package/package.json', 'package/bin/orch-top.js', 'package/dist/cli/main.js', 'package/README.md', 'package/LICENSE']) expect(list).toContain(f);
+    for (const f of ['package/package.json', 'package/bin/orch-top.js', 'package/dist/cli/main.js', 'package/README.md', 'package/LICENSE'])
+      expect(list).toContain(f);
     expect(list.filter((f) => /^package\/(src|test|bench|lint|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'))).toEqual([]);
   });
 
