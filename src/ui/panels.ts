@@ -340,7 +340,7 @@ export const logPanel: PanelSpec<LogRow> = {
 
 // ---- shared ---------------------------------------------------------------------------------------
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: one table of panels with different row types; each spec is typed where it is defined.
 export const PANEL_SPECS: Record<PanelId, PanelSpec<any>> = {
   sessions: sessionsPanel,
   processes: processesPanel,

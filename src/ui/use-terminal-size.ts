@@ -13,6 +13,7 @@ export function useTerminalSize(fixed?: Partial<Size>): Size {
   const { stdout } = useStdout();
   const read = (): Size => ({ columns: fixed?.columns ?? stdout.columns ?? 80, rows: fixed?.rows ?? stdout.rows ?? 24 });
   const [size, setSize] = useState(read);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `read` is rebuilt every render from the listed values; listing it would resubscribe on every render.
   useEffect(() => {
     if (fixed?.columns && fixed.rows) return;
     const onResize = () => setSize(read());
@@ -20,7 +21,6 @@ export function useTerminalSize(fixed?: Partial<Size>): Size {
     return () => {
       stdout.off('resize', onResize);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout, fixed?.columns, fixed?.rows]);
   return fixed?.columns && fixed.rows ? { columns: fixed.columns, rows: fixed.rows } : size;
 }

@@ -6,6 +6,7 @@
 // first gets SIGTERM and the time to quit as it would, then the terminal server goes.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUN_MARK } from '../setup-run-mark.js';
 import { type ProcessPool, type TmuxServerFixture, alive, childrenOf, sleep, waitFor } from './world.js';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'orch-top.js');
@@ -18,7 +19,7 @@ export interface TerminalOptions {
   height: number;
   /** orch-top's arguments. */
   args: string[];
-  /** Its whole environment besides PATH, TERM and LANG (it starts from an empty one: nothing leaks in from the test runner). */
+  /** Its whole environment besides PATH, TERM, LANG and the run mark (it starts from an empty one: nothing leaks in from the test runner). */
   env: Record<string, string>;
   cwd: string;
   tag?: string;
@@ -41,7 +42,9 @@ export class Terminal {
     // No status line (the window is all pane, so the console gets exactly width×height), no user config.
     const conf = join(opts.cwd, `tmux-${this.server.socketName}.conf`);
     writeFileSync(conf, 'set -g status off\nset -g remain-on-exit off\n');
-    const env = Object.entries({ PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...opts.env }).map(([k, v]) => shq(`${k}=${v}`));
+    // The run mark crosses `env -i`: what orch-top starts from here is this run's (.ci/run's leak scan).
+    const mark = process.env[RUN_MARK] ? { [RUN_MARK]: process.env[RUN_MARK] } : {};
+    const env = Object.entries({ PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...mark, ...opts.env }).map(([k, v]) => shq(`${k}=${v}`));
     const script = [
       `cd ${shq(opts.cwd)} && env -i TERM="$TERM" ${env.join(' ')} ${shq(process.execPath)} ${shq(BIN)} ${opts.args.map(shq).join(' ')}`,
       'echo EXIT=$?',

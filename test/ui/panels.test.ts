@@ -14,7 +14,7 @@ const EVENTS: LogEvent[] = [
 ];
 const ctx = (snap: Snapshot = makeSnapshot(), over: Partial<ViewCtx> = {}): ViewCtx => ({ snap, now: NOW, events: EVENTS, scope: null, ...over });
 const P = (sort = 0, reverse = false, filter = '') => ({ sort, reverse, filter });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the helper takes any panel, whatever its row type.
 const ids = (spec: PanelSpec<any>, c: ViewCtx, p = P()) => visibleRows(spec, c, p).map((r) => spec.rowId(r));
 
 /** A deeper process tree: 1001 has two children, the first of which has one. */
