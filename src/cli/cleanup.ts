@@ -3,7 +3,7 @@
 // found before anything is touched and exit 2. The run itself is actions/cleanup-run.ts; this module
 // only asks for it, shows its progress and prints its result.
 
-import { existsSync } from 'node:fs';
+import { hasProcfs } from '../collectors/procfs.js';
 import { AuditOpenError, defaultAuditPath } from '../actions/audit.js';
 import { runCleanupPlan, type CleanupEvent, type CleanupResult } from '../actions/cleanup-run.js';
 import type { Config } from '../config.js';
@@ -20,7 +20,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   const say: Say = (line) => ctx.err.write(`orch-top: ${line}\n`);
   // Every signal is preceded by a start-time check in /proc/PID/stat: without /proc, nothing can be
   // checked, so nothing is signalled.
-  if (!existsSync('/proc/self/stat')) {
+  if (!hasProcfs()) {
     say('cleaning up needs /proc (Linux) to check each process\'s start time before signalling it; nothing was touched');
     return EXIT.usage;
   }

@@ -323,4 +323,37 @@ export class ProcReader {
       return null;
     }
   }
+
+  /** Whether SIGHUP is ignored (SigIgn) or handled (SigCgt) by a process: bit 0 of the masks in status. */
+  hupProof(pid: number): boolean {
+    try {
+      const st = readFileSync(`${this.procRoot}/${pid}/status`, 'utf8');
+      const mask = (name: string) => BigInt(`0x${new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'm').exec(st)?.[1] ?? '0'}`);
+      return ((mask('SigIgn') | mask('SigCgt')) & 1n) === 1n;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Where each open descriptor of a process points (readlink of /proc/PID/fd/N); empty when gone. */
+  fdTargets(pid: number): string[] {
+    const out: string[] = [];
+    try {
+      for (const fd of readdirSync(`${this.procRoot}/${pid}/fd`)) {
+        try {
+          out.push(readlinkSync(`${this.procRoot}/${pid}/fd/${fd}`));
+        } catch {
+          /* closed meanwhile */
+        }
+      }
+    } catch {
+      /* gone */
+    }
+    return out;
+  }
+}
+
+/** Whether this system has a Linux /proc to check start times in before signalling. */
+export function hasProcfs(): boolean {
+  return existsSync('/proc/self/stat');
 }

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import psList from 'ps-list';
 import type { ProcInfo, ProcTable } from '../model/types.js';
-import { ProcReader } from './procfs.js';
+import type { ProcReader } from './procfs.js';
 
 const CLK = 100;
 

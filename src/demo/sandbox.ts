@@ -38,7 +38,7 @@
 // Needs tmux >= 3.0 (new-session with a command given as separate arguments, run without a shell).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { constants as osConstants, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -179,32 +179,10 @@ type Tracked = Pick<ProcInfo, 'pid' | 'startTime'>;
 /** Running (not a zombie) and still the same process. */
 const isLive = (k: Tracked): boolean => isAlive(proc, k);
 
-/** SIGHUP is ignored (SigIgn) or handled (SigCgt); bit 0 is signal 1. */
-function hupProof(pid: number): boolean {
-  try {
-    const st = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const mask = (name: string) => BigInt(`0x${new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'm').exec(st)?.[1] ?? '0'}`);
-    return ((mask('SigIgn') | mask('SigCgt')) & 1n) === 1n;
-  } catch {
-    return false;
-  }
-}
+/** SIGHUP is ignored (SigIgn) or handled (SigCgt). */
+const hupProof = (pid: number): boolean => proc.hupProof(pid);
 
-function devNullFds(pid: number): number {
-  let n = 0;
-  try {
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-      try {
-        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === '/dev/null') n += 1;
-      } catch {
-        /* closed meanwhile */
-      }
-    }
-  } catch {
-    /* gone */
-  }
-  return n;
-}
+const devNullFds = (pid: number): number => proc.fdTargets(pid).filter((t) => t === '/dev/null').length;
 
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
@@ -734,6 +712,7 @@ export function installDemoCleanup(sandbox: DemoSandbox): () => void {
           // With no listener left, the re-raised signal takes its default action (death by signal);
           // if someone else still listens, exit with the conventional code ourselves.
           setTimeout(() => process.exit(code), 500);
+          // biome-ignore lint/plugin/signals-only-in-actions: re-raising our own signal to die by it, no target
           if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
           else process.exit(code);
         });

@@ -1,7 +1,7 @@
 // The orchestrator as it runs today, end to end: its SQLite state copied from the real fixture, found
 // through its global registry with no --workspace flag, sessions named as its agents on a private
 // tmux server, one orchestrator per project, recorded pids, and --reap removing exactly what it may.
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';

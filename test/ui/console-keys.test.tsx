@@ -2,7 +2,7 @@
 // that do): the cursor, panels, the filter line, sorting, details, scope, polling.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionView, Snapshot } from '../../src/model/types.js';
-import { cursorLine, KEY, lineWith, makeSnapshot, openConsole, pinTime, unmountAll } from './harness.js';
+import { cursorLine, KEY, makeSnapshot, openConsole, pinTime, unmountAll } from './harness.js';
 
 beforeEach(pinTime);
 afterEach(async () => {

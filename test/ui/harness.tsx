@@ -22,6 +22,7 @@
 // - So nothing may update the console outside act(): a live clock (clockEveryMs > 0) does, every
 //   tick, and fails the test — tests pin the clock; a store change must go through update().
 import { render } from 'ink-testing-library';
+import { Text } from 'ink';
 import { act } from 'react';
 import { vi } from 'vitest';
 import type { StoreApi } from 'zustand/vanilla';
@@ -149,7 +150,7 @@ const WAIT_MS = 1_000;
 // being rendered. Found by rendering once; Ink reads it at every layout.
 let columnsNow = 100;
 function pinStdoutColumns(): void {
-  const probe = render(<></>);
+  const probe = render(<Text />);
   const proto = Object.getPrototypeOf(probe.stdout) as object;
   probe.unmount();
   if (Object.getOwnPropertyDescriptor(proto, 'columns')?.get?.name === 'pinnedColumns') return;
