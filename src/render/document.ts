@@ -88,7 +88,17 @@ export type SnapshotDocument = ReturnType<typeof snapshotDocument>;
 /** What a cleanup run hands its report: the plan only (--dry-run), or the run and the look after it. */
 export type CleanupReport =
   | { dryRun: true; before: Snapshot; plan: Plan }
-  | { dryRun: false; before: Snapshot; plan: Plan; after: Snapshot; execution: Execution; clean: boolean; remaining: string[] };
+  | {
+      dryRun: false;
+      before: Snapshot;
+      plan: Plan;
+      after: Snapshot;
+      execution: Execution;
+      /** What is still there, one line each (the document's `clean` is that this is empty). */
+      remaining: string[];
+      /** Nothing is left and nothing went wrong: a shutdown's report ends "cleanup completed". */
+      completed: boolean;
+    };
 
 /**
  * The --reap/--shutdown --json document: the look after (before, for --dry-run) and the run. The
@@ -107,7 +117,7 @@ export function reapDocument(r: CleanupReport) {
     left: r.plan.left,
     results: r.execution.results,
     durationMs: r.execution.durationMs,
-    clean: r.clean,
+    clean: r.remaining.length === 0,
     remaining: r.remaining,
   };
 }

@@ -49,9 +49,9 @@ describe('reapDocument', () => {
       results: [{ step: 1, target: { kind: 'session' as const, id: '$2', name: 'agent_b-2' }, outcome: 'killed' as const, sent: ['SIGTERM', 'SIGKILL'], detail: null, ms: 2001 }],
       durationMs: 2003, clean: false, remaining: [],
     };
-    const doc = reapDocument({ dryRun: false, before, plan, after, execution, clean: false, remaining: ['zombie 103 of 101'] });
+    const doc = reapDocument({ dryRun: false, before, plan, after, execution, remaining: ['zombie 103 of 101'], completed: false });
     expect(JSON.stringify(doc)).toBe(
-      JSON.stringify({ ...after, dryRun: false, intent: plan.intent, graceMs: plan.graceMs, before: before.summary, plan: plan.steps, left: plan.left, results: execution.results, durationMs: 2003, clean: false, remaining: ['zombie 103 of 101'] }),
+      JSON.stringify({ ...after, dryRun: false, intent: plan.intent, graceMs: plan.graceMs, before: before.summary, plan: plan.steps, left: plan.left, results: execution.results, durationMs: 2003, remaining: ['zombie 103 of 101'], completed: false }),
     );
   });
 });

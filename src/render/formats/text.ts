@@ -12,12 +12,12 @@ function reportText(r: CleanupReport, { paint, width }: FormatOptions): string {
   let out = renderPlanText(r.plan, { paint, width, detail: false });
   if (r.plan.steps.length) out += renderResultsText(r.plan, r.execution, { paint, width });
   out += `${paint('heading', 'AFTER')}  ${summaryLine(r.after, paint)}\n`;
-  if (!r.clean) {
+  if (r.remaining.length) {
     out += paint('error', `${r.remaining.length} left:`) + '\n';
     for (const s of r.remaining) out += `  ${s}\n`;
     if (r.after.summary.findings) out += renderSnapshotText(r.after, { paint, width });
   }
-  if (r.plan.intent.kind === 'shutdown' && r.clean) out += 'cleanup completed\n';
+  if (r.plan.intent.kind === 'shutdown' && r.completed) out += 'cleanup completed\n';
   return out;
 }
 

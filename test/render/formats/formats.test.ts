@@ -33,7 +33,7 @@ describe('the list of formats', () => {
 describe('json', () => {
   it('is the document, indented by two, one line feed after it', () => {
     expect(formatNamed('json').snapshot(snap, opts)).toBe(JSON.stringify(snapshotDocument(snap), null, 2) + '\n');
-    const r = JSON.parse(formatNamed('json').report({ dryRun: false, before: snap, plan, after: clean, execution, clean: true, remaining: [] }, opts));
+    const r = JSON.parse(formatNamed('json').report({ dryRun: false, before: snap, plan, after: clean, execution, remaining: [], completed: true }, opts));
     expect(r).toMatchObject({ dryRun: false, clean: true, durationMs: 5, before: snap.summary, summary: clean.summary });
   });
 });
@@ -50,11 +50,13 @@ describe('text', () => {
 
   it('a clean shutdown ends with "cleanup completed"; a reap does not; what is left is listed', () => {
     const shutdown = { ...plan, intent: { kind: 'shutdown' as const } };
-    expect(text.report({ dryRun: false, before: snap, plan: shutdown, after: clean, execution, clean: true, remaining: [] }, opts).endsWith('cleanup completed\n')).toBe(true);
-    const reap = text.report({ dryRun: false, before: snap, plan, after: clean, execution, clean: true, remaining: [] }, opts);
+    expect(text.report({ dryRun: false, before: snap, plan: shutdown, after: clean, execution, remaining: [], completed: true }, opts).endsWith('cleanup completed\n')).toBe(true);
+    // Nothing left, but the run stopped on an error: not "completed".
+    expect(text.report({ dryRun: false, before: snap, plan: shutdown, after: clean, execution, remaining: [], completed: false }, opts)).not.toContain('cleanup completed');
+    const reap = text.report({ dryRun: false, before: snap, plan, after: clean, execution, remaining: [], completed: true }, opts);
     expect(reap).toContain('AFTER  ');
     expect(reap).not.toContain('cleanup completed');
-    const left = text.report({ dryRun: false, before: snap, plan, after: snap, execution, clean: false, remaining: ['zombie 103 of 101', 'orphan session $2'] }, opts);
+    const left = text.report({ dryRun: false, before: snap, plan, after: snap, execution, remaining: ['zombie 103 of 101', 'orphan session $2'], completed: false }, opts);
     expect(left).toContain('2 left:\n  zombie 103 of 101\n  orphan session $2\n');
   });
 });
