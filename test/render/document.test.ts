@@ -51,7 +51,7 @@ describe('reapDocument', () => {
     };
     const doc = reapDocument({ dryRun: false, before, plan, after, execution, remaining: ['zombie 103 of 101'], completed: false });
     expect(JSON.stringify(doc)).toBe(
-      JSON.stringify({ ...after, dryRun: false, intent: plan.intent, graceMs: plan.graceMs, before: before.summary, plan: plan.steps, left: plan.left, results: execution.results, durationMs: 2003, remaining: ['zombie 103 of 101'], completed: false }),
+      JSON.stringify({ ...after, dryRun: false, intent: plan.intent, graceMs: plan.graceMs, before: before.summary, plan: plan.steps, left: plan.left, results: execution.results, durationMs: 2003, clean: false, remaining: ['zombie 103 of 101'] }),
     );
   });
 });
