@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TmuxServer } from './model/types.js';
 import { fsReason } from './files.js';
+import { FORMAT_NAMES } from './render/formats/index.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -17,6 +18,9 @@ export type Mode = 'console' | 'snapshot' | 'reap' | 'shutdown';
 export interface Config {
   mode: Mode;
   demo: boolean;
+  /** The output format of --snapshot/--reap/--shutdown: a name in render/formats (text, json). */
+  format: string;
+  /** format === 'json' (what --json says). */
   json: boolean;
   server: TmuxServer;
   prefixes: string[];
@@ -88,6 +92,19 @@ function checkGrace(ms: number, what: string): number {
   return ms;
 }
 
+function checkFormat(name: string, what: string): string {
+  if (!FORMAT_NAMES.includes(name)) throw new UsageError(`${what}: '${name}' is not a format (${FORMAT_NAMES.join(', ')})`);
+  return name;
+}
+
+/** --json is --format json; the flags beat the config file's `format`; text by default. */
+function formatOf(v: { json?: boolean; format?: string }, file: FileConfig, fileWhat: (k: string) => string): string {
+  const flag = v.format !== undefined ? checkFormat(v.format, '--format') : undefined;
+  if (v.json && flag !== undefined && flag !== 'json') throw new UsageError(`--json is --format json: it contradicts --format ${flag}`);
+  if (v.json) return 'json';
+  return flag ?? (file.format !== undefined ? checkFormat(file.format, fileWhat('format')) : 'text');
+}
+
 function checkPrefix(p: string, what: string): string {
   if (!p.trim()) throw new UsageError(`${what}: a prefix cannot be empty (it would match every session)`);
   return p;
@@ -102,6 +119,7 @@ const OPTIONS = {
   'audit-log': { type: 'string' },
   demo: { type: 'boolean' },
   json: { type: 'boolean' },
+  format: { type: 'string' },
   'socket-name': { type: 'string', short: 'L' },
   'socket-path': { type: 'string', short: 'S' },
   prefix: { type: 'string', multiple: true },
@@ -129,6 +147,7 @@ const FILE_KEYS: Record<string, 'string' | 'string[]' | 'number|string'> = {
   sample: 'number|string',
   grace: 'number|string',
   auditLog: 'string',
+  format: 'string',
 };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
@@ -156,6 +175,7 @@ interface FileConfig {
   sample?: number | string;
   grace?: number | string;
   auditLog?: string;
+  format?: string;
 }
 
 export function readConfigFile(path: string): FileConfig {
@@ -257,6 +277,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
   if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} are two modes: give one`);
   const mode: Mode = modes[0] ?? 'console';
   if (v.json && mode === 'console') throw new UsageError('--json goes with --snapshot, --reap or --shutdown');
+  if (v.format !== undefined && mode === 'console') throw new UsageError('--format goes with --snapshot, --reap or --shutdown');
+  const format = formatOf(v, file, fileWhat);
   if (v.sample !== undefined && mode === 'console') throw new UsageError('--sample goes with --snapshot, --reap or --shutdown');
   if (v['dry-run'] && mode !== 'reap' && mode !== 'shutdown') throw new UsageError('--dry-run goes with --reap or --shutdown');
   const graceMs =
@@ -271,7 +293,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
     config: {
       mode,
       demo: !!v.demo,
-      json: !!v.json,
+      format,
+      json: format === 'json',
       server,
       prefixes,
       workspaces,
@@ -302,7 +325,9 @@ Usage:
 
 Modes:
       --snapshot                 print one snapshot and exit: 0 nothing found, 1 findings, 2 usage/environment error
-      --json                     the versioned JSON document instead of tables (--reap/--shutdown add plan and results)
+      --format text|json         how --snapshot, --reap and --shutdown write: tables (text, the default) or the
+                                 versioned JSON document (--reap/--shutdown add plan and results)
+      --json                     the same as --format json
       --sample DURATION          with --snapshot: watch this long first (CPU %, descriptor trends); default one tick
       --reap                     kill orphan sessions (their processes first), leaked processes, and get in-scope
                                  zombies reaped; then look again: 0 nothing left, 1 something remains
@@ -326,7 +351,7 @@ What to watch:
       --interval DURATION        time between polls (default 1s; 100ms to 1h)
       --config FILE              JSON config (default $XDG_CONFIG_HOME/orch-top/config.json when present);
                                  keys: socketName socketPath prefixes workspaces orchestratorPid pidfile
-                                 orchestratorMatch interval sample grace auditLog. Flags beat the file.
+                                 orchestratorMatch interval sample grace auditLog format. Flags beat the file.
   -h, --help                     this text
   -V, --version                  the version
 

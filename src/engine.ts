@@ -8,7 +8,7 @@ import { ProcReader } from './collectors/procfs.js';
 import { fsReason, isDir, realpathOr } from './files.js';
 import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
-import { discoverWorkspaces, readWorkspace } from './collectors/workspaces.js';
+import { findPlaces, readWorkspace } from './collectors/workspaces.js';
 import type { Config } from './config.js';
 import { classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type History } from './model/classify.js';
 import { selfAndAncestors } from './model/process-index.js';
@@ -111,14 +111,12 @@ export class Engine {
    */
   async collect(history: History = emptyHistory()): Promise<RawWorld> {
     const errors: string[] = [];
-    const discovered = discoverWorkspaces({ flags: this.config.workspaces, env: this.env, cwd: this.cwd });
-    errors.push(...discovered.errors);
-    const wsList = [...(this.opts.extraWorkspaces ?? []), ...discovered.refs];
-    const seenWs = new Set<string>();
-    const wsUnique = wsList.filter((w) => (seenWs.has(w.path) ? false : (seenWs.add(w.path), true)));
+    // Every agent-state source says where its state is; each place is read by the sources that found it.
+    const found = findPlaces({ flags: this.config.workspaces, env: this.env, cwd: this.cwd }, this.opts.extraWorkspaces);
+    errors.push(...found.errors);
     const [tmux, workspaces] = await Promise.all([
       listPanes(this.config.server, { timeoutMs: this.opts.tmuxTimeoutMs }),
-      Promise.all(wsUnique.map((w) => readWorkspace(w))),
+      Promise.all(found.places.map((p) => readWorkspace(p.ref, p.sources))),
     ]);
     // Read /proc after tmux answered, so every pane pid tmux named is already in the table.
     const procs = await collectProcTable(this.reader);

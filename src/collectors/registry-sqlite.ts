@@ -26,10 +26,11 @@
 
 import { accessSync, constants, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type { Database as BetterSqliteDb } from 'better-sqlite3';
 import type { RegistryAgent } from '../model/types.js';
 import { fsReason } from '../files.js';
 import { registryAgent, str } from './registry-agent.js';
+import { loadSqlite } from './sqlite-driver.js';
 
 export const BUSY_TIMEOUT_MS = 250;
 
@@ -58,7 +59,7 @@ export interface GlobalRegistry {
 }
 
 type Row = Record<string, unknown>;
-type Db = InstanceType<typeof Database>;
+type Db = BetterSqliteDb;
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
@@ -105,7 +106,7 @@ function describe(path: string, e: unknown): string {
 
 /**
  * Opens `path` read-only, runs `read`, closes. `absent` when the file does not exist; a directory, a
- * SchemaError or any SQLite error becomes one line starting with the path.
+ * SchemaError, a driver that cannot load or any SQLite error becomes one line starting with the path.
  */
 class SchemaError extends Error {}
 
@@ -117,9 +118,12 @@ function withDb<T>(path: string, read: (db: Db) => T): { absent: true } | { valu
     if (code === 'ENOENT' || code === 'ENOTDIR') return { absent: true };
     return { error: `${path}: ${describe(path, e)}` };
   }
+  // Loaded only now that a file is there: a broken native module costs SQLite files, nothing else.
+  const driver = loadSqlite();
+  if ('error' in driver) return { error: `${path}: cannot read SQLite: ${driver.error}` };
   let db: Db | null = null;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    db = new driver.Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     return { value: read(db) };
   } catch (e) {
     return { error: `${path}: ${e instanceof SchemaError ? e.message : describe(path, e)}` };

@@ -1,62 +1,62 @@
-// Which orchestrator workspaces to read, and reading one. `--workspace` flags replace discovery;
-// otherwise, in this order and deduplicated by real path: every active workspace the orchestrator's
-// global registry (~/.claude-orchestrator/global_registry.sqlite3) lists, even one that is gone (so it
-// is reported), $CLAUDE_ORCHESTRATOR_WORKSPACE, ~/.claude-orchestrator/workspaces and
-// ./.agent-workspace when they exist. A workspace is read from both its SQLite state and its JSON
-// registries; one that is gone or unreadable is reported on its own line, the others still load.
-// Read-only.
+// The places agent managers keep their state, found and read through the sources (collectors/sources):
+// each source's `find` says where, each place is read by every source that found it, and their records
+// are merged (the higher precedence wins an agent both name). A place that is gone or unreadable is
+// reported on its own line; the others still load. Read-only; decides nothing about sessions.
 
-import { existsSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { RegistryAgent, WorkspaceHow, WorkspaceState } from '../model/types.js';
 import { fsReason, realpathOr } from '../files.js';
-import { projectOf, readJsonRegistry } from './registry-json.js';
-import { readGlobalRegistry, readSqliteState } from './registry-sqlite.js';
+import { projectOf } from './registry-json.js';
+import { SOURCES, type AgentStateSource, type FindContext, type SourceRead, type WorkspaceRef } from './sources/index.js';
 
-export interface WorkspaceRef {
-  path: string;
-  how: WorkspaceHow;
-  /** The project name the global registry records for it, when it came from there. */
-  project?: string | null;
+export { discoverWorkspaces, type DiscoverOptions } from './orchestrator-workspaces.js';
+export type { WorkspaceRef } from './sources/index.js';
+
+/** A place to read and the sources that read it. */
+export interface Place {
+  ref: WorkspaceRef;
+  sources: readonly AgentStateSource[];
 }
 
-export interface DiscoverOptions {
-  flags: string[];
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** Where ~/.claude-orchestrator lives; defaults to $HOME, else the OS's home directory. */
-  home?: string;
-}
-
-/** The workspaces to watch, and one line per source that could not be read (the global registry). */
-export function discoverWorkspaces(opts: DiscoverOptions): { refs: WorkspaceRef[]; errors: string[] } {
-  const out: WorkspaceRef[] = [];
+/**
+ * Every place to read this look: `extra` first (the demo's; read by every source), then what each
+ * distinct find function returns (called once however many sources share it), one per exact path.
+ */
+export function findPlaces(ctx: FindContext, extra: { path: string; how: WorkspaceHow }[] = [], sources: readonly AgentStateSource[] = SOURCES): { places: Place[]; errors: string[] } {
   const errors: string[] = [];
-  if (opts.flags.length) out.push(...opts.flags.map((p) => ({ path: resolve(opts.cwd, p), how: 'flag' as const })));
-  else {
-    const home = opts.home ?? opts.env.HOME ?? homedir();
-    const global = readGlobalRegistry(home);
-    if (global.error) errors.push(`global registry ${global.error}`);
-    for (const w of global.workspaces) if (w.active) out.push({ path: resolve(opts.cwd, w.path), how: 'global-registry', project: w.project });
-    const env = opts.env.CLAUDE_ORCHESTRATOR_WORKSPACE;
-    if (env && existsSync(resolve(opts.cwd, env))) out.push({ path: resolve(opts.cwd, env), how: 'env' });
-    const inHome = join(home, '.claude-orchestrator', 'workspaces');
-    if (existsSync(inHome)) out.push({ path: inHome, how: 'home' });
-    const local = join(opts.cwd, '.agent-workspace');
-    if (existsSync(local)) out.push({ path: local, how: 'cwd' });
+  const byPath = new Map<string, { ref: WorkspaceRef; sources: AgentStateSource[] }>();
+  for (const ref of extra) if (!byPath.has(ref.path)) byPath.set(ref.path, { ref, sources: [...sources] });
+  const finds = [...new Set(sources.map((s) => s.find))];
+  for (const find of finds) {
+    const found = find(ctx);
+    errors.push(...found.errors);
+    const finders = sources.filter((s) => s.find === find);
+    for (const ref of found.refs) {
+      const place = byPath.get(ref.path) ?? byPath.set(ref.path, { ref, sources: [] }).get(ref.path)!;
+      for (const s of finders) if (!place.sources.includes(s)) place.sources.push(s);
+    }
   }
-  const seen = new Set<string>();
-  const refs = out.filter((w) => {
-    const real = realpathOr(w.path); // a gone one is kept: it is reported when read
-    if (seen.has(real)) return false;
-    seen.add(real);
-    return true;
-  });
-  return { refs, errors };
+  // Keep the list's order of sources within a place: it is the order of their error lines.
+  const places = [...byPath.values()].map((p) => ({ ref: p.ref, sources: sources.filter((s) => p.sources.includes(s)) }));
+  return { places, errors };
 }
 
-export async function readWorkspace(ws: WorkspaceRef): Promise<WorkspaceState> {
+/** Merges what the sources read of one place: agents by precedence, errors in list order. */
+function merge(reads: { source: AgentStateSource; read: SourceRead }[]): { agents: RegistryAgent[]; project: string | null; readOk: boolean; errors: string[] } {
+  const byId = new Map<string, RegistryAgent>();
+  const rising = [...reads].sort((a, b) => a.source.precedence - b.source.precedence);
+  for (const { read } of rising) for (const a of read.agents) byId.set(a.agentId, a);
+  const project = [...rising].reverse().find((r) => r.read.project !== null)?.read.project ?? null;
+  return {
+    agents: [...byId.values()].sort((a, b) => a.agentId.localeCompare(b.agentId)),
+    project,
+    readOk: reads.some((r) => r.read.readOk),
+    errors: reads.flatMap((r) => r.read.errors),
+  };
+}
+
+export async function readWorkspace(ws: WorkspaceRef, sources: readonly AgentStateSource[] = SOURCES): Promise<WorkspaceState> {
   const base = { path: ws.path, realPath: realpathOr(ws.path), how: ws.how, project: ws.project ?? projectOf(ws.path) };
   try {
     if (!statSync(ws.path).isDirectory()) return { ...base, readable: false, error: `workspace ${ws.path}: is not a directory`, agents: [] };
@@ -64,21 +64,16 @@ export async function readWorkspace(ws: WorkspaceRef): Promise<WorkspaceState> {
     const code = (e as NodeJS.ErrnoException).code;
     return { ...base, readable: false, gone: code === 'ENOENT', error: `workspace ${ws.path}: ${fsReason(e)}`, agents: [] };
   }
-  const sqlite = readSqliteState(ws.path);
-  const json = await readJsonRegistry(ws.path);
-  // One agent in both: the SQLite state wins (it is what the orchestrator writes now).
-  const byId = new Map<string, RegistryAgent>();
-  for (const a of json.agents) byId.set(a.agentId, a);
-  for (const a of sqlite.agents) byId.set(a.agentId, a);
-  const errors = [...(sqlite.error ? [sqlite.error] : []), ...json.errors];
+  const reads = await Promise.all(sources.map(async (source) => ({ source, read: await source.read(ws.path) })));
+  const m = merge(reads);
   return {
     ...base,
     // <project>/.agent-workspace names its project; a workspace elsewhere (CLAUDE_ORCHESTRATOR_WORKSPACE)
     // is named by the client_cwd its tasks record.
-    project: ws.project ?? (/^\.?agent-workspace$/.test(basename(ws.path)) ? projectOf(ws.path) : (sqlite.project ?? json.project ?? projectOf(ws.path))),
+    project: ws.project ?? (/^\.?agent-workspace$/.test(basename(ws.path)) ? projectOf(ws.path) : (m.project ?? projectOf(ws.path))),
     // Readable: a source was read, or nothing failed (a workspace with no registry yet).
-    readable: (sqlite.present && !sqlite.error) || json.filesRead > 0 || errors.length === 0,
-    error: errors.length ? errors.join('; ') : null,
-    agents: [...byId.values()].sort((a, b) => a.agentId.localeCompare(b.agentId)),
+    readable: m.readOk || m.errors.length === 0,
+    error: m.errors.length ? m.errors.join('; ') : null,
+    agents: m.agents,
   };
 }

@@ -109,12 +109,18 @@ export interface TmuxState {
 
 export type AgentSource = 'json' | 'sqlite';
 
+/** A recorded status normalised by its source: the model's only question about a status word. */
+export type AgentState = 'active' | 'terminal' | 'unknown';
+
 /** One agent as the orchestrator recorded it. */
 export interface RegistryAgent {
   agentId: string;
   taskId: string | null;
   type: string | null;
   status: string;
+  /** `status` normalised by the source that read it (collectors/sources); absent on records built by
+   *  hand (tests), where the model falls back to the reference orchestrator's words. */
+  state?: AgentState;
   tmuxSession: string | null;
   parent: string | null;
   startedAt: string | null;

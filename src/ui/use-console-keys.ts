@@ -79,142 +79,182 @@ export function keyOfChar(ch: string, chunk: Key): Key {
   return none;
 }
 
+/** One key: the context that owns the keys decides what it does. */
 export function handleKey(d: KeyDeps, input: string, key: Key): void {
   const v = d.view.getState();
-  const app = d.store.getState();
   const ctx = contextOf(v);
   const cmd = commandFor(ctx, input, key);
-  const say = v.say;
   if (d.tooSmall) {
     if (cmd === Command.Quit) requestQuit(d);
     return;
   }
   // A message lasts until the next key.
   v.clearFlash();
+  if (ctx === 'help') return onHelpKey(d, cmd);
+  if (ctx === 'filter') return onFilterKey(d, cmd, input, key);
+  if (ctx === 'confirm') return onConfirmKey(d, cmd);
+  if (cmd && PANEL_KEYS[cmd]) return v.setPanel(PANEL_KEYS[cmd]!);
+  if (cmd === null) return;
+  if (onMoveKey(d, cmd) || onViewKey(d, cmd) || onActionKey(d, cmd)) return;
+  onPollKey(d, cmd);
+}
 
-  if (ctx === 'help') {
-    if (cmd === Command.Quit) requestQuit(d);
-    else if (cmd === Command.Up) v.scrollOverlay(-1, d.overlayMax);
-    else if (cmd === Command.Down) v.scrollOverlay(1, d.overlayMax);
-    else if (cmd === Command.PageUp) v.scrollOverlay(-d.pageSize, d.overlayMax);
-    else if (cmd === Command.PageDown) v.scrollOverlay(d.pageSize, d.overlayMax);
-    else v.closeOverlay();
-    return;
-  }
-  if (ctx === 'filter') {
-    if (cmd === Command.FilterApply) v.applyFilter();
-    else if (cmd === Command.FilterClear) v.clearFilter();
-    else if (cmd === Command.FilterErase) v.eraseFilter();
-    else if (input && !key.ctrl && !key.meta && !/[\u0000-\u001f\u007f]/.test(input)) v.typeFilter(input);
-    return;
-  }
-  if (ctx === 'confirm') {
-    const o = v.overlay!;
-    if (cmd === Command.Confirm) {
-      v.closeOverlay();
-      if (o.kind === 'confirm') void d.service.run(o.plan);
-      else {
-        d.service.cancel();
-        d.quit();
-      }
-    } else if (cmd === Command.Deny) {
-      v.closeOverlay();
-      if (o.kind === 'confirm') app.log('info', `cancelled: ${intentName(o.plan.intent)} (nothing was signalled)`);
-    } else if (cmd === Command.Up) v.scrollOverlay(-1, d.overlayMax);
-    else if (cmd === Command.Down) v.scrollOverlay(1, d.overlayMax);
-    else if (cmd === Command.PageUp) v.scrollOverlay(-d.pageSize, d.overlayMax);
-    else if (cmd === Command.PageDown) v.scrollOverlay(d.pageSize, d.overlayMax);
-    return;
-  }
+/** Scrolling an open dialog; true when the command was one. */
+function scrollOverlay(d: KeyDeps, cmd: Command | null): boolean {
+  const v = d.view.getState();
+  const by = cmd === Command.Up ? -1 : cmd === Command.Down ? 1 : cmd === Command.PageUp ? -d.pageSize : cmd === Command.PageDown ? d.pageSize : 0;
+  if (by) v.scrollOverlay(by, d.overlayMax);
+  return by !== 0;
+}
 
-  if (cmd && PANEL_KEYS[cmd]) {
-    v.setPanel(PANEL_KEYS[cmd]!);
-    return;
-  }
+/** The help screen: it scrolls, q quits, any other key closes it. */
+function onHelpKey(d: KeyDeps, cmd: Command | null): void {
+  if (cmd === Command.Quit) requestQuit(d);
+  else if (!scrollOverlay(d, cmd)) d.view.getState().closeOverlay();
+}
+
+/** The filter line owns every printable key until Enter or Esc. */
+function onFilterKey(d: KeyDeps, cmd: Command | null, input: string, key: Key): void {
+  const v = d.view.getState();
+  if (cmd === Command.FilterApply) v.applyFilter();
+  else if (cmd === Command.FilterClear) v.clearFilter();
+  else if (cmd === Command.FilterErase) v.eraseFilter();
+  else if (input && !key.ctrl && !key.meta && !/[\u0000-\u001f\u007f]/.test(input)) v.typeFilter(input);
+}
+
+/** A confirm dialog: only Confirm hands its plan to the service (or quits while one runs). */
+function onConfirmKey(d: KeyDeps, cmd: Command | null): void {
+  const v = d.view.getState();
+  const o = v.overlay!;
+  if (cmd === Command.Confirm) {
+    v.closeOverlay();
+    if (o.kind === 'confirm') void d.service.run(o.plan);
+    else {
+      d.service.cancel();
+      d.quit();
+    }
+  } else if (cmd === Command.Deny) {
+    v.closeOverlay();
+    if (o.kind === 'confirm') d.store.getState().log('info', `cancelled: ${intentName(o.plan.intent)} (nothing was signalled)`);
+  } else scrollOverlay(d, cmd);
+}
+
+/** The cursor and the panels; true when the command was one. */
+function onMoveKey(d: KeyDeps, cmd: Command): boolean {
+  const v = d.view.getState();
+  const step: Partial<Record<Command, number>> = { [Command.Up]: -1, [Command.Down]: 1, [Command.PageUp]: -d.pageSize, [Command.PageDown]: d.pageSize };
+  if (step[cmd] !== undefined) v.move(step[cmd]!, d.ids, d.labelOf);
+  else if (cmd === Command.Top) v.moveTo(0, d.ids, d.labelOf);
+  else if (cmd === Command.Bottom) v.moveTo(-1, d.ids, d.labelOf);
+  else if (cmd === Command.NextPanel) v.cyclePanel(1);
+  else if (cmd === Command.PrevPanel) v.cyclePanel(-1);
+  else return false;
+  return true;
+}
+
+/** What the tables show: expansion, scope, filter, sort, help; true when the command was one. */
+function onViewKey(d: KeyDeps, cmd: Command): boolean {
+  const v = d.view.getState();
   switch (cmd) {
-    case Command.Up:
-      return v.move(-1, d.ids, d.labelOf);
-    case Command.Down:
-      return v.move(1, d.ids, d.labelOf);
-    case Command.PageUp:
-      return v.move(-d.pageSize, d.ids, d.labelOf);
-    case Command.PageDown:
-      return v.move(d.pageSize, d.ids, d.labelOf);
-    case Command.Top:
-      return v.moveTo(0, d.ids, d.labelOf);
-    case Command.Bottom:
-      return v.moveTo(-1, d.ids, d.labelOf);
-    case Command.NextPanel:
-      return v.cyclePanel(1);
-    case Command.PrevPanel:
-      return v.cyclePanel(-1);
     case Command.Expand:
       if (d.current) v.toggleExpand(d.current.id);
-      return;
+      return true;
     case Command.Scope:
-      if (v.panel === 'processes' && v.scope) return v.setScope(null);
-      if (d.sessionOfCurrent) {
+      if (v.panel === 'processes' && v.scope) v.setScope(null);
+      else if (d.sessionOfCurrent) {
         v.setScope(d.sessionOfCurrent);
-        return v.setPanel('processes');
-      }
-      return say('a: select a session (or a process of one) to see only its tree', 'warn');
+        v.setPanel('processes');
+      } else v.say('a: select a session (or a process of one) to see only its tree', 'warn');
+      return true;
     case Command.Back:
-      if (v.params[v.panel].filter) return v.clearFilter();
-      if (v.panel === 'processes' && v.scope) return v.setScope(null);
-      if (v.expanded[v.panel]) return v.toggleExpand(v.expanded[v.panel]!);
-      return;
+      if (v.params[v.panel].filter) v.clearFilter();
+      else if (v.panel === 'processes' && v.scope) v.setScope(null);
+      else if (v.expanded[v.panel]) v.toggleExpand(v.expanded[v.panel]!);
+      return true;
     case Command.Filter:
-      return v.startFilter();
+      v.startFilter();
+      return true;
     case Command.Sort:
-      return v.cycleSort();
+      v.cycleSort();
+      return true;
     case Command.Reverse:
-      return v.toggleReverse();
-    case Command.KillSession:
-      if (v.panel !== 'sessions') return say('x kills the session selected in Sessions: press 1 first', 'warn');
-      if (d.lost && d.lostHidden) return say(`${d.lost.label} is hidden by the filter: clear it (Esc) or select a row shown`, 'warn');
-      if (d.lost) return say(`${d.lost.label} is gone (it ended after you selected it): nothing to kill`, 'warn');
-      if (!d.current) return say('no session selected', 'warn');
-      if (d.current.id.startsWith(GHOST_PREFIX)) return say(`${d.current.label} has no tmux session: the registry is stale; there is nothing to kill`, 'warn');
-      return propose(d, { kind: 'kill-session', sessionId: d.current.id });
-    case Command.KillOrphans:
-      return propose(d, { kind: 'kill-orphans' });
-    case Command.ReapZombies:
-      return propose(d, { kind: 'reap-zombies' });
-    case Command.Shutdown: {
-      const running = app.snapshot?.orchestrators.filter((o) => o.running) ?? [];
-      if (running.length > 1) {
-        // One orchestrator per project: the selected session says which.
-        const owner = v.panel === 'sessions' && d.current ? app.snapshot?.sessions.find((s) => s.id === d.current!.id)?.ownedBy : null;
-        if (!owner) return say(`${running.length} orchestrators run (pids ${running.map((o) => o.pid).join(', ')}): select a session of the project to stop (Sessions), then S`, 'warn');
-        return propose(d, { kind: 'shutdown', orchestratorPid: owner });
-      }
-      return propose(d, { kind: 'shutdown' });
-    }
-    case Command.CancelAction:
-      if (!d.service.busy()) return say('no action is running', 'dim');
-      return d.service.cancel();
-    case Command.Pause:
-      app.setPaused(!app.paused);
-      app.log('info', app.paused ? 'polling resumed' : 'polling paused (p resumes)');
-      return;
-    case Command.Faster:
-    case Command.Slower: {
-      // The next step in the asked direction, from wherever --interval put it (it may be off the list).
-      const cur = app.intervalMs;
-      const next = cmd === Command.Faster ? [...INTERVALS].reverse().find((ms) => ms < cur) : INTERVALS.find((ms) => ms > cur);
-      if (next === undefined) return say(`polling every ${formatGrace(cur)} already: the ${cmd === Command.Faster ? 'fastest' : 'slowest'} step`, 'dim');
-      app.setInterval(next);
-      return say(`polling every ${formatGrace(next)}`, 'dim');
-    }
-    case Command.Refresh:
-      return d.service.refresh();
+      v.toggleReverse();
+      return true;
     case Command.Help:
-      return v.openHelp();
-    case Command.Quit:
-      return requestQuit(d);
+      v.openHelp();
+      return true;
     default:
-      return;
+      return false;
   }
+}
+
+/** The destructive keys (each only proposes a plan), cancel and quit; true when the command was one. */
+function onActionKey(d: KeyDeps, cmd: Command): boolean {
+  const say = d.view.getState().say;
+  switch (cmd) {
+    case Command.KillSession:
+      proposeKillSession(d);
+      return true;
+    case Command.KillOrphans:
+      propose(d, { kind: 'kill-orphans' });
+      return true;
+    case Command.ReapZombies:
+      propose(d, { kind: 'reap-zombies' });
+      return true;
+    case Command.Shutdown:
+      proposeShutdown(d);
+      return true;
+    case Command.CancelAction:
+      if (!d.service.busy()) say('no action is running', 'dim');
+      else d.service.cancel();
+      return true;
+    case Command.Quit:
+      requestQuit(d);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** x: the session under the cursor in Sessions, when there is one to kill. */
+function proposeKillSession(d: KeyDeps): void {
+  const v = d.view.getState();
+  const say = v.say;
+  if (v.panel !== 'sessions') return say('x kills the session selected in Sessions: press 1 first', 'warn');
+  if (d.lost && d.lostHidden) return say(`${d.lost.label} is hidden by the filter: clear it (Esc) or select a row shown`, 'warn');
+  if (d.lost) return say(`${d.lost.label} is gone (it ended after you selected it): nothing to kill`, 'warn');
+  if (!d.current) return say('no session selected', 'warn');
+  if (d.current.id.startsWith(GHOST_PREFIX)) return say(`${d.current.label} has no tmux session: the registry is stale; there is nothing to kill`, 'warn');
+  propose(d, { kind: 'kill-session', sessionId: d.current.id });
+}
+
+/** S: the orchestrator, or with several running, the one owning the selected session. */
+function proposeShutdown(d: KeyDeps): void {
+  const v = d.view.getState();
+  const app = d.store.getState();
+  const running = app.snapshot?.orchestrators.filter((o) => o.running) ?? [];
+  if (running.length <= 1) return propose(d, { kind: 'shutdown' });
+  // One orchestrator per project: the selected session says which.
+  const owner = v.panel === 'sessions' && d.current ? app.snapshot?.sessions.find((s) => s.id === d.current!.id)?.ownedBy : null;
+  if (!owner) return v.say(`${running.length} orchestrators run (pids ${running.map((o) => o.pid).join(', ')}): select a session of the project to stop (Sessions), then S`, 'warn');
+  propose(d, { kind: 'shutdown', orchestratorPid: owner });
+}
+
+/** Polling: pause, faster, slower, refresh now. */
+function onPollKey(d: KeyDeps, cmd: Command): void {
+  const app = d.store.getState();
+  const say = d.view.getState().say;
+  if (cmd === Command.Pause) {
+    app.setPaused(!app.paused);
+    app.log('info', app.paused ? 'polling resumed' : 'polling paused (p resumes)');
+  } else if (cmd === Command.Faster || cmd === Command.Slower) {
+    // The next step in the asked direction, from wherever --interval put it (it may be off the list).
+    const cur = app.intervalMs;
+    const next = cmd === Command.Faster ? [...INTERVALS].reverse().find((ms) => ms < cur) : INTERVALS.find((ms) => ms > cur);
+    if (next === undefined) return say(`polling every ${formatGrace(cur)} already: the ${cmd === Command.Faster ? 'fastest' : 'slowest'} step`, 'dim');
+    app.setInterval(next);
+    say(`polling every ${formatGrace(next)}`, 'dim');
+  } else if (cmd === Command.Refresh) d.service.refresh();
 }
 
 function requestQuit(d: KeyDeps): void {
