@@ -9,8 +9,7 @@ import { runCleanupPlan, type CleanupEvent, type CleanupResult } from '../action
 import type { Config } from '../config.js';
 import { makePlan, type Intent, type Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/types.js';
-import { renderPlanText, renderResultsText } from '../render/plan.js';
-import { renderSnapshotText, summaryLine } from '../render/text.js';
+import { formatNamed } from '../render/formats/index.js';
 import { colorWanted, makePaint, type Paint } from '../render/theme.js';
 import { EXIT, makeLooker, type RunCtx } from './looker.js';
 
@@ -39,8 +38,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
   const width = ctx.out.isTTY ? (ctx.out.columns ?? 120) : 160;
   if (config.dryRun) {
-    if (config.json) ctx.out.write(JSON.stringify(reapReportJson(plan, before, null), null, 2) + '\n');
-    else ctx.out.write(renderPlanText(plan, { paint, width }) + paint('dim', 'dry run: nothing was touched') + '\n');
+    ctx.out.write(formatNamed(config.format).report({ dryRun: true, before, plan }, { paint, width }));
     return plan.steps.length ? EXIT.findings : EXIT.clean;
   }
   let result: CleanupResult;
@@ -111,39 +109,7 @@ function report(config: Config, ctx: RunCtx, say: Say, r: Report): void {
   if (result.error) say(`the cleanup stopped by an error: ${result.error}`);
   if (result.shutdown?.error) say(result.shutdown.error);
   else if (result.shutdown && !config.json) ctx.err.write(`orch-top: shutdown state written to ${result.shutdown.path}\n`);
-  if (config.json) {
-    ctx.out.write(JSON.stringify(reapReportJson(r.plan, r.before, r), null, 2) + '\n');
-    return;
-  }
-  const { plan, after, paint, width } = r;
-  ctx.out.write(renderPlanText(plan, { paint, width, detail: false }));
-  if (plan.steps.length) ctx.out.write(renderResultsText(plan, result.execution, { paint, width }));
-  ctx.out.write(`${paint('heading', 'AFTER')}  ${summaryLine(after, paint)}\n`);
-  if (result.survived.length) {
-    ctx.out.write(paint('error', `${result.survived.length} left:`) + '\n');
-    for (const s of result.survived) ctx.out.write(`  ${s}\n`);
-    if (after.summary.findings) ctx.out.write(renderSnapshotText(after, { paint, width }));
-  }
-  if (config.mode === 'shutdown' && result.clean) ctx.out.write('cleanup completed\n');
+  const { plan, before, after, paint, width } = r;
+  ctx.out.write(formatNamed(config.format).report({ dryRun: false, before, plan, after, execution: result.execution, remaining: result.survived, completed: result.clean }, { paint, width }));
 }
 
-// ---- THE --json REAP REPORT (and its --dry-run form): built here, in one place. At the merge this
-// becomes render/document.ts `reapDocument(...)` (helper D); until then it is the snapshot (before
-// for a dry run, after for a run) with the plan and the results added.
-function reapReportJson(plan: Plan, before: Snapshot, run: { after: Snapshot; result: CleanupResult } | null): Record<string, unknown> {
-  const common = { intent: plan.intent, graceMs: plan.graceMs };
-  if (!run) return { ...before, dryRun: true, ...common, plan: plan.steps, left: plan.left, results: [] };
-  const { after, result } = run;
-  return {
-    ...after,
-    dryRun: false,
-    ...common,
-    before: before.summary,
-    plan: plan.steps,
-    left: plan.left,
-    results: result.execution.results,
-    durationMs: result.execution.durationMs,
-    clean: result.survived.length === 0,
-    remaining: result.survived,
-  };
-}

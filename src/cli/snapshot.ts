@@ -3,7 +3,7 @@
 
 import type { Config } from '../config.js';
 import type { Snapshot } from '../model/types.js';
-import { renderSnapshotText } from '../render/text.js';
+import { formatNamed } from '../render/formats/index.js';
 import { colorWanted, makePaint } from '../render/theme.js';
 import { EXIT, makeLooker, type RunCtx } from './looker.js';
 
@@ -14,11 +14,8 @@ async function takeSnapshot(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>): P
 
 export async function runSnapshot(config: Config, ctx: RunCtx): Promise<number> {
   const snap = await takeSnapshot(config, ctx);
-  if (config.json) ctx.out.write(JSON.stringify(snap, null, 2) + '\n');
-  else {
-    const paint = makePaint(colorWanted(ctx.out, ctx.env));
-    ctx.out.write(renderSnapshotText(snap, { paint, width: ctx.out.isTTY ? (ctx.out.columns ?? 120) : 160 }));
-  }
+  const paint = makePaint(colorWanted(ctx.out, ctx.env));
+  ctx.out.write(formatNamed(config.format).snapshot(snap, { paint, width: ctx.out.isTTY ? (ctx.out.columns ?? 120) : 160 }));
   if (!snap.tmux.available || snap.tmux.error) {
     ctx.err.write(`orch-top: ${snap.tmux.error ?? 'tmux is not available'}\n`);
     return EXIT.usage;

@@ -2,15 +2,17 @@
 // whether an agent is active, terminal or neither. Everything asks agentState(agent), so a source
 // that normalises its own words changes one line here. Pure.
 
-import type { AgentRef, RegistryAgent, WorkspaceState } from './types.js';
+import type { AgentRef, AgentState, RegistryAgent, WorkspaceState } from './types.js';
 
 export const ACTIVE_STATUSES = new Set(['running', 'working', 'blocked', 'reviewing']);
 export const TERMINAL_STATUSES = new Set(['completed', 'terminated', 'error', 'failed', 'killed', 'phase_completed']);
 
-export type AgentState = 'active' | 'terminal' | 'unknown';
+export type { AgentState } from './types.js';
 
-/** The reference orchestrator's words, normalised (the raw word stays in `agent.status`). */
-export function agentState(agent: Pick<RegistryAgent, 'status'>): AgentState {
+/** What an agent's status means: the source's own normalisation when it gave one, else the reference
+ *  orchestrator's words (the raw word stays in `agent.status`). */
+export function agentState(agent: Pick<RegistryAgent, 'status' | 'state'>): AgentState {
+  if (agent.state) return agent.state;
   if (ACTIVE_STATUSES.has(agent.status)) return 'active';
   if (TERMINAL_STATUSES.has(agent.status)) return 'terminal';
   return 'unknown';

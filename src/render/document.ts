@@ -3,7 +3,7 @@
 // change its shapes; these documents change only on purpose (README "The JSON document"), and their
 // key order is part of them (scripts diff them). Pure: no I/O, no decisions.
 
-import type { Execution } from '../actions/execute.js';
+import type { Execution } from '../model/outcome.js';
 import type { Plan } from '../model/plan.js';
 import type {
   AgentRef, FdKinds, FdView, GhostView, LeakedView, OrchestratorView, PaneView, ProcessView, SessionView, Snapshot, Summary, ZombieView,
