@@ -44,7 +44,7 @@ export interface Config {
   auditLog: string | null;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   prefixes: ['claude-agent-'],
   orchestratorMatch: 'real_mcp_server\\.py',
   intervalMs: 1_000,
@@ -158,7 +158,7 @@ export function stateDir(env: NodeJS.ProcessEnv): string {
   return join(base, 'orch-top');
 }
 
-export function defaultConfigPath(env: NodeJS.ProcessEnv): string {
+function defaultConfigPath(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
   return join(base, 'orch-top', 'config.json');
 }
@@ -178,7 +178,7 @@ interface FileConfig {
   format?: string;
 }
 
-export function readConfigFile(path: string): FileConfig {
+function readConfigFile(path: string): FileConfig {
   let text: string;
   try {
     if (statSync(path).isDirectory()) throw new UsageError(`config ${path}: is a directory`);

@@ -33,9 +33,6 @@ export function classifyConfigOf(cfg: Config, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-// Moved to the model (one copy of the never-touch set); kept here for the modules that import it from engine.
-export { selfAndAncestors } from './model/process-index.js';
-
 export class Engine {
   readonly reader = new ProcReader();
   private readonly env: NodeJS.ProcessEnv;

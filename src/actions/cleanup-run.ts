@@ -107,7 +107,7 @@ export async function runCleanupPlan(o: CleanupRunOptions): Promise<CleanupResul
 }
 
 /** The one wording of how a run ended. */
-export function doneMessage(left: number, ranThrough: boolean, cancelledBy: string | null): string {
+function doneMessage(left: number, ranThrough: boolean, cancelledBy: string | null): string {
   if (cancelledBy) return `cancelled (${cancelledBy}); ${left} left`;
   if (left === 0 && ranThrough) return 'cleanup completed';
   return `${left} left`;

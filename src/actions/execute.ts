@@ -21,8 +21,7 @@ import type { Snapshot } from '../model/types.js';
 import { sleep } from '../sleep.js';
 import { isAlive, protectedPids, signalChecked, type Signaller } from './signal.js';
 
-export type { Signaller } from './signal.js';
-export type { ActEvent, ActResult, Execution, Outcome, ResultTarget } from '../model/outcome.js';
+export type { ActEvent, ActResult } from '../model/outcome.js';
 
 export interface ExecuteOptions {
   reader?: ProcReader;

@@ -38,7 +38,7 @@ export interface ShutdownState {
 }
 
 /** Where shutdown_state.json goes: the orchestrator's workspace, else the first watched one, else orch-top's state dir. */
-export function shutdownStatePath(snap: Snapshot, env: NodeJS.ProcessEnv, orchestratorWorkspace: string | null): string {
+function shutdownStatePath(snap: Snapshot, env: NodeJS.ProcessEnv, orchestratorWorkspace: string | null): string {
   const candidates = [orchestratorWorkspace, ...snap.workspaces.filter((w) => w.readable).map((w) => w.path)].filter((p): p is string => !!p);
   const ws = candidates.find(isDir);
   return join(ws ?? stateDir(env), 'shutdown_state.json');

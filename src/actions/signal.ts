@@ -8,7 +8,7 @@
 // inside it.
 
 import type { ProcReader } from '../collectors/procfs.js';
-import { selfAndAncestors } from '../engine.js';
+import { neverSignal, selfAndAncestors } from '../model/process-index.js';
 
 export type Signaller = (pid: number, signal: NodeJS.Signals) => void;
 
@@ -35,14 +35,7 @@ const killPid: Signaller = (pid, sig) => void process.kill(pid, sig);
 
 /** Never targets, whatever a plan says: the kernel's first pids, orch-top and every ancestor. */
 export function protectedPids(reader: StatReader): Map<number, string> {
-  const self = selfAndAncestors((pid) => reader.readStat(pid)?.ppid);
-  return new Map<number, string>([
-    ...self.ancestors.map((pid) => [pid, 'an ancestor of orch-top'] as [number, string]),
-    [0, 'the kernel'],
-    [1, 'init'],
-    [2, 'the kernel thread daemon'],
-    [self.pid, 'orch-top itself'],
-  ]);
+  return neverSignal(selfAndAncestors((pid) => reader.readStat(pid)?.ppid));
 }
 
 /** Running (neither exited nor a zombie) and still the same process. Liveness is /proc state, never

@@ -8,8 +8,7 @@ import type { WorkspaceHow } from '../model/types.js';
 import { EXIT, type Io, type RunCtx } from './looker.js';
 
 // Where tests and callers have always found them.
-export { EXIT, makeLooker, makeStore, type Io, type RunCtx } from './looker.js';
-export { version };
+export { makeLooker, makeStore } from './looker.js';
 
 /** How long `--demo --snapshot` watches by default: enough ticks for the descriptor trend. */
 const DEMO_SAMPLE_MS = 3_000;

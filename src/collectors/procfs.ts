@@ -75,7 +75,7 @@ function sysconf(name: string, fallback: number): number {
 
 let sysCache: { pageSize: number; clockTicks: number } | null = null;
 /** Page size and CLK_TCK: Node has no sysconf, so ask getconf once per process. */
-export function systemConstants(): { pageSize: number; clockTicks: number } {
+function systemConstants(): { pageSize: number; clockTicks: number } {
   sysCache ??= { pageSize: sysconf('PAGESIZE', 4096), clockTicks: sysconf('CLK_TCK', 100) };
   return sysCache;
 }

@@ -5,7 +5,7 @@ import type { AgentSource, RegistryAgent } from '../model/types.js';
 
 export const str = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
 /** A positive integer (a recorded pid), else null: 0, negatives and strings are "not recorded". */
-export const int = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
 
 export function registryAgent(agentId: string, r: Record<string, unknown>, source: AgentSource, file: string, taskDescription: string | null): RegistryAgent {
   return {

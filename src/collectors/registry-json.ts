@@ -11,7 +11,7 @@ import type { RegistryAgent } from '../model/types.js';
 import { fsReason } from '../files.js';
 import { registryAgent, str } from './registry-agent.js';
 
-export const RETRY_DELAY_MS = 50;
+const RETRY_DELAY_MS = 50;
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

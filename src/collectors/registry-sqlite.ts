@@ -32,7 +32,7 @@ import { fsReason } from '../files.js';
 import { registryAgent, str } from './registry-agent.js';
 import { loadSqlite } from './sqlite-driver.js';
 
-export const BUSY_TIMEOUT_MS = 250;
+const BUSY_TIMEOUT_MS = 250;
 
 export interface SqliteState {
   /** The database file exists (it may still be unreadable: see error). */
@@ -68,7 +68,7 @@ export function statePath(workspace: string): string {
   return join(workspace, 'registry', 'state.sqlite3');
 }
 
-export function globalRegistryPath(home: string): string {
+function globalRegistryPath(home: string): string {
   return join(home, '.claude-orchestrator', 'global_registry.sqlite3');
 }
 

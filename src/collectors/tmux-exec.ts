@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { execa } from 'execa';
 import type { TmuxServer } from '../model/types.js';
 
-export const TMUX_TIMEOUT_MS = 3_000;
+const TMUX_TIMEOUT_MS = 3_000;
 
 /** The socket arguments for a server: `-S path` wins over `-L name`; neither means tmux's default. */
 export function socketArgs(server: TmuxServer): string[] {

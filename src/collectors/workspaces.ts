@@ -10,8 +10,7 @@ import { fsReason, realpathOr } from '../files.js';
 import { projectOf } from './registry-json.js';
 import { SOURCES, type AgentStateSource, type FindContext, type SourceRead, type WorkspaceRef } from './sources/index.js';
 
-export { discoverWorkspaces, type DiscoverOptions } from './orchestrator-workspaces.js';
-export type { WorkspaceRef } from './sources/index.js';
+export { discoverWorkspaces } from './orchestrator-workspaces.js';
 
 /** A place to read and the sources that read it. */
 export interface Place {

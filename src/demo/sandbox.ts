@@ -110,10 +110,10 @@ export interface DemoOptions {
   perl?: string;
 }
 
-export const DEMO_PREFIX = 'claude-agent-';
-export const STRAY_SESSION = 'claude-agent-stray';
-export const SCRATCH_SESSION = 'scratch';
-export const ZOMBIES_PER_MAKER = 3;
+const DEMO_PREFIX = 'claude-agent-';
+const STRAY_SESSION = 'claude-agent-stray';
+const SCRATCH_SESSION = 'scratch';
+const ZOMBIES_PER_MAKER = 3;
 
 const READY_TIMEOUT_MS = 10_000;
 const POLL_MS = 20;

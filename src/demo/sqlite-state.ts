@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 // appended them. Left out: the automatic indexes of PRIMARY KEY/UNIQUE (no SQL) and `sqlite_sequence`,
 // which SQLite creates itself with the first AUTOINCREMENT table. Run in this order, the statements
 // give a sqlite_master identical to the fixture's (test/demo.test.ts checks that).
-export const STATE_SCHEMA: readonly string[] = [
+const STATE_SCHEMA: readonly string[] = [
   `CREATE TABLE tasks (
           task_id TEXT PRIMARY KEY,
           workspace TEXT,

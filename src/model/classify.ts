@@ -22,9 +22,7 @@ import { findZombies } from './zombies.js';
 export { DEFAULT_CLASSIFY, type ClassifyConfig } from './classify-config.js';
 export { advanceHistory, emptyHistory, type History, type SeenPane } from './history.js';
 export { parseTmuxEnv } from './leaks.js';
-export { commandOf } from './process-index.js';
-export { ACTIVE_STATUSES, indexRegistry, TERMINAL_STATUSES } from './registry-index.js';
-export { describeReasons } from './sessions.js';
+export { ACTIVE_STATUSES, TERMINAL_STATUSES } from './registry-index.js';
 
 export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Snapshot {
   const now = raw.takenAt;

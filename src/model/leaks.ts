@@ -58,7 +58,7 @@ export function mentions(argv: string[], needles: string[]): boolean {
   return false;
 }
 
-export function leakView(p: ProcInfo, reason: string, pane: string | null, seen: Seen): LeakedView {
+function leakView(p: ProcInfo, reason: string, pane: string | null, seen: Seen): LeakedView {
   return {
     pid: p.pid,
     startTime: p.startTime,
@@ -84,7 +84,7 @@ const SLACK_MS = 5_000; // the registry's clock and /proc's boot-time arithmetic
  * Pids the registry recorded (claude_pid, cursor_pid) of agents whose session is gone, and which
  * of them a process is. Pids are reused, so a process only counts when it started within the agent's life.
  */
-export function recordedPids(registry: RegistryIndex, liveSessionNames: ReadonlySet<string>): (p: ProcInfo) => RegistryEntry | null {
+function recordedPids(registry: RegistryIndex, liveSessionNames: ReadonlySet<string>): (p: ProcInfo) => RegistryEntry | null {
   const recorded = new Map<number, RegistryEntry>();
   for (const e of registry.byId.values()) {
     if (e.agent.tmuxSession && liveSessionNames.has(e.agent.tmuxSession)) continue;

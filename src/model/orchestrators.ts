@@ -30,7 +30,7 @@ export function findOrchestrators(probe: OrchestratorProbe, index: ProcessIndex,
   return { procs, tree, treeOf };
 }
 
-export function placementOf(probe: OrchestratorProbe, pid: number): OrchestratorPlacement {
+function placementOf(probe: OrchestratorProbe, pid: number): OrchestratorPlacement {
   return probe.placements?.get(pid) ?? { workspace: null, realWorkspace: null, by: null };
 }
 

@@ -6,7 +6,7 @@
 export type Outcome = 'exited' | 'killed' | 'gone' | 'skipped-reused' | 'denied' | 'failed';
 
 /** Every outcome, in the order reports list them. */
-export const OUTCOMES: readonly Outcome[] = ['exited', 'killed', 'gone', 'skipped-reused', 'denied', 'failed'];
+const OUTCOMES: readonly Outcome[] = ['exited', 'killed', 'gone', 'skipped-reused', 'denied', 'failed'];
 
 export type ResultTarget =
   | { kind: 'process'; pid: number; startTime: number; command: string; role: string }

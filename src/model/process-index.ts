@@ -44,9 +44,22 @@ export function descendantsOf(children: Map<number, number[]>, root: number): nu
   return out;
 }
 
-/** Never anything of our own, the tmux server, init or kthreadd. */
+/** The pids no plan may ever signal, each with why: the kernel's first pids, orch-top and every
+ *  ancestor. The executor's guard is this map, read live right before it signals. */
+export function neverSignal(self: { pid: number; ancestors: number[] }): Map<number, string> {
+  return new Map<number, string>([
+    ...self.ancestors.map((pid) => [pid, 'an ancestor of orch-top'] as [number, string]),
+    [0, 'the kernel'],
+    [1, 'init'],
+    [2, 'the kernel thread daemon'],
+    [self.pid, 'orch-top itself'],
+  ]);
+}
+
+/** Never a target of the model either: what neverSignal protects, and the tmux server (which the
+ *  executor only ever nudges with SIGCHLD). */
 export function neverTouch(raw: Pick<RawWorld, 'self' | 'tmux'>): Set<number> {
-  const out = new Set<number>([0, 1, 2, raw.self.pid, ...raw.self.ancestors]);
+  const out = new Set<number>(neverSignal(raw.self).keys());
   if (raw.tmux.serverPid) out.add(raw.tmux.serverPid);
   return out;
 }

@@ -56,7 +56,7 @@ export function describeReasons(reasons: OrphanReason[], status: string | null):
     .join('; ');
 }
 
-export function groupBySession(panes: TmuxPane[]): Map<string, TmuxPane[]> {
+function groupBySession(panes: TmuxPane[]): Map<string, TmuxPane[]> {
   const out = new Map<string, TmuxPane[]>();
   for (const pane of panes) {
     const list = out.get(pane.sessionId);

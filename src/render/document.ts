@@ -55,7 +55,7 @@ const ghost = (g: GhostView) => ({
   registryStatus: g.registryStatus, registrySource: g.registrySource,
 });
 
-export const summaryDocument = (s: Summary) => ({
+const summaryDocument = (s: Summary) => ({
   sessions: s.sessions, orphans: s.orphans, zombies: s.zombies, zombiesOther: s.zombiesOther, leaked: s.leaked, strays: s.strays,
   ghosts: s.ghosts, fdGrowth: s.fdGrowth, processes: s.processes, findings: s.findings,
 });

@@ -16,7 +16,7 @@ function procLine(t: ProcTarget, width: number): string {
 }
 
 /** One line naming a step's target (no processes). */
-export function stepTitle(s: Step): string {
+function stepTitle(s: Step): string {
   switch (s.kind) {
     case 'orchestrator':
       return `orchestrator pid ${s.processes[0]?.pid ?? '?'}${s.processes.length > 1 ? ` and ${plural(s.processes.length - 1, 'child', 'children')}` : ''}`;

@@ -24,7 +24,7 @@ export function summaryLine(s: Snapshot, paint: Paint): string {
   return [plural(sum.sessions, 'agent session'), ...parts].join(', ');
 }
 
-export function headerLines(s: Snapshot, paint: Paint, now: number): string[] {
+function headerLines(s: Snapshot, paint: Paint, now: number): string[] {
   const t = s.tmux;
   let tmux: string;
   if (!t.available) tmux = paint('error', `tmux unavailable: ${t.error ?? 'not found'}`);

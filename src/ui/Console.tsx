@@ -23,7 +23,7 @@ import { useNow } from './use-now.js';
 import { useTerminalSize, type Size } from './use-terminal-size.js';
 import { createViewStore, resolveCursor, type ViewState } from './view-store.js';
 
-export const MIN_SIZE: Size = { columns: 80, rows: 24 };
+const MIN_SIZE: Size = { columns: 80, rows: 24 };
 
 export interface ConsoleProps {
   store: StoreApi<AppState>;

@@ -237,7 +237,7 @@ export const processesPanel: PanelSpec<ProcRow> = {
 
 const scopeText = (z: ZombieView) => (z.parentIsTmuxServer ? 'tmux (nudge)' : z.parentInScope ? 'in scope' : 'elsewhere');
 
-export const zombiesPanel: PanelSpec<ZombieView> = {
+const zombiesPanel: PanelSpec<ZombieView> = {
   id: 'zombies',
   rows: ({ snap }) => snap.zombies,
   rowId: (z) => `${z.pid}:${z.startTime}`,
@@ -282,7 +282,7 @@ function kindsText(f: FdView): string {
   return [`file ${k.file}`, `sock ${k.socket}`, `pipe ${k.pipe}`, `anon ${k.anon}`, ...(k.other ? [`other ${k.other}`] : [])].join(' ');
 }
 
-export const descriptorsPanel: PanelSpec<FdView> = {
+const descriptorsPanel: PanelSpec<FdView> = {
   id: 'descriptors',
   rows: ({ snap }) => snap.fds,
   rowId: (f) => `${f.pid}:${f.startTime}`,
@@ -319,7 +319,7 @@ export interface LogRow {
   n: number;
 }
 
-export const logPanel: PanelSpec<LogRow> = {
+const logPanel: PanelSpec<LogRow> = {
   id: 'log',
   rows: ({ events }) => events.map((e, n) => ({ e, n })),
   rowId: (r) => String(r.e.seq),

@@ -16,7 +16,7 @@ import { GHOST_PREFIX, type PanelId } from './panels.js';
 import type { Selection, ViewState } from './view-store.js';
 
 /** The poll intervals + and - step through. */
-export const INTERVALS = [250, 500, 1_000, 2_000, 5_000, 10_000, 30_000];
+const INTERVALS = [250, 500, 1_000, 2_000, 5_000, 10_000, 30_000];
 
 export interface KeyDeps {
   store: StoreApi<AppState>;
@@ -49,7 +49,7 @@ const PANEL_KEYS: Partial<Record<Command, PanelId>> = {
   [Command.Panel5]: 'log',
 };
 
-export function contextOf(v: ViewState): KeyContext {
+function contextOf(v: ViewState): KeyContext {
   if (v.overlay?.kind === 'help') return 'help';
   if (v.overlay) return 'confirm';
   return v.filterEditing ? 'filter' : 'main';
@@ -71,7 +71,7 @@ export function useConsoleKeys(deps: KeyDeps): void {
 
 /** The key flags of one character of a chunk: Enter, Tab and Backspace inside "/name⏎" keep their
  *  meaning (the chunk's own flags describe the chunk, not each character). */
-export function keyOfChar(ch: string, chunk: Key): Key {
+function keyOfChar(ch: string, chunk: Key): Key {
   const none = { ...chunk, return: false, tab: false, backspace: false, delete: false, escape: false, shift: ch !== ch.toLowerCase() };
   if (ch === '\r' || ch === '\n') return { ...none, return: true };
   if (ch === '\t') return { ...none, tab: true };
@@ -80,7 +80,7 @@ export function keyOfChar(ch: string, chunk: Key): Key {
 }
 
 /** One key: the context that owns the keys decides what it does. */
-export function handleKey(d: KeyDeps, input: string, key: Key): void {
+function handleKey(d: KeyDeps, input: string, key: Key): void {
   const v = d.view.getState();
   const ctx = contextOf(v);
   const cmd = commandFor(ctx, input, key);
