@@ -57,7 +57,12 @@ function cleanup() {
   }
   rmSync(`${process.env.TMUX_TMPDIR || '/tmp'}/tmux-${process.getuid()}/${socket}`, { force: true });
   // The sleepers share one process group: end them all; their shell waits for (reaps) them.
-  if (extra?.pid) try { process.kill(-extra.pid, 'SIGTERM'); } catch { /* gone */ }
+  if (extra?.pid)
+    try {
+      process.kill(-extra.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
 }
 process.on('exit', cleanup);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
@@ -65,7 +70,10 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130)
 try {
   const t0 = performance.now();
   if (EXTRA > 0) {
-    extra = spawn('sh', ['-c', `trap 'kill 0; wait; exit 0' TERM; i=0; while [ $i -lt ${EXTRA} ]; do sleep 3600 & i=$((i+1)); done; echo up; wait`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    extra = spawn('sh', ['-c', `trap 'kill 0; wait; exit 0' TERM; i=0; while [ $i -lt ${EXTRA} ]; do sleep 3600 & i=$((i+1)); done; echo up; wait`], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     await new Promise((r) => extra.stdout.once('data', r));
   }
   tmux('new-session', '-d', '-s', 'claude-agent-0', 'sleep 3600');
@@ -109,13 +117,18 @@ try {
   }
   const cpu = process.cpuUsage(cpu0);
   const wall = performance.now() - w0;
-  console.log(`  CPU per tick                ${((cpu.user + cpu.system) / 1000 / 10).toFixed(1)} ms (${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0)}% of a core while ticking back to back)`);
+  console.log(
+    `  CPU per tick                ${((cpu.user + cpu.system) / 1000 / 10).toFixed(1)} ms (${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0)}% of a core while ticking back to back)`,
+  );
   console.log(`  at a 1 s interval           ~${((cpu.user + cpu.system) / 1000 / 10 / 10).toFixed(1)}% of one core`);
   global.gc?.();
   const m = process.memoryUsage();
   console.log(`  memory after ${TICKS * 2 + 12} ticks       rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB`);
   // How long the main thread is blocked while ticking: in-process vs in a worker thread.
-  for (const [label, make] of [['in-process', inProcessCollector], ['worker thread', workerCollector]]) {
+  for (const [label, make] of [
+    ['in-process', inProcessCollector],
+    ['worker thread', workerCollector],
+  ]) {
     const c = make(config);
     await c.collect();
     const h = monitorEventLoopDelay({ resolution: 1 });
@@ -134,15 +147,40 @@ try {
   const service = { plan: () => null, run: async () => {}, cancel() {}, busy: () => false, refresh() {}, idle: async () => {} };
   for (const panel of ['sessions', 'processes', 'zombies', 'descriptors']) {
     const frame = () =>
-      renderToString(React.createElement(Console, { store, service, quit() {}, view: createViewStore({ panel }), size: { columns: 120, rows: 40 }, clockEveryMs: 0 }), { columns: 120 });
+      renderToString(
+        React.createElement(Console, { store, service, quit() {}, view: createViewStore({ panel }), size: { columns: 120, rows: 40 }, clockEveryMs: 0 }),
+        { columns: 120 },
+      );
     frame();
     const mount = stats(await time(Math.min(TICKS, 10), frame));
     // A new snapshot into a mounted console (what a tick does): React reconciles, Ink lays out and
     // writes the frame; measured until the write.
-    class Out extends EventEmitter { columns = 120; rows = 40; writes = 0; write = () => { this.writes++; return true; }; }
-    class In extends EventEmitter { isTTY = true; setRawMode() {} setEncoding() {} resume() {} pause() {} ref() {} unref() {} read() { return null; } }
+    class Out extends EventEmitter {
+      columns = 120;
+      rows = 40;
+      writes = 0;
+      write = () => {
+        this.writes++;
+        return true;
+      };
+    }
+    class In extends EventEmitter {
+      isTTY = true;
+      setRawMode() {}
+      setEncoding() {}
+      resume() {}
+      pause() {}
+      ref() {}
+      unref() {}
+      read() {
+        return null;
+      }
+    }
     const out = new Out();
-    const app = render(React.createElement(Console, { store, service, quit() {}, view: createViewStore({ panel }), size: { columns: 120, rows: 40 }, clockEveryMs: 0 }), { stdout: out, stdin: new In(), debug: true, patchConsole: false, exitOnCtrlC: false });
+    const app = render(
+      React.createElement(Console, { store, service, quit() {}, view: createViewStore({ panel }), size: { columns: 120, rows: 40 }, clockEveryMs: 0 }),
+      { stdout: out, stdin: new In(), debug: true, patchConsole: false, exitOnCtrlC: false },
+    );
     const update = await time(Math.min(TICKS, 20), async () => {
       const w = out.writes;
       store.setState({ snapshot: { ...store.getState().snapshot } });
@@ -165,7 +203,11 @@ try {
     const counts = {};
     for (const x of ex.results) counts[x.outcome] = (counts[x.outcome] ?? 0) + 1;
     const left = (await looker.look(0)).summary.sessions;
-    console.log(`  reap ${label.padEnd(22)} plan ${planMs.toFixed(1)} ms, execute ${ex.durationMs} ms (grace ${GRACE} ms), ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}; ${left} sessions left; rss +${((process.memoryUsage().rss - m0) / 2 ** 20).toFixed(0)} MB`);
+    console.log(
+      `  reap ${label.padEnd(22)} plan ${planMs.toFixed(1)} ms, execute ${ex.durationMs} ms (grace ${GRACE} ms), ${Object.entries(counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}; ${left} sessions left; rss +${((process.memoryUsage().rss - m0) / 2 ** 20).toFixed(0)} MB`,
+    );
   };
   await reapOnce(`${SESSIONS} sessions (exit on TERM)`);
   const STUBBORN = Math.min(100, SESSIONS);

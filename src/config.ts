@@ -68,8 +68,7 @@ export function parseDuration(text: string, what: string): number {
 }
 
 function parsePid(text: string, what: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 2 ** 22)
-    throw new UsageError(`${what}: '${text}' is not a process id`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 2 ** 22) throw new UsageError(`${what}: '${text}' is not a process id`);
   return Number(text);
 }
 
@@ -198,10 +197,15 @@ function readConfigFile(path: string): FileConfig {
     const want = FILE_KEYS[k];
     if (!want) throw new UsageError(`config ${path}: unknown key '${k}' (known: ${Object.keys(FILE_KEYS).join(', ')})`);
     const ok =
-      want === 'string' ? typeof v === 'string'
-      : want === 'string[]' ? Array.isArray(v) && v.every((x) => typeof x === 'string')
-      : typeof v === 'number' || typeof v === 'string';
-    if (!ok) throw new UsageError(`config ${path}: '${k}' must be ${want === 'string[]' ? 'a list of strings' : want === 'string' ? 'a string' : 'a number or a string'}`);
+      want === 'string'
+        ? typeof v === 'string'
+        : want === 'string[]'
+          ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+          : typeof v === 'number' || typeof v === 'string';
+    if (!ok)
+      throw new UsageError(
+        `config ${path}: '${k}' must be ${want === 'string[]' ? 'a list of strings' : want === 'string' ? 'a string' : 'a number or a string'}`,
+      );
   }
   return data as FileConfig;
 }
@@ -219,7 +223,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
     const msg = err.message.split('\n')[0]!;
     const opt = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
     if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${opt ?? msg} (see orch-top --help)`);
-    if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? ''} (see orch-top --help)`);
+    if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw new UsageError(`unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? ''} (see orch-top --help)`);
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${opt ?? 'option'}: ${/argument missing/.test(msg) ? 'needs a value' : msg}`);
     throw new UsageError(msg);
   }
@@ -257,18 +262,23 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
   if (v['orchestrator-pid'] !== undefined && v.pidfile !== undefined)
     throw new UsageError('--orchestrator-pid and --pidfile both name the orchestrator: give one');
   const orchestratorPid =
-    v['orchestrator-pid'] !== undefined ? parsePid(v['orchestrator-pid'], '--orchestrator-pid')
-    : v.pidfile === undefined && file.orchestratorPid !== undefined ? parsePid(String(file.orchestratorPid), fileWhat('orchestratorPid'))
-    : null;
+    v['orchestrator-pid'] !== undefined
+      ? parsePid(v['orchestrator-pid'], '--orchestrator-pid')
+      : v.pidfile === undefined && file.orchestratorPid !== undefined
+        ? parsePid(String(file.orchestratorPid), fileWhat('orchestratorPid'))
+        : null;
   const pidfile = v.pidfile !== undefined ? resolve(cwd, v.pidfile) : orchestratorPid === null && file.pidfile ? resolve(cwd, file.pidfile) : null;
   const orchestratorMatch =
-    v['orchestrator-match'] !== undefined ? parseRegex(v['orchestrator-match'], '--orchestrator-match')
-    : parseRegex(file.orchestratorMatch ?? DEFAULTS.orchestratorMatch, fileWhat('orchestratorMatch'));
+    v['orchestrator-match'] !== undefined
+      ? parseRegex(v['orchestrator-match'], '--orchestrator-match')
+      : parseRegex(file.orchestratorMatch ?? DEFAULTS.orchestratorMatch, fileWhat('orchestratorMatch'));
 
   const intervalMs =
-    v.interval !== undefined ? checkInterval(parseDuration(v.interval, '--interval'), '--interval')
-    : file.interval !== undefined ? checkInterval(parseDuration(String(file.interval), fileWhat('interval')), fileWhat('interval'))
-    : DEFAULTS.intervalMs;
+    v.interval !== undefined
+      ? checkInterval(parseDuration(v.interval, '--interval'), '--interval')
+      : file.interval !== undefined
+        ? checkInterval(parseDuration(String(file.interval), fileWhat('interval')), fileWhat('interval'))
+        : DEFAULTS.intervalMs;
   const sampleText = v.sample ?? (file.sample !== undefined ? String(file.sample) : undefined);
   const sampleMs = sampleText !== undefined ? parseDuration(sampleText, v.sample !== undefined ? '--sample' : fileWhat('sample')) : 0;
   if (sampleMs > 600_000) throw new UsageError('--sample: at most 10m');
@@ -282,9 +292,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
   if (v.sample !== undefined && mode === 'console') throw new UsageError('--sample goes with --snapshot, --reap or --shutdown');
   if (v['dry-run'] && mode !== 'reap' && mode !== 'shutdown') throw new UsageError('--dry-run goes with --reap or --shutdown');
   const graceMs =
-    v.grace !== undefined ? checkGrace(parseDuration(v.grace, '--grace'), '--grace')
-    : file.grace !== undefined ? checkGrace(parseDuration(String(file.grace), fileWhat('grace')), fileWhat('grace'))
-    : DEFAULTS.graceMs;
+    v.grace !== undefined
+      ? checkGrace(parseDuration(v.grace, '--grace'), '--grace')
+      : file.grace !== undefined
+        ? checkGrace(parseDuration(String(file.grace), fileWhat('grace')), fileWhat('grace'))
+        : DEFAULTS.graceMs;
   if (v['audit-log'] === '') throw new UsageError('--audit-log: the path is empty');
   const auditLog = v['audit-log'] !== undefined ? resolve(cwd, v['audit-log']) : file.auditLog ? resolve(cwd, file.auditLog) : null;
 

@@ -15,7 +15,6 @@ import { selfAndAncestors } from './model/process-index.js';
 import { expectedSocketPath } from './model/sockets.js';
 import type { FdCount, OrchestratorPlacement, OrchestratorProbe, ProcTable, RawWorld, WorkspaceHow } from './model/types.js';
 
-
 export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -52,7 +51,12 @@ export class Engine {
     const c = this.config;
     if (c.orchestratorPid !== null) {
       const ok = procs.procs.has(c.orchestratorPid);
-      return { pids: ok ? [c.orchestratorPid] : [], roots: ok ? [c.orchestratorPid] : [], how: 'pid', error: ok ? null : `orchestrator pid ${c.orchestratorPid}: no such process` };
+      return {
+        pids: ok ? [c.orchestratorPid] : [],
+        roots: ok ? [c.orchestratorPid] : [],
+        how: 'pid',
+        error: ok ? null : `orchestrator pid ${c.orchestratorPid}: no such process`,
+      };
     }
     if (c.pidfile !== null) {
       let text: string;

@@ -42,14 +42,51 @@ describe('durations', () => {
 describe('flags', () => {
   it('has sensible defaults', () => {
     const c = run(['--snapshot']);
-    expect(c).toMatchObject({ mode: 'snapshot', json: false, server: {}, prefixes: ['claude-agent-'], workspaces: [], orchestratorPid: null, pidfile: null, intervalMs: 1000, sampleMs: 0 });
+    expect(c).toMatchObject({
+      mode: 'snapshot',
+      json: false,
+      server: {},
+      prefixes: ['claude-agent-'],
+      workspaces: [],
+      orchestratorPid: null,
+      pidfile: null,
+      intervalMs: 1000,
+      sampleMs: 0,
+    });
     expect(c.orchestratorMatch.test('python3 /srv/real_mcp_server.py')).toBe(true);
     expect(c.orchestratorMatch.test('vim real_mcp_server_py')).toBe(false);
   });
 
   it('takes every option of the snapshot', () => {
-    const c = run(['--snapshot', '--json', '-L', 'orch', '--prefix', 'a-', '--prefix', 'b-', '--workspace', 'ws1', '--workspace', '/abs/ws2', '--orchestrator-pid', '123', '--interval', '250ms', '--sample', '3s']);
-    expect(c).toMatchObject({ json: true, server: { socketName: 'orch' }, prefixes: ['a-', 'b-'], workspaces: [join(dir, 'ws1'), '/abs/ws2'], orchestratorPid: 123, intervalMs: 250, sampleMs: 3000 });
+    const c = run([
+      '--snapshot',
+      '--json',
+      '-L',
+      'orch',
+      '--prefix',
+      'a-',
+      '--prefix',
+      'b-',
+      '--workspace',
+      'ws1',
+      '--workspace',
+      '/abs/ws2',
+      '--orchestrator-pid',
+      '123',
+      '--interval',
+      '250ms',
+      '--sample',
+      '3s',
+    ]);
+    expect(c).toMatchObject({
+      json: true,
+      server: { socketName: 'orch' },
+      prefixes: ['a-', 'b-'],
+      workspaces: [join(dir, 'ws1'), '/abs/ws2'],
+      orchestratorPid: 123,
+      intervalMs: 250,
+      sampleMs: 3000,
+    });
     expect(run(['--snapshot', '-S', 'sock']).server).toEqual({ socketPath: join(dir, 'sock') });
     expect(run(['--snapshot', '--pidfile', 'o.pid']).pidfile).toBe(join(dir, 'o.pid'));
     expect(run(['--snapshot', '--orchestrator-match', 'mcp_.*server']).orchestratorMatch.source).toBe('mcp_.*server');

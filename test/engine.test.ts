@@ -32,10 +32,14 @@ function watcher(config: Config) {
 }
 /** The first child of a pane process, once it exists (tracked for teardown). */
 async function firstChild(pid: number): Promise<number> {
-  const child = await waitFor(() => {
-    const c = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return c ? Number(c.split(' ')[0]) : null;
-  }, 3000, `a child of ${pid}`);
+  const child = await waitFor(
+    () => {
+      const c = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+      return c ? Number(c.split(' ')[0]) : null;
+    },
+    3000,
+    `a child of ${pid}`,
+  );
   pool.track(child);
   return child;
 }

@@ -83,7 +83,10 @@ export async function runCleanupPlan(o: CleanupRunOptions): Promise<CleanupResul
     const seen = await lookAfter(o);
     const survived = survivorsOf(plan, ran.execution, seen.after);
     const memoryProblem = o.saveMemory?.() ?? null;
-    const shutdown = plan.intent.kind === 'shutdown' ? recordShutdown({ plan, execution: ran.execution, before: o.before, survived, log, startedAt, reason: o.requestedBy, env: o.env, audit }) : null;
+    const shutdown =
+      plan.intent.kind === 'shutdown'
+        ? recordShutdown({ plan, execution: ran.execution, before: o.before, survived, log, startedAt, reason: o.requestedBy, env: o.env, audit })
+        : null;
     const by = cancelledBy();
     const result: CleanupResult = {
       startedAt,

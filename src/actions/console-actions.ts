@@ -114,7 +114,18 @@ function showEvent(store: StoreApi<AppState>, label: string, plan: Plan, e: Clea
   const a = store.getState();
   switch (e.event) {
     case 'started':
-      a.setActivity({ label, startedAt: Date.now(), steps: plan.steps.length, targets: 0, phase: 1, done: 0, total: 0, graceLeftMs: null, results: 0, cancelling: false });
+      a.setActivity({
+        label,
+        startedAt: Date.now(),
+        steps: plan.steps.length,
+        targets: 0,
+        phase: 1,
+        done: 0,
+        total: 0,
+        graceLeftMs: null,
+        results: 0,
+        cancelling: false,
+      });
       a.log('info', `▶ ${e.line}`);
       break;
     case 'begin':

@@ -98,7 +98,12 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions = {}): Promis
     return { results: run.results, durationMs: 0, clean: false, remaining: [] };
   }
   const phases = [...new Set(plan.steps.map((s) => s.phase))].sort((a, b) => a - b);
-  for (const phase of phases) await runPhase(run, plan.steps.filter((s) => s.phase === phase), phase);
+  for (const phase of phases)
+    await runPhase(
+      run,
+      plan.steps.filter((s) => s.phase === phase),
+      phase,
+    );
   const remaining = run.results.filter((r) => r.outcome === 'denied' || r.outcome === 'failed');
   const durationMs = Date.now() - run.t0;
   run.emit({ event: 'end', clean: remaining.length === 0, remaining: remaining.length, durationMs });
@@ -292,7 +297,11 @@ async function checkSessions(run: Run, ph: Phase): Promise<void> {
     else if (ls.serverPid === null || !ls.byId.has(s.session.id))
       finish(run, { ...base, outcome: 'gone', detail: 'the session ended before its turn; nothing else was touched' });
     else if (planned !== null && ls.serverPid !== planned)
-      finish(run, { ...base, outcome: 'skipped-reused', detail: `the tmux server restarted since the plan (pid ${ls.serverPid}, planned ${planned}): session ids may name other sessions` });
+      finish(run, {
+        ...base,
+        outcome: 'skipped-reused',
+        detail: `the tmux server restarted since the plan (pid ${ls.serverPid}, planned ${planned}): session ids may name other sessions`,
+      });
     else if (ls.byId.get(s.session.id) !== s.session.name)
       finish(run, { ...base, outcome: 'skipped-reused', detail: `session ${s.session.id} is now named ${ls.byId.get(s.session.id)}` });
     else ph.live.push(s);
@@ -386,7 +395,8 @@ function zombieParentsTick(run: Run, ph: Phase, now: number): number {
     const zp = ph.zombieParents.get(z.id);
     if (!zp || zp.state !== 'nudged') continue;
     if (zombiesLeft(run, z).length === 0) zp.state = 'settled';
-    else if (now >= deadline && z.nudgeOnly) zp.state = 'settled'; // never terminate the tmux server
+    else if (now >= deadline && z.nudgeOnly)
+      zp.state = 'settled'; // never terminate the tmux server
     else if (now >= deadline) {
       if (send(run, zp.tr, 'SIGTERM')) {
         zp.state = 'terminating';
@@ -416,7 +426,12 @@ function trackedTick(run: Run, ph: Phase, now: number): number {
     }
     if (tr.giveUpAt !== null && now >= tr.giveUpAt) {
       const st = run.reader.readStat(tr.t.pid);
-      procResult(run, tr, 'failed', `still alive ${run.killWaitMs} ms after SIGKILL (state ${st?.state ?? '?'}${st?.state === 'D' ? ': uninterruptible sleep' : ''})`);
+      procResult(
+        run,
+        tr,
+        'failed',
+        `still alive ${run.killWaitMs} ms after SIGKILL (state ${st?.state ?? '?'}${st?.state === 'D' ? ': uninterruptible sleep' : ''})`,
+      );
       continue;
     }
     pending++;
@@ -452,7 +467,8 @@ async function settleZombies(run: Run, ph: Phase): Promise<void> {
 }
 
 function zombieDetail(z: ZombieStep, zp: ZombieParent | undefined, still: boolean): string {
-  if (still) return `still defunct: ${z.nudgeOnly ? 'the tmux server' : `its parent ${z.parent.pid}`} ${zp?.tr.done?.outcome === 'denied' ? 'may not be signalled' : 'has not reaped it'}`;
+  if (still)
+    return `still defunct: ${z.nudgeOnly ? 'the tmux server' : `its parent ${z.parent.pid}`} ${zp?.tr.done?.outcome === 'denied' ? 'may not be signalled' : 'has not reaped it'}`;
   if (zp && zp.state === 'settled' && !zp.tr.done) return z.nudgeOnly ? 'reaped by the tmux server after SIGCHLD' : 'reaped by its parent after SIGCHLD';
   return 'reaped once its parent was gone';
 }

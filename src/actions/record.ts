@@ -20,7 +20,10 @@ export function remainingAfter(plan: Plan, after: Snapshot): string[] {
 
 /** Everything a cleanup leaves: targets it could not settle, then what the look after still sees. */
 export function survivorsOf(plan: Plan, execution: Execution, after: Snapshot | null): string[] {
-  return [...execution.remaining.map((r) => `${describeTarget(r)}: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`), ...(after ? remainingAfter(plan, after) : [])];
+  return [
+    ...execution.remaining.map((r) => `${describeTarget(r)}: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`),
+    ...(after ? remainingAfter(plan, after) : []),
+  ];
 }
 
 export interface ShutdownState {
@@ -79,8 +82,19 @@ export function recordShutdown(a: {
     startedAt: a.startedAt,
     finishedAt: new Date().toISOString(),
     graceMs: plan.graceMs,
-    orchestrator: root ? { pid: root.pid, startTime: root.startTime, command: root.command, workspace: orchView?.workspace ?? null, outcome: rootResult?.outcome ?? null, sent: rootResult?.sent ?? [] } : null,
-    stopped: execution.results.filter((r) => r.outcome !== 'denied' && r.outcome !== 'failed').map((r) => ({ target: r.target, outcome: r.outcome, sent: r.sent })),
+    orchestrator: root
+      ? {
+          pid: root.pid,
+          startTime: root.startTime,
+          command: root.command,
+          workspace: orchView?.workspace ?? null,
+          outcome: rootResult?.outcome ?? null,
+          sent: rootResult?.sent ?? [],
+        }
+      : null,
+    stopped: execution.results
+      .filter((r) => r.outcome !== 'denied' && r.outcome !== 'failed')
+      .map((r) => ({ target: r.target, outcome: r.outcome, sent: r.sent })),
     survived,
     cleanupCompleted: clean,
     log,
@@ -94,4 +108,3 @@ export function recordShutdown(a: {
     return { path, state, error: `could not write ${path}: ${(e as Error).message}` };
   }
 }
-

@@ -20,7 +20,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   // Every signal is preceded by a start-time check in /proc/PID/stat: without /proc, nothing can be
   // checked, so nothing is signalled.
   if (!hasProcfs()) {
-    say('cleaning up needs /proc (Linux) to check each process\'s start time before signalling it; nothing was touched');
+    say("cleaning up needs /proc (Linux) to check each process's start time before signalling it; nothing was touched");
     return EXIT.usage;
   }
   const looker = makeLooker(config, ctx, config.dryRun ? 'read' : 'read-write');
@@ -29,7 +29,10 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
     say(`${before.tmux.error ?? 'tmux is not available'}; nothing was touched`);
     return EXIT.usage;
   }
-  const intent: Intent = config.mode === 'shutdown' ? { kind: 'shutdown', ...(config.orchestratorPid !== null ? { orchestratorPid: config.orchestratorPid } : {}) } : { kind: 'reap' };
+  const intent: Intent =
+    config.mode === 'shutdown'
+      ? { kind: 'shutdown', ...(config.orchestratorPid !== null ? { orchestratorPid: config.orchestratorPid } : {}) }
+      : { kind: 'reap' };
   const plan = makePlan(before, intent, { graceMs: config.graceMs, server: config.server });
   if (plan.refused) {
     say(`${config.mode === 'shutdown' ? '--shutdown' : '--reap'} refused: ${plan.refused}; nothing was touched`);
@@ -59,7 +62,14 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
  * The run, with Ctrl-C (or SIGTERM) while it runs: send nothing more, report what stands, exit
  * 130/143. A second one exits at once.
  */
-async function runWithCancel(config: Config, ctx: RunCtx, say: Say, plan: Plan, before: Snapshot, looker: ReturnType<typeof makeLooker>): Promise<CleanupResult> {
+async function runWithCancel(
+  config: Config,
+  ctx: RunCtx,
+  say: Say,
+  plan: Plan,
+  before: Snapshot,
+  looker: ReturnType<typeof makeLooker>,
+): Promise<CleanupResult> {
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (abort.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
@@ -110,6 +120,10 @@ function report(config: Config, ctx: RunCtx, say: Say, r: Report): void {
   if (result.shutdown?.error) say(result.shutdown.error);
   else if (result.shutdown && !config.json) ctx.err.write(`orch-top: shutdown state written to ${result.shutdown.path}\n`);
   const { plan, before, after, paint, width } = r;
-  ctx.out.write(formatNamed(config.format).report({ dryRun: false, before, plan, after, execution: result.execution, remaining: result.survived, completed: result.clean }, { paint, width }));
+  ctx.out.write(
+    formatNamed(config.format).report(
+      { dryRun: false, before, plan, after, execution: result.execution, remaining: result.survived, completed: result.clean },
+      { paint, width },
+    ),
+  );
 }
-

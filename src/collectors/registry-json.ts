@@ -68,25 +68,37 @@ export async function readJsonRegistry(workspace: string, retryDelayMs = RETRY_D
   const offer = (agent: RegistryAgent, fromTaskFile: boolean) => {
     const prev = best.get(agent.agentId);
     const rank = fromTaskFile ? 1 : 0;
-    const newer = !prev || (agent.lastUpdate ?? '') > (prev.agent.lastUpdate ?? '') || ((agent.lastUpdate ?? '') === (prev.agent.lastUpdate ?? '') && rank > prev.rank);
+    const newer =
+      !prev || (agent.lastUpdate ?? '') > (prev.agent.lastUpdate ?? '') || ((agent.lastUpdate ?? '') === (prev.agent.lastUpdate ?? '') && rank > prev.rank);
     if (newer) best.set(agent.agentId, { agent, rank });
   };
 
   let taskDirs: string[] = [];
   try {
-    taskDirs = (await readdir(workspace, { withFileTypes: true })).filter((d) => d.isDirectory() && d.name.startsWith('TASK-')).map((d) => d.name).sort();
+    taskDirs = (await readdir(workspace, { withFileTypes: true }))
+      .filter((d) => d.isDirectory() && d.name.startsWith('TASK-'))
+      .map((d) => d.name)
+      .sort();
   } catch (e) {
     return { agents: [], project: null, errors: [`workspace ${workspace}: ${fsReason(e)}`], filesRead: 0 };
   }
 
-  const taskFiles = await Promise.all(taskDirs.map(async (d) => ({ path: join(workspace, d, 'AGENT_REGISTRY.json'), r: await readJsonFile(join(workspace, d, 'AGENT_REGISTRY.json'), retryDelayMs) })));
+  const taskFiles = await Promise.all(
+    taskDirs.map(async (d) => ({
+      path: join(workspace, d, 'AGENT_REGISTRY.json'),
+      r: await readJsonFile(join(workspace, d, 'AGENT_REGISTRY.json'), retryDelayMs),
+    })),
+  );
   const globalPath = join(workspace, 'registry', 'GLOBAL_REGISTRY.json');
   const global = await readJsonFile(globalPath, retryDelayMs);
 
   // Task descriptions first, so every agent can carry its task's.
-  for (const { r } of taskFiles) if ('data' in r && isObj(r.data) && str(r.data.task_id) && str(r.data.task_description)) taskDescriptions.set(str(r.data.task_id)!, str(r.data.task_description)!);
+  for (const { r } of taskFiles)
+    if ('data' in r && isObj(r.data) && str(r.data.task_id) && str(r.data.task_description))
+      taskDescriptions.set(str(r.data.task_id)!, str(r.data.task_description)!);
   if ('data' in global && isObj(global.data) && isObj(global.data.tasks))
-    for (const [id, t] of Object.entries(global.data.tasks)) if (isObj(t) && str(t.description) && !taskDescriptions.has(id)) taskDescriptions.set(id, str(t.description)!);
+    for (const [id, t] of Object.entries(global.data.tasks))
+      if (isObj(t) && str(t.description) && !taskDescriptions.has(id)) taskDescriptions.set(id, str(t.description)!);
 
   for (const { path, r } of taskFiles) {
     if ('missing' in r) continue;

@@ -141,15 +141,20 @@ export function readSqliteState(workspace: string): SqliteState {
   const path = statePath(workspace);
   const r = withDb(path, (db) => {
     const a = columnsOf(db, 'agents');
-    if (!a.has('agent_id')) throw new SchemaError(a.size ? 'agents table has no agent_id column (schema not recognised)' : 'no agents table (schema not recognised)');
+    if (!a.has('agent_id'))
+      throw new SchemaError(a.size ? 'agents table has no agent_id column (schema not recognised)' : 'no agents table (schema not recognised)');
     const t = columnsOf(db, 'tasks');
     const withTask = a.has('task_id') && t.has('task_id') && (t.has('description') || t.has('task_description'));
     const select = [
       'a."agent_id" AS "agent_id"',
-      ...['task_id', 'type', 'status', 'tmux_session', 'parent', 'started_at', 'last_update', 'completed_at', 'terminated_at', 'claude_pid', 'cursor_pid'].map((c) => pick(a, 'a', c)),
+      ...['task_id', 'type', 'status', 'tmux_session', 'parent', 'started_at', 'last_update', 'completed_at', 'terminated_at', 'claude_pid', 'cursor_pid'].map(
+        (c) => pick(a, 'a', c),
+      ),
       withTask ? pick(t, 't', t.has('description') ? 'description' : 'task_description', 'task_description') : 'NULL AS "task_description"',
     ];
-    const rows = db.prepare(`SELECT ${select.join(', ')} FROM "agents" AS a${withTask ? ' LEFT JOIN "tasks" AS t ON t."task_id" = a."task_id"' : ''}`).all() as Row[];
+    const rows = db
+      .prepare(`SELECT ${select.join(', ')} FROM "agents" AS a${withTask ? ' LEFT JOIN "tasks" AS t ON t."task_id" = a."task_id"' : ''}`)
+      .all() as Row[];
 
     // The project: a `project` column when there is one, else the basename of the latest client_cwd.
     let project: string | null = null;
@@ -157,7 +162,9 @@ export function readSqliteState(workspace: string): SqliteState {
     if (projectCol) {
       const order = t.has('updated_at') ? ' ORDER BY "updated_at" DESC' : t.has('created_at') ? ' ORDER BY "created_at" DESC' : '';
       // An unexpanded ${workspaceFolder} is data, not a name: skipped.
-      const row = db.prepare(`SELECT ${q(projectCol)} AS v FROM "tasks" WHERE ${q(projectCol)} <> '' AND instr(${q(projectCol)}, '\${') = 0${order} LIMIT 1`).get() as Row | undefined;
+      const row = db
+        .prepare(`SELECT ${q(projectCol)} AS v FROM "tasks" WHERE ${q(projectCol)} <> '' AND instr(${q(projectCol)}, '\${') = 0${order} LIMIT 1`)
+        .get() as Row | undefined;
       const v = str(row?.v);
       if (v) project = projectCol === 'client_cwd' ? basename(v) || null : v;
     }
@@ -189,7 +196,9 @@ export function readGlobalRegistry(home: string): GlobalRegistry {
   const r = withDb(path, (db) => {
     const k = columnsOf(db, 'known_workspaces');
     if (!k.has('workspace_base'))
-      throw new SchemaError(k.size ? 'known_workspaces table has no workspace_base column (schema not recognised)' : 'no known_workspaces table (schema not recognised)');
+      throw new SchemaError(
+        k.size ? 'known_workspaces table has no workspace_base column (schema not recognised)' : 'no known_workspaces table (schema not recognised)',
+      );
     const select = ['k."workspace_base" AS "workspace_base"', ...['project_name', 'client_cwd', 'last_accessed', 'is_active'].map((c) => pick(k, 'k', c))];
     const order = k.has('last_accessed') ? ' ORDER BY k."last_accessed" DESC, k."workspace_base"' : ' ORDER BY k."workspace_base"';
     const rows = db.prepare(`SELECT ${select.join(', ')} FROM "known_workspaces" AS k${order}`).all() as Row[];
@@ -197,7 +206,13 @@ export function readGlobalRegistry(home: string): GlobalRegistry {
     for (const row of rows) {
       const p = str(row.workspace_base);
       if (!p) continue;
-      out.push({ path: p, project: str(row.project_name), clientCwd: str(row.client_cwd), active: truthy(row.is_active), lastAccessed: str(row.last_accessed) });
+      out.push({
+        path: p,
+        project: str(row.project_name),
+        clientCwd: str(row.client_cwd),
+        active: truthy(row.is_active),
+        lastAccessed: str(row.last_accessed),
+      });
     }
     return out;
   });

@@ -31,11 +31,7 @@ export interface TmuxResult {
   error: string | null;
 }
 
-export async function runTmux(
-  server: TmuxServer,
-  args: string[],
-  opts: { timeoutMs?: number; tmuxBin?: string } = {},
-): Promise<TmuxResult> {
+export async function runTmux(server: TmuxServer, args: string[], opts: { timeoutMs?: number; tmuxBin?: string } = {}): Promise<TmuxResult> {
   const bin = opts.tmuxBin ?? process.env.ORCH_TOP_TMUX ?? 'tmux';
   const r = await execa(bin, [...socketArgs(server), ...args], {
     reject: false,

@@ -43,7 +43,20 @@ export function parsePaneLines(text: string): ParsedPanes {
     const f = line.split(SEP);
     if (f.length !== FIELDS.length) continue;
     const [sessionId, sessionName, created, attached, windowId, windowIndex, paneId, paneIndex, panePid, dead, deadStatus, cmd, pid, sock] = f as [
-      string, string, string, string, string, string, string, string, string, string, string, string, string, string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
     ];
     if (!sessionId.startsWith('$') || !paneId.startsWith('%')) continue;
     serverPid = Number(pid) || serverPid;

@@ -22,7 +22,11 @@ export interface Place {
  * Every place to read this look: `extra` first (the demo's; read by every source), then what each
  * distinct find function returns (called once however many sources share it), one per exact path.
  */
-export function findPlaces(ctx: FindContext, extra: { path: string; how: WorkspaceHow }[] = [], sources: readonly AgentStateSource[] = SOURCES): { places: Place[]; errors: string[] } {
+export function findPlaces(
+  ctx: FindContext,
+  extra: { path: string; how: WorkspaceHow }[] = [],
+  sources: readonly AgentStateSource[] = SOURCES,
+): { places: Place[]; errors: string[] } {
   const errors: string[] = [];
   const byPath = new Map<string, { ref: WorkspaceRef; sources: AgentStateSource[] }>();
   for (const ref of extra) if (!byPath.has(ref.path)) byPath.set(ref.path, { ref, sources: [...sources] });
@@ -42,7 +46,12 @@ export function findPlaces(ctx: FindContext, extra: { path: string; how: Workspa
 }
 
 /** Merges what the sources read of one place: agents by precedence, errors in list order. */
-function merge(reads: { source: AgentStateSource; read: SourceRead }[]): { agents: RegistryAgent[]; project: string | null; readOk: boolean; errors: string[] } {
+function merge(reads: { source: AgentStateSource; read: SourceRead }[]): {
+  agents: RegistryAgent[];
+  project: string | null;
+  readOk: boolean;
+  errors: string[];
+} {
   const byId = new Map<string, RegistryAgent>();
   const rising = [...reads].sort((a, b) => a.source.precedence - b.source.precedence);
   for (const { read } of rising) for (const a of read.agents) byId.set(a.agentId, a);

@@ -52,14 +52,7 @@ import { sleep } from '../sleep.js';
 import { childGone, teardown, teardownSync, type TeardownState } from './teardown.js';
 import { writeStateDb } from './sqlite-state.js';
 
-export type DemoBehaviour =
-  | 'lingering-finished'
-  | 'hup-ignorer'
-  | 'zombie-parent'
-  | 'fd-leaker'
-  | 'healthy'
-  | 'ghost'
-  | 'crashed-leaker';
+export type DemoBehaviour = 'lingering-finished' | 'hup-ignorer' | 'zombie-parent' | 'fd-leaker' | 'healthy' | 'ghost' | 'crashed-leaker';
 
 export interface DemoAgent {
   agentId: string;
@@ -137,20 +130,61 @@ interface Spec {
 
 // Spawn order; one agent of each behaviour.
 const SPECS: Spec[] = [
-  { behaviour: 'lingering-finished', type: 'code_auditor', status: 'completed', progress: 100,
-    prompt: 'You are auditing the session cleanup code.\n\nYOUR MISSION:\n1. Find every place a tmux session is created\n2. Check that each one is killed on every exit path\n3. Report what leaks' },
-  { behaviour: 'hup-ignorer', type: 'test_runner', status: 'terminated', progress: 40,
-    prompt: 'You are running the integration test suite.\n\nYOUR MISSION:\n1. Start the test servers in the background\n2. Run every suite and collect the failures\n3. Report flaky tests' },
-  { behaviour: 'zombie-parent', type: 'dependency_installer', status: 'running', progress: 35,
-    prompt: 'You are installing and pinning the project dependencies.\n\nYOUR MISSION:\n1. Resolve the dependency tree\n2. Build native modules\n3. Record exact versions' },
-  { behaviour: 'fd-leaker', type: 'log_streamer', status: 'working', progress: 60,
-    prompt: 'You are streaming every agent log into the JSONL archive.\n\nYOUR MISSION:\n1. Follow each agent stream file\n2. Append new lines to the archive\n3. Never drop a line' },
-  { behaviour: 'healthy', type: 'architecture_analyzer', status: 'running', progress: 50,
-    prompt: 'You are analysing the architecture of the orchestrator.\n\nYOUR MISSION:\n1. Map the modules and their dependencies\n2. Find cycles\n3. Propose a layering' },
-  { behaviour: 'ghost', type: 'api_designer', status: 'running', progress: 20,
-    prompt: 'You are designing the agent status API.\n\nYOUR MISSION:\n1. List what clients ask for\n2. Design the endpoints\n3. Document error cases' },
-  { behaviour: 'crashed-leaker', type: 'resource_investigator', status: 'error', progress: 10,
-    prompt: 'You are investigating resource usage of long-running agents.\n\nYOUR MISSION:\n1. Start a background sampler\n2. Record memory and descriptors per agent\n3. Report the worst offenders' },
+  {
+    behaviour: 'lingering-finished',
+    type: 'code_auditor',
+    status: 'completed',
+    progress: 100,
+    prompt:
+      'You are auditing the session cleanup code.\n\nYOUR MISSION:\n1. Find every place a tmux session is created\n2. Check that each one is killed on every exit path\n3. Report what leaks',
+  },
+  {
+    behaviour: 'hup-ignorer',
+    type: 'test_runner',
+    status: 'terminated',
+    progress: 40,
+    prompt:
+      'You are running the integration test suite.\n\nYOUR MISSION:\n1. Start the test servers in the background\n2. Run every suite and collect the failures\n3. Report flaky tests',
+  },
+  {
+    behaviour: 'zombie-parent',
+    type: 'dependency_installer',
+    status: 'running',
+    progress: 35,
+    prompt:
+      'You are installing and pinning the project dependencies.\n\nYOUR MISSION:\n1. Resolve the dependency tree\n2. Build native modules\n3. Record exact versions',
+  },
+  {
+    behaviour: 'fd-leaker',
+    type: 'log_streamer',
+    status: 'working',
+    progress: 60,
+    prompt:
+      'You are streaming every agent log into the JSONL archive.\n\nYOUR MISSION:\n1. Follow each agent stream file\n2. Append new lines to the archive\n3. Never drop a line',
+  },
+  {
+    behaviour: 'healthy',
+    type: 'architecture_analyzer',
+    status: 'running',
+    progress: 50,
+    prompt:
+      'You are analysing the architecture of the orchestrator.\n\nYOUR MISSION:\n1. Map the modules and their dependencies\n2. Find cycles\n3. Propose a layering',
+  },
+  {
+    behaviour: 'ghost',
+    type: 'api_designer',
+    status: 'running',
+    progress: 20,
+    prompt: 'You are designing the agent status API.\n\nYOUR MISSION:\n1. List what clients ask for\n2. Design the endpoints\n3. Document error cases',
+  },
+  {
+    behaviour: 'crashed-leaker',
+    type: 'resource_investigator',
+    status: 'error',
+    progress: 10,
+    prompt:
+      'You are investigating resource usage of long-running agents.\n\nYOUR MISSION:\n1. Start a background sampler\n2. Record memory and descriptors per agent\n3. Report the worst offenders',
+  },
 ];
 
 // The SQLite workspace's task (today's format): one agent per SQLite-only status worth showing.
@@ -159,12 +193,30 @@ const SQLITE_PROJECT = 'checkout-service';
 const JSON_PROJECT = 'payments-api';
 const SQLITE_DESCRIPTION = 'Harden the checkout service against double charges';
 const SQLITE_SPECS: Spec[] = [
-  { behaviour: 'lingering-finished', type: 'investigator', status: 'phase_completed', progress: 100,
-    prompt: 'You are a investigator agent.\n\nYOUR MISSION:\n1. Trace every path that charges a card\n2. Find where a retry can charge twice\n3. Hand the findings to the next phase' },
-  { behaviour: 'healthy', type: 'reviewer', status: 'reviewing', progress: 70,
-    prompt: 'You are a reviewer agent.\n\nYOUR MISSION:\n1. Review the investigation findings\n2. Check each claim against the code\n3. Approve or reject the phase' },
-  { behaviour: 'ghost', type: 'builder', status: 'blocked', progress: 30,
-    prompt: 'You are a builder agent.\n\nYOUR MISSION:\n1. Add idempotency keys to the charge endpoint\n2. Wait for the review verdict before merging\n3. Report what changed' },
+  {
+    behaviour: 'lingering-finished',
+    type: 'investigator',
+    status: 'phase_completed',
+    progress: 100,
+    prompt:
+      'You are a investigator agent.\n\nYOUR MISSION:\n1. Trace every path that charges a card\n2. Find where a retry can charge twice\n3. Hand the findings to the next phase',
+  },
+  {
+    behaviour: 'healthy',
+    type: 'reviewer',
+    status: 'reviewing',
+    progress: 70,
+    prompt:
+      'You are a reviewer agent.\n\nYOUR MISSION:\n1. Review the investigation findings\n2. Check each claim against the code\n3. Approve or reject the phase',
+  },
+  {
+    behaviour: 'ghost',
+    type: 'builder',
+    status: 'blocked',
+    progress: 30,
+    prompt:
+      'You are a builder agent.\n\nYOUR MISSION:\n1. Add idempotency keys to the charge endpoint\n2. Wait for the review verdict before merging\n3. Report what changed',
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -568,7 +620,9 @@ function agentCommand(scripts: Scripts, perl: string, a: Planned): string[] {
 /** scratch first (it starts the server), then the stray and every agent session at once. */
 async function startSessions(st: TeardownState, scripts: Scripts, perl: string, json: Written, sqlite: Written): Promise<Sessions> {
   const scratch = await newSession(st, SCRATCH_SESSION, homedir(), [
-    'sh', '-c', 'echo "scratch: a personal session on the same server; orch-top must never touch it"; exec tail -f /dev/null',
+    'sh',
+    '-c',
+    'echo "scratch: a personal session on the same server; orch-top must never touch it"; exec tail -f /dev/null',
   ]);
   const info = await runTmux(st.server, ['display-message', '-p', '#{pid} #{socket_path}']);
   const [serverPid, ...sock] = info.stdout.trim().split(' ');
@@ -631,7 +685,8 @@ async function waitReady(st: TeardownState, orch: Tracked & { cp: ChildProcess }
       return survivor !== null && !isLive(crashed) && isLive(survivor);
     },
   };
-  if (zombieSess) checks[`${ZOMBIES_PER_MAKER} zombies`] = () => proc.childrenOf(zombieSess.pid).filter((c) => proc.readState(c) === 'Z').length >= ZOMBIES_PER_MAKER;
+  if (zombieSess)
+    checks[`${ZOMBIES_PER_MAKER} zombies`] = () => proc.childrenOf(zombieSess.pid).filter((c) => proc.readState(c) === 'Z').length >= ZOMBIES_PER_MAKER;
   await pollChecks(checks);
   st.tracked.push(...hupKids);
   return survivor!;

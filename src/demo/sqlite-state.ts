@@ -249,9 +249,7 @@ export function writeStateDb(workspaceBase: string, task: StateTask, agents: Sta
                              tracked_files, started_at, completed_at, status, progress, last_update, prompt_preview)
          VALUES (?, ?, ?, 'sonnet', ?, 'orchestrator', 1, 0, NULL, NULL, NULL, ?, ?, ?, ?, ?, ?)`,
       );
-      const progress = db.prepare(
-        `INSERT INTO agent_progress_latest (task_id, agent_id, timestamp, status, progress, message) VALUES (?, ?, ?, ?, ?, ?)`,
-      );
+      const progress = db.prepare(`INSERT INTO agent_progress_latest (task_id, agent_id, timestamp, status, progress, message) VALUES (?, ?, ?, ?, ?, ?)`);
       for (const a of agents) {
         agent.run(a.agentId, task.taskId, a.type, a.tmuxSession, a.startedAt, a.completedAt, a.status, a.progress, a.lastUpdate, a.promptPreview);
         progress.run(task.taskId, a.agentId, a.lastUpdate, a.status, a.progress, a.message);

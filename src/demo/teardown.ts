@@ -138,7 +138,8 @@ async function executeDemoPlan(st: TeardownState, processes: ProcTarget[], grace
     onEvent: (e) => {
       if (e.event !== 'result') return;
       const r = e.result;
-      if (r.outcome === 'skipped-reused' || r.outcome === 'denied' || r.outcome === 'failed') st.log(`demo: ${r.outcome}: ${r.detail ?? `pid ${'pid' in r.target ? r.target.pid : '?'}`}`);
+      if (r.outcome === 'skipped-reused' || r.outcome === 'denied' || r.outcome === 'failed')
+        st.log(`demo: ${r.outcome}: ${r.detail ?? `pid ${'pid' in r.target ? r.target.pid : '?'}`}`);
     },
   });
 }

@@ -31,13 +31,28 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
   const registry = indexRegistry(raw.workspaces);
   const orchs = findOrchestrators(raw.orchestrator, index, untouchable);
   const found = findSessions({
-    panes: raw.tmux.panes, index, untouchable, registry, registryWhole: registryWhole(raw.workspaces), prefixes: cfg.prefixes,
+    panes: raw.tmux.panes,
+    index,
+    untouchable,
+    registry,
+    registryWhole: registryWhole(raw.workspaces),
+    prefixes: cfg.prefixes,
     ownerOf: (reg) => (reg ? ownerOf(orchs, raw.orchestrator, reg.ws) : (orchs.procs[0] ?? null)),
   });
   const serverPid = raw.tmux.running ? raw.tmux.serverPid : null;
   const leaks = findLeaks({
-    index, untouchable, assigned: found.assigned, orchTree: orchs.tree, env: raw.env, registry, livePanes: found.livePanes, liveSessionNames: found.liveSessionNames,
-    serverPid, socketPath: raw.tmux.socketPath ?? cfg.socketPath, seenPanes: hist.panes, seenSessions: hist.sessions,
+    index,
+    untouchable,
+    assigned: found.assigned,
+    orchTree: orchs.tree,
+    env: raw.env,
+    registry,
+    livePanes: found.livePanes,
+    liveSessionNames: found.liveSessionNames,
+    serverPid,
+    socketPath: raw.tmux.socketPath ?? cfg.socketPath,
+    seenPanes: hist.panes,
+    seenSessions: hist.sessions,
   });
   const { drafts, assigned } = withAdopted(found, leaks.adopted);
   const cpu = (p: Parameters<typeof cpuOf>[0]) => cpuOf(p, hist.cpu, now, raw.procs.clockTicks);
@@ -49,13 +64,21 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
   const processes = processViews(watched, index.procs, raw.fds, cpu);
   const procView = new Map(processes.map((p) => [p.pid, p]));
   const zombies = findZombies({
-    procs: index.procs, serverPid, livePanePids: drafts.flatMap((d) => d.view.panes.map((p) => p.pid)), seenPanes: hist.panes.values(),
+    procs: index.procs,
+    serverPid,
+    livePanePids: drafts.flatMap((d) => d.view.panes.map((p) => p.pid)),
+    seenPanes: hist.panes.values(),
     sessionOf: (pid) => assigned.get(pid)?.sessionId ?? null,
     inScope: (pid) => assigned.has(pid) || orchs.tree.has(pid) || leaks.leakedPids.has(pid),
   });
   const lists = {
-    sessions: finishSessions(drafts, procView), processes, zombies, leaked: withFigures(leaks.leaked, procView), strays: leaks.strays,
-    fds: fdViews(processes, raw.fds, hist.fds, now, cfg), ghosts: findGhosts(registry, found.liveSessionNames, raw.tmux),
+    sessions: finishSessions(drafts, procView),
+    processes,
+    zombies,
+    leaked: withFigures(leaks.leaked, procView),
+    strays: leaks.strays,
+    fds: fdViews(processes, raw.fds, hist.fds, now, cfg),
+    ghosts: findGhosts(registry, found.liveSessionNames, raw.tmux),
   };
   const orchestrators = orchestratorViews(orchs, raw, cpu);
   return assemble(raw, cfg, { ...lists, orchestrators, otherSessions: found.otherSessions });

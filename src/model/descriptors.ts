@@ -7,7 +7,13 @@ import { nextSeries, procKey, type History } from './history.js';
 import type { FdView, ProcessView, RawWorld } from './types.js';
 
 /** Growing ones first, then by count. */
-export function fdViews(processes: ProcessView[], fds: RawWorld['fds'], past: History['fds'], now: number, cfg: Pick<ClassifyConfig, 'growth' | 'historySize'>): FdView[] {
+export function fdViews(
+  processes: ProcessView[],
+  fds: RawWorld['fds'],
+  past: History['fds'],
+  now: number,
+  cfg: Pick<ClassifyConfig, 'growth' | 'historySize'>,
+): FdView[] {
   const out: FdView[] = [];
   for (const v of processes) {
     const f = fds.get(v.pid);

@@ -159,7 +159,10 @@ export const FINDINGS: Readonly<{ [K in FindingKind]: FindingSpec<K> }> = {
     remains: null,
     leftAlone: {
       intents: ['reap'],
-      lines: (growing) => (growing.length ? [{ what: `descriptor growth in ${plural(growing.length, 'process', 'processes')}`, why: 'a growing count is a bug to fix, not a process to kill' }] : []),
+      lines: (growing) =>
+        growing.length
+          ? [{ what: `descriptor growth in ${plural(growing.length, 'process', 'processes')}`, why: 'a growing count is a bug to fix, not a process to kill' }]
+          : [],
     },
   },
 };

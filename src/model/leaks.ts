@@ -153,7 +153,13 @@ function traceByPane(tr: Tracer, p: ProcInfo, t: { serverPid: number; sessionInd
       }),
     };
   if (rec) return { leaked: recordedLeak(p, rec, paneId) };
-  return { stray: leakView(p, `its pane ${paneId ?? '?'} on this server is gone; no agent could be traced`, paneId, { sessionId: null, sessionName: null, agentId: null }) };
+  return {
+    stray: leakView(p, `its pane ${paneId ?? '?'} on this server is gone; no agent could be traced`, paneId, {
+      sessionId: null,
+      sessionName: null,
+      agentId: null,
+    }),
+  };
 }
 
 function traceOne(tr: Tracer, p: ProcInfo): Verdict {

@@ -48,7 +48,11 @@ export function ownerOf(orchs: Orchestrators, probe: OrchestratorProbe, w: Works
   return null;
 }
 
-export function orchestratorViews(orchs: Orchestrators, raw: Pick<RawWorld, 'fds' | 'orchestrator' | 'workspaces'>, cpuOf: (p: ProcInfo) => number): OrchestratorView[] {
+export function orchestratorViews(
+  orchs: Orchestrators,
+  raw: Pick<RawWorld, 'fds' | 'orchestrator' | 'workspaces'>,
+  cpuOf: (p: ProcInfo) => number,
+): OrchestratorView[] {
   return orchs.procs.map((o) => {
     const f = raw.fds.get(o.pid);
     const own = f && f.startTime === o.startTime ? f : null;

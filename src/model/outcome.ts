@@ -68,7 +68,11 @@ export function describeTarget(r: ActResult): string {
 export function outcomeCounts(results: ActResult[]): string {
   const counts = new Map<Outcome, number>();
   for (const r of results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
-  return OUTCOMES.filter((o) => counts.has(o)).map((o) => `${counts.get(o)} ${o}`).join(', ') || 'nothing done';
+  return (
+    OUTCOMES.filter((o) => counts.has(o))
+      .map((o) => `${counts.get(o)} ${o}`)
+      .join(', ') || 'nothing done'
+  );
 }
 
 /** One result as one line: the event log's and the shutdown log's wording. */

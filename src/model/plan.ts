@@ -124,7 +124,10 @@ function shutdownScope(snap: Snapshot, orchestratorPid: number | undefined): Sco
     if (!scope.orchestrator) return { ...scope, refused: `orchestrator pid ${orchestratorPid} is not running` };
   } else if (running.length > 1) {
     const workspaces = running.some((o) => o.workspace) ? `; workspaces ${running.map((o) => o.workspace ?? '?').join(', ')}` : '';
-    return { ...scope, refused: `${running.length} orchestrators are running (pids ${running.map((o) => o.pid).join(', ')}${workspaces}): choose one with --orchestrator-pid or --workspace` };
+    return {
+      ...scope,
+      refused: `${running.length} orchestrators are running (pids ${running.map((o) => o.pid).join(', ')}${workspaces}): choose one with --orchestrator-pid or --workspace`,
+    };
   } else scope.orchestrator = running[0] ?? null;
   const orchestrator = scope.orchestrator;
   // Its sessions are those the model says it owns (its workspace's, by real path); with none
@@ -187,7 +190,13 @@ function orchestratorStep(d: Draft, o: OrchestratorView): void {
   const id = d.steps.length + 1;
   const root = target(d, o.pid, 'orchestrator') ?? { pid: o.pid, startTime: o.startTime, command: o.command, role: 'orchestrator' };
   const tree = [root, ...o.children.map((c) => target(d, c, 'orchestrator-child'))];
-  d.steps.push({ id, phase: d.phase, kind: 'orchestrator', reason: `orchestrator (${o.how}${o.workspace ? `, workspace ${o.workspace}` : ''})`, processes: claim(d, tree, id) });
+  d.steps.push({
+    id,
+    phase: d.phase,
+    kind: 'orchestrator',
+    reason: `orchestrator (${o.how}${o.workspace ? `, workspace ${o.workspace}` : ''})`,
+    processes: claim(d, tree, id),
+  });
   d.phase++;
 }
 
@@ -200,11 +209,16 @@ function sessionSteps(d: Draft, sessions: SessionView[], intent: Intent): void {
       id,
       phase: d.phase,
       kind: 'session',
-      reason: s.status === 'orphan' ? `orphan: ${s.reason}` : intent.kind === 'shutdown' ? 'agent session of the orchestrator being shut down' : 'chosen by hand',
+      reason:
+        s.status === 'orphan' ? `orphan: ${s.reason}` : intent.kind === 'shutdown' ? 'agent session of the orchestrator being shut down' : 'chosen by hand',
       session: { id: s.id, name: s.name, created: s.created },
       panes,
       // A zombie is already dead: its own step gets it reaped.
-      processes: claim(d, s.processes.filter((pid) => d.procs.get(pid)?.state !== 'Z').map((pid) => target(d, pid)), id),
+      processes: claim(
+        d,
+        s.processes.filter((pid) => d.procs.get(pid)?.state !== 'Z').map((pid) => target(d, pid)),
+        id,
+      ),
     });
   }
 }
@@ -253,7 +267,8 @@ function parentZombieStep(d: Draft, ppid: number, zs: ZombieView[]): void {
       : parentView.role === 'pane'
         ? `; if it must be terminated, active session ${home.id} ${home.name} ends with it`
         : `; if it must be terminated, active session ${home.id} ${home.name} loses that process`;
-  const whose = parentView.role === 'leaked' ? 'a leaked process' : parentView.sessionId ? `a process of session ${parentView.sessionId}` : "the orchestrator's tree";
+  const whose =
+    parentView.role === 'leaked' ? 'a leaked process' : parentView.sessionId ? `a process of session ${parentView.sessionId}` : "the orchestrator's tree";
   d.steps.push({
     id: d.steps.length + 1,
     phase: d.phase,

@@ -16,7 +16,8 @@ export function remainingAfter(plan: Plan, after: Snapshot): string[] {
   if (kind === 'shutdown') {
     const orch = plan.steps.find((s) => s.kind === 'orchestrator');
     const root = orch?.kind === 'orchestrator' ? orch.processes[0] : undefined;
-    if (root && after.orchestrators.some((o) => o.pid === root.pid && o.startTime === root.startTime)) out.push(`the orchestrator (pid ${root.pid}) is still running`);
+    if (root && after.orchestrators.some((o) => o.pid === root.pid && o.startTime === root.startTime))
+      out.push(`the orchestrator (pid ${root.pid}) is still running`);
   }
   for (const k of FINDING_KINDS) {
     const r = findingSpec(k).remains;

@@ -102,7 +102,15 @@ export function orphanReasons(panes: TmuxPane[], reg: RegistryEntry | null, byPr
   return reasons;
 }
 
-function sessionDraft(sessionId: string, panes: TmuxPane[], reg: RegistryEntry | null, byPrefix: boolean, owner: ProcInfo | null, reasons: OrphanReason[], pids: Set<number>): SessionDraft {
+function sessionDraft(
+  sessionId: string,
+  panes: TmuxPane[],
+  reg: RegistryEntry | null,
+  byPrefix: boolean,
+  owner: ProcInfo | null,
+  reasons: OrphanReason[],
+  pids: Set<number>,
+): SessionDraft {
   const first = panes[0]!;
   return {
     view: {

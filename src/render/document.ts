@@ -6,58 +6,159 @@
 import type { Execution } from '../model/outcome.js';
 import type { Plan } from '../model/plan.js';
 import type {
-  AgentRef, FdKinds, FdView, GhostView, LeakedView, OrchestratorView, PaneView, ProcessView, SessionView, Snapshot, Summary, ZombieView,
+  AgentRef,
+  FdKinds,
+  FdView,
+  GhostView,
+  LeakedView,
+  OrchestratorView,
+  PaneView,
+  ProcessView,
+  SessionView,
+  Snapshot,
+  Summary,
+  ZombieView,
 } from '../model/types.js';
 
 const kinds = (k: FdKinds | null) => (k ? { file: k.file, socket: k.socket, pipe: k.pipe, anon: k.anon, other: k.other } : null);
 
 const orchestrator = (o: OrchestratorView) => ({
-  pid: o.pid, startTime: o.startTime, running: o.running, how: o.how, command: o.command, startedAt: o.startedAt, cpu: o.cpu, rss: o.rss,
-  fds: o.fds, fdKinds: kinds(o.fdKinds), children: [...o.children], workspace: o.workspace, placedBy: o.placedBy, project: o.project,
+  pid: o.pid,
+  startTime: o.startTime,
+  running: o.running,
+  how: o.how,
+  command: o.command,
+  startedAt: o.startedAt,
+  cpu: o.cpu,
+  rss: o.rss,
+  fds: o.fds,
+  fdKinds: kinds(o.fdKinds),
+  children: [...o.children],
+  workspace: o.workspace,
+  placedBy: o.placedBy,
+  project: o.project,
 });
 
 const agentRef = (a: AgentRef) => ({
-  agentId: a.agentId, taskId: a.taskId, type: a.type, project: a.project, workspace: a.workspace, registryStatus: a.registryStatus,
-  registrySource: a.registrySource, taskDescription: a.taskDescription,
+  agentId: a.agentId,
+  taskId: a.taskId,
+  type: a.type,
+  project: a.project,
+  workspace: a.workspace,
+  registryStatus: a.registryStatus,
+  registrySource: a.registrySource,
+  taskDescription: a.taskDescription,
 });
 
 const pane = (p: PaneView) => ({ id: p.id, pid: p.pid, dead: p.dead, command: p.command });
 
 const session = (s: SessionView) => ({
-  id: s.id, name: s.name, created: s.created, attached: s.attached, matchedBy: s.matchedBy, agent: s.agent ? agentRef(s.agent) : null,
-  project: s.project, taskId: s.taskId, agentId: s.agentId, registryStatus: s.registryStatus, registrySource: s.registrySource,
-  ownedBy: s.ownedBy, status: s.status, reasons: [...s.reasons], reason: s.reason, panes: s.panes.map(pane), processes: [...s.processes],
-  cpu: s.cpu, rss: s.rss, fds: s.fds,
+  id: s.id,
+  name: s.name,
+  created: s.created,
+  attached: s.attached,
+  matchedBy: s.matchedBy,
+  agent: s.agent ? agentRef(s.agent) : null,
+  project: s.project,
+  taskId: s.taskId,
+  agentId: s.agentId,
+  registryStatus: s.registryStatus,
+  registrySource: s.registrySource,
+  ownedBy: s.ownedBy,
+  status: s.status,
+  reasons: [...s.reasons],
+  reason: s.reason,
+  panes: s.panes.map(pane),
+  processes: [...s.processes],
+  cpu: s.cpu,
+  rss: s.rss,
+  fds: s.fds,
 });
 
 const proc = (p: ProcessView) => ({
-  pid: p.pid, startTime: p.startTime, ppid: p.ppid, pgid: p.pgid, sid: p.sid, state: p.state, command: p.command, startedAt: p.startedAt,
-  cpu: p.cpu, rss: p.rss, threads: p.threads, fds: p.fds, role: p.role, sessionId: p.sessionId,
+  pid: p.pid,
+  startTime: p.startTime,
+  ppid: p.ppid,
+  pgid: p.pgid,
+  sid: p.sid,
+  state: p.state,
+  command: p.command,
+  startedAt: p.startedAt,
+  cpu: p.cpu,
+  rss: p.rss,
+  threads: p.threads,
+  fds: p.fds,
+  role: p.role,
+  sessionId: p.sessionId,
 });
 
 const zombie = (z: ZombieView) => ({
-  pid: z.pid, startTime: z.startTime, ppid: z.ppid, parentStartTime: z.parentStartTime, command: z.command, parentCommand: z.parentCommand,
-  parentInScope: z.parentInScope, parentIsTmuxServer: z.parentIsTmuxServer, sessionId: z.sessionId, startedAt: z.startedAt,
+  pid: z.pid,
+  startTime: z.startTime,
+  ppid: z.ppid,
+  parentStartTime: z.parentStartTime,
+  command: z.command,
+  parentCommand: z.parentCommand,
+  parentInScope: z.parentInScope,
+  parentIsTmuxServer: z.parentIsTmuxServer,
+  sessionId: z.sessionId,
+  startedAt: z.startedAt,
 });
 
 const leaked = (l: LeakedView) => ({
-  pid: l.pid, startTime: l.startTime, ppid: l.ppid, sid: l.sid, state: l.state, command: l.command, startedAt: l.startedAt, cpu: l.cpu,
-  rss: l.rss, fds: l.fds, pane: l.pane, sessionId: l.sessionId, sessionName: l.sessionName, agentId: l.agentId, reason: l.reason,
+  pid: l.pid,
+  startTime: l.startTime,
+  ppid: l.ppid,
+  sid: l.sid,
+  state: l.state,
+  command: l.command,
+  startedAt: l.startedAt,
+  cpu: l.cpu,
+  rss: l.rss,
+  fds: l.fds,
+  pane: l.pane,
+  sessionId: l.sessionId,
+  sessionName: l.sessionName,
+  agentId: l.agentId,
+  reason: l.reason,
 });
 
 const fd = (f: FdView) => ({
-  pid: f.pid, startTime: f.startTime, command: f.command, role: f.role, sessionId: f.sessionId, count: f.count, kinds: kinds(f.kinds),
-  trend: f.trend, slopePerMin: f.slopePerMin, samples: f.samples, history: [...f.history], growth: f.growth,
+  pid: f.pid,
+  startTime: f.startTime,
+  command: f.command,
+  role: f.role,
+  sessionId: f.sessionId,
+  count: f.count,
+  kinds: kinds(f.kinds),
+  trend: f.trend,
+  slopePerMin: f.slopePerMin,
+  samples: f.samples,
+  history: [...f.history],
+  growth: f.growth,
 });
 
 const ghost = (g: GhostView) => ({
-  agentId: g.agentId, taskId: g.taskId, tmuxSession: g.tmuxSession, project: g.project, workspace: g.workspace,
-  registryStatus: g.registryStatus, registrySource: g.registrySource,
+  agentId: g.agentId,
+  taskId: g.taskId,
+  tmuxSession: g.tmuxSession,
+  project: g.project,
+  workspace: g.workspace,
+  registryStatus: g.registryStatus,
+  registrySource: g.registrySource,
 });
 
 const summaryDocument = (s: Summary) => ({
-  sessions: s.sessions, orphans: s.orphans, zombies: s.zombies, zombiesOther: s.zombiesOther, leaked: s.leaked, strays: s.strays,
-  ghosts: s.ghosts, fdGrowth: s.fdGrowth, processes: s.processes, findings: s.findings,
+  sessions: s.sessions,
+  orphans: s.orphans,
+  zombies: s.zombies,
+  zombiesOther: s.zombiesOther,
+  leaked: s.leaked,
+  strays: s.strays,
+  ghosts: s.ghosts,
+  fdGrowth: s.fdGrowth,
+  processes: s.processes,
+  findings: s.findings,
 });
 
 /** The `version: 1` document of one look. */
@@ -66,7 +167,15 @@ export function snapshotDocument(snap: Snapshot) {
   return {
     version: 1 as const,
     takenAt: snap.takenAt,
-    tmux: { socket: t.socket, socketPath: t.socketPath, available: t.available, running: t.running, serverPid: t.serverPid, error: t.error, otherSessions: t.otherSessions },
+    tmux: {
+      socket: t.socket,
+      socketPath: t.socketPath,
+      available: t.available,
+      running: t.running,
+      serverPid: t.serverPid,
+      error: t.error,
+      otherSessions: t.otherSessions,
+    },
     orchestrator: snap.orchestrator ? orchestrator(snap.orchestrator) : null,
     orchestrators: snap.orchestrators.map(orchestrator),
     orchestratorError: snap.orchestratorError,
@@ -107,7 +216,8 @@ export type CleanupReport =
  */
 export function reapDocument(r: CleanupReport) {
   const plan = { intent: r.plan.intent, graceMs: r.plan.graceMs };
-  if (r.dryRun) return { ...snapshotDocument(r.before), dryRun: true as const, ...plan, plan: r.plan.steps, left: r.plan.left, results: [] as Execution['results'] };
+  if (r.dryRun)
+    return { ...snapshotDocument(r.before), dryRun: true as const, ...plan, plan: r.plan.steps, left: r.plan.left, results: [] as Execution['results'] };
   return {
     ...snapshotDocument(r.after),
     dryRun: false as const,

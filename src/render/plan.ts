@@ -80,7 +80,9 @@ export function renderResultsText(plan: Plan, ex: Execution, opts: { paint: Pain
   const { paint } = opts;
   const width = opts.width ?? 120;
   const out: string[] = [];
-  out.push(`${paint('heading', 'RESULTS')}  ${plural(ex.results.length, 'target')} in ${ex.durationMs < 1000 ? `${ex.durationMs} ms` : `${(ex.durationMs / 1000).toFixed(1)} s`}: ${outcomeCounts(ex.results)}`);
+  out.push(
+    `${paint('heading', 'RESULTS')}  ${plural(ex.results.length, 'target')} in ${ex.durationMs < 1000 ? `${ex.durationMs} ms` : `${(ex.durationMs / 1000).toFixed(1)} s`}: ${outcomeCounts(ex.results)}`,
+  );
   for (const s of plan.steps) {
     const rs = ex.results.filter((r) => r.step === s.id);
     out.push(`  ${String(s.id).padStart(2)}  ${stepTitle(s)}`);

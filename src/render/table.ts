@@ -78,7 +78,23 @@ export function renderTable<T>(rows: T[], columns: Column<T>[], paint: Paint, wi
         return tone ? paint(tone, padded) : padded;
       })
       .join(' '.repeat(GAP));
-  const out = [paint('dim', stripAnsi(line(cols.map((c) => c.header), null)))];
-  for (const r of rows) out.push(line(cols.map((c) => c.get(r)), cols.map((c) => c.tone?.(r) ?? null)));
+  const out = [
+    paint(
+      'dim',
+      stripAnsi(
+        line(
+          cols.map((c) => c.header),
+          null,
+        ),
+      ),
+    ),
+  ];
+  for (const r of rows)
+    out.push(
+      line(
+        cols.map((c) => c.get(r)),
+        cols.map((c) => c.tone?.(r) ?? null),
+      ),
+    );
   return out.map((l) => l.replace(/\s+$/, ''));
 }

@@ -128,10 +128,16 @@ export function renderSnapshotText(s: Snapshot, opts: TextOptions): string {
   section('LEAKED PROCESSES', s.leaked.length, () => leakedTable(s.leaked, o), 'none');
   const ours = s.zombies.filter((z) => z.parentInScope);
   section('ZOMBIES', ours.length, () => zombieTable(ours, o), 'none in scope');
-  if (s.summary.zombiesOther) out.splice(out.length - 1, 0, `  ${paint('dim', `${plural(s.summary.zombiesOther, 'other zombie')} elsewhere on the machine (not the orchestrator's)`)}`);
+  if (s.summary.zombiesOther)
+    out.splice(out.length - 1, 0, `  ${paint('dim', `${plural(s.summary.zombiesOther, 'other zombie')} elsewhere on the machine (not the orchestrator's)`)}`);
   section('GHOST AGENTS', s.ghosts.length, () => ghostTable(s.ghosts, o), 'none');
   const grow = s.fds.filter((f) => f.growth);
-  section('DESCRIPTOR GROWTH', grow.length, () => fdTable(grow, o), s.fds.some((f) => f.trend !== 'unknown') ? 'none' : 'none (one sample: use --sample for trends)');
+  section(
+    'DESCRIPTOR GROWTH',
+    grow.length,
+    () => fdTable(grow, o),
+    s.fds.some((f) => f.trend !== 'unknown') ? 'none' : 'none (one sample: use --sample for trends)',
+  );
   if (s.strays.length) section('UNTRACED LEFTOVERS (not touched)', s.strays.length, () => leakedTable(s.strays, o), '');
   if (s.errors.length) {
     out.push(paint('heading', 'PROBLEMS'));

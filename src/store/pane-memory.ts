@@ -32,11 +32,27 @@ interface FileShape {
 
 const isSeen = (v: unknown): v is SeenPane => {
   const o = v as Record<string, unknown>;
-  return !!o && typeof o.serverPid === 'number' && typeof o.paneId === 'string' && typeof o.sessionId === 'string' && typeof o.sessionName === 'string' && typeof o.agent === 'boolean' && typeof o.panePid === 'number' && typeof o.lastSeen === 'number';
+  return (
+    !!o &&
+    typeof o.serverPid === 'number' &&
+    typeof o.paneId === 'string' &&
+    typeof o.sessionId === 'string' &&
+    typeof o.sessionName === 'string' &&
+    typeof o.agent === 'boolean' &&
+    typeof o.panePid === 'number' &&
+    typeof o.lastSeen === 'number'
+  );
 };
 const isSeenSession = (v: unknown): v is Omit<SeenPane, 'panePid' | 'paneId'> => {
   const o = v as Record<string, unknown>;
-  return !!o && typeof o.serverPid === 'number' && typeof o.sessionId === 'string' && typeof o.sessionName === 'string' && typeof o.agent === 'boolean' && typeof o.lastSeen === 'number';
+  return (
+    !!o &&
+    typeof o.serverPid === 'number' &&
+    typeof o.sessionId === 'string' &&
+    typeof o.sessionName === 'string' &&
+    typeof o.agent === 'boolean' &&
+    typeof o.lastSeen === 'number'
+  );
 };
 
 /** The remembered panes and sessions (only the history's pane parts), or empty ones. */
@@ -57,7 +73,10 @@ export function loadPaneMemory(path: string, bootTime: number, now = Date.now())
 /** Writes the memory atomically, mode 0600 (it names sessions). Failing to write is not fatal. */
 export function savePaneMemory(path: string, hist: Pick<History, 'panes' | 'sessions'>, bootTime: number, now = Date.now()): string | null {
   const newest = <T extends { lastSeen: number }>(m: Map<string, T>) =>
-    [...m.values()].filter((v) => now - v.lastSeen <= PANE_MEMORY_MS).sort((a, b) => b.lastSeen - a.lastSeen).slice(0, MAX_ENTRIES);
+    [...m.values()]
+      .filter((v) => now - v.lastSeen <= PANE_MEMORY_MS)
+      .sort((a, b) => b.lastSeen - a.lastSeen)
+      .slice(0, MAX_ENTRIES);
   const data: FileShape = { version: 1, bootTime, savedAt: now, panes: newest(hist.panes), sessions: newest(hist.sessions) };
   try {
     writeFileAtomic(path, JSON.stringify(data), 0o600, 0o700);

@@ -19,7 +19,10 @@ function diff<T>(a: T[], b: T[], key: (x: T) => string): { added: T[]; removed: 
 function firstLook(next: Snapshot): Change[] {
   const s = next.summary;
   const tallies = FINDING_KINDS.map((k) => `${s[k]} ${findingSpec(k).log.tally}`);
-  return [{ level: s.findings ? 'warn' : 'info', text: `first look: ${s.sessions} agent sessions, ${tallies.join(', ')}` }, ...next.errors.map((e) => ({ level: 'warn' as const, text: e }))];
+  return [
+    { level: s.findings ? 'warn' : 'info', text: `first look: ${s.sessions} agent sessions, ${tallies.join(', ')}` },
+    ...next.errors.map((e) => ({ level: 'warn' as const, text: e })),
+  ];
 }
 
 function findingChanges(prev: Snapshot, next: Snapshot): Change[] {
@@ -39,7 +42,11 @@ export function snapshotChanges(prev: Snapshot | null, next: Snapshot): Change[]
   const errors = diff(prev.errors, next.errors, (e) => e);
   for (const e of errors.added) out.push({ level: 'warn', text: e });
   for (const e of errors.removed) out.push({ level: 'info', text: `cleared: ${e}` });
-  const orch = diff(prev.orchestrators.filter((o) => o.running), next.orchestrators.filter((o) => o.running), (o) => `${o.pid}:${o.startTime}`);
+  const orch = diff(
+    prev.orchestrators.filter((o) => o.running),
+    next.orchestrators.filter((o) => o.running),
+    (o) => `${o.pid}:${o.startTime}`,
+  );
   for (const o of orch.added) out.push({ level: 'info', text: `orchestrator pid ${o.pid} is up${o.project ? ` (${o.project})` : ''}` });
   for (const o of orch.removed) out.push({ level: 'warn', text: `orchestrator pid ${o.pid} is down` });
   return out;

@@ -87,11 +87,39 @@ export function Console(props: ConsoleProps) {
   const logHeight = panel === 'log' || (overlay && termRows < 34) ? 0 : termRows >= 34 ? 7 : termRows >= 28 ? 5 : 4;
   const body = Math.max(3, height - HEADER - 1 - logHeight - 1);
   const current = index >= 0 && !lost ? { id: ids[index]!, label: spec.label(rows[index]) } : null;
-  const sessionOfCurrent = index >= 0 && !lost ? (panel === 'sessions' ? (ids[index]!.startsWith(GHOST_PREFIX) ? null : ids[index]!) : panel === 'processes' ? (rows[index] as ProcRow).sessionId : null) : null;
+  const sessionOfCurrent =
+    index >= 0 && !lost
+      ? panel === 'sessions'
+        ? ids[index]!.startsWith(GHOST_PREFIX)
+          ? null
+          : ids[index]!
+        : panel === 'processes'
+          ? (rows[index] as ProcRow).sessionId
+          : null
+      : null;
   const dialogLines = useMemo(() => (overlay?.kind === 'confirm' ? planLines(overlay.plan, columns, theme.color) : []), [overlay, columns, theme]);
-  const overlayMax = overlay?.kind === 'confirm' ? Math.max(0, dialogLines.length - (body - 5)) : overlay?.kind === 'help' ? Math.max(0, helpLineCount(columns) - (body - 3)) : 0;
+  const overlayMax =
+    overlay?.kind === 'confirm'
+      ? Math.max(0, dialogLines.length - (body - 5))
+      : overlay?.kind === 'help'
+        ? Math.max(0, helpLineCount(columns) - (body - 3))
+        : 0;
 
-  useConsoleKeys({ store: props.store, view, service: props.service, ids, labelOf: (id) => spec.label(rows[ids.indexOf(id)]), current, lost, lostHidden, sessionOfCurrent, pageSize: Math.max(1, body - 2), overlayMax, quit: props.quit, tooSmall: columns < MIN_SIZE.columns || termRows < MIN_SIZE.rows });
+  useConsoleKeys({
+    store: props.store,
+    view,
+    service: props.service,
+    ids,
+    labelOf: (id) => spec.label(rows[ids.indexOf(id)]),
+    current,
+    lost,
+    lostHidden,
+    sessionOfCurrent,
+    pageSize: Math.max(1, body - 2),
+    overlayMax,
+    quit: props.quit,
+    tooSmall: columns < MIN_SIZE.columns || termRows < MIN_SIZE.rows,
+  });
 
   if (small) {
     return (
@@ -108,17 +136,52 @@ export function Console(props: ConsoleProps) {
   if (overlay?.kind === 'help') main = <HelpOverlay width={columns} height={body} scroll={overlay.scroll} />;
   else if (overlay?.kind === 'confirm') main = <ConfirmDialog plan={overlay.plan} lines={dialogLines} scroll={overlay.scroll} width={columns} height={body} />;
   else if (overlay?.kind === 'quit-running') main = <QuitRunningDialog label={activity?.label ?? 'an action'} width={columns} height={body} />;
-  else if (!ctx) main = <Box height={body}><Line width={columns} segments={[{ text: ' looking at tmux, /proc and the registries…', token: 'muted' }]} /></Box>;
-  else main = <DataTable spec={spec} ctx={ctx} rows={rows} cursor={index} lost={!!lost} expandedId={expanded} width={columns} height={body} empty={emptyText(panel, params.filter)} />;
+  else if (!ctx)
+    main = (
+      <Box height={body}>
+        <Line width={columns} segments={[{ text: ' looking at tmux, /proc and the registries…', token: 'muted' }]} />
+      </Box>
+    );
+  else
+    main = (
+      <DataTable
+        spec={spec}
+        ctx={ctx}
+        rows={rows}
+        cursor={index}
+        lost={!!lost}
+        expandedId={expanded}
+        width={columns}
+        height={body}
+        empty={emptyText(panel, params.filter)}
+      />
+    );
 
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={columns} height={height}>
-        <Header snap={snap} tick={tick} intervalMs={intervalMs} paused={paused} activity={activity} now={now} width={columns} title={props.title ?? 'orch-top'} />
+        <Header
+          snap={snap}
+          tick={tick}
+          intervalMs={intervalMs}
+          paused={paused}
+          activity={activity}
+          now={now}
+          width={columns}
+          title={props.title ?? 'orch-top'}
+        />
         <TabBar panel={panel} counts={counts} params={params} scope={scope} editing={editing} width={columns} />
         {main}
         {logHeight > 0 ? <EventLog events={events} height={logHeight} width={columns} /> : null}
-        <Footer editing={editing} filter={params.filter} flash={flash} notice={lost ? (lostHidden ? `${lost.label} is hidden by the filter: Esc clears it, ↑↓ select another` : `${lost.label} is gone: ↑↓ select another`) : null} width={columns} />
+        <Footer
+          editing={editing}
+          filter={params.filter}
+          flash={flash}
+          notice={
+            lost ? (lostHidden ? `${lost.label} is hidden by the filter: Esc clears it, ↑↓ select another` : `${lost.label} is gone: ↑↓ select another`) : null
+          }
+          width={columns}
+        />
       </Box>
     </ThemeContext.Provider>
   );

@@ -118,7 +118,9 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
   search: (r) => {
     const s = r.session;
     const g = r.ghost;
-    return [r.id, r.name, r.status, r.why, s?.agentId, s?.taskId, s?.project, s?.agent?.type, s?.registryStatus, g?.agentId, g?.taskId, g?.project].filter(Boolean).join(' ');
+    return [r.id, r.name, r.status, r.why, s?.agentId, s?.taskId, s?.project, s?.agent?.type, s?.registryStatus, g?.agentId, g?.taskId, g?.project]
+      .filter(Boolean)
+      .join(' ');
   },
   tone: (r) => (r.status === 'orphan' ? 'error' : null),
   detail: (r, ctx) => (r.session ? sessionDetail(r.session, ctx) : ghostDetail(r.ghost!)),
@@ -136,14 +138,19 @@ function sessionDetail(s: SessionView, { snap, now }: ViewCtx): string[] {
   const owner = s.ownedBy !== null ? `orchestrator pid ${s.ownedBy}` : 'no running orchestrator';
   lines.push(`${s.id} ${s.name} · ${s.status}${s.reason ? `: ${s.reason}` : ''} · owned by ${owner} · matched by ${s.matchedBy}`);
   if (s.agent) {
-    lines.push(`agent ${s.agent.agentId}${s.agent.type ? ` (${s.agent.type})` : ''} · task ${s.agent.taskId ?? '-'} · ${s.agent.registryStatus} in ${s.agent.registrySource} · ${s.agent.workspace}`);
+    lines.push(
+      `agent ${s.agent.agentId}${s.agent.type ? ` (${s.agent.type})` : ''} · task ${s.agent.taskId ?? '-'} · ${s.agent.registryStatus} in ${s.agent.registrySource} · ${s.agent.workspace}`,
+    );
     if (s.agent.taskDescription) lines.push(`task: ${s.agent.taskDescription.replace(/\s+/g, ' ')}`);
   }
   for (const p of s.panes) lines.push(`pane ${p.id} pid ${p.pid} ${p.dead ? 'dead' : 'live'} · ${p.command}`);
   const procs = new Map(snap.processes.map((p) => [p.pid, p]));
   for (const pid of s.processes) {
     const p = procs.get(pid);
-    if (p) lines.push(`  pid ${p.pid} ${p.state} ${p.role} · cpu ${formatPct(p.cpu)}% rss ${formatBytes(p.rss)} fds ${formatCount(p.fds)} · up ${age(now, p.startedAt)} · ${p.command}`);
+    if (p)
+      lines.push(
+        `  pid ${p.pid} ${p.state} ${p.role} · cpu ${formatPct(p.cpu)}% rss ${formatBytes(p.rss)} fds ${formatCount(p.fds)} · up ${age(now, p.startedAt)} · ${p.command}`,
+      );
   }
   for (const l of snap.leaked.filter((x) => x.sessionId === s.id)) lines.push(`  leaked pid ${l.pid} ${l.command} (${l.reason})`);
   return lines;
@@ -184,7 +191,13 @@ function processRows({ snap, scope }: ViewCtx): ProcRow[] {
   const out: ProcRow[] = [];
   const walk = (p: ProcessView, depth: number, prefix: string, last: boolean) => {
     const session = sessionOf(p);
-    out.push({ p, depth, guide: depth === 0 ? '' : `${prefix}${last ? '└─ ' : '├─ '}`, sessionId: session, session: session ? (names.get(session) ?? session) : p.role === 'orchestrator' || p.role === 'orchestrator-child' ? '(orchestrator)' : '-' });
+    out.push({
+      p,
+      depth,
+      guide: depth === 0 ? '' : `${prefix}${last ? '└─ ' : '├─ '}`,
+      sessionId: session,
+      session: session ? (names.get(session) ?? session) : p.role === 'orchestrator' || p.role === 'orchestrator-child' ? '(orchestrator)' : '-',
+    });
     const children = (kids.get(p.pid) ?? []).sort((a, b) => a.pid - b.pid);
     children.forEach((c, i) => walk(c, depth + 1, depth === 0 ? '' : `${prefix}${last ? '   ' : '│  '}`, i === children.length - 1));
   };
@@ -224,7 +237,9 @@ export const processesPanel: PanelSpec<ProcRow> = {
   detail: (r, { snap, now }) => {
     const p = r.p;
     const fd = snap.fds.find((f) => f.pid === p.pid && f.startTime === p.startTime);
-    const lines = [`pid ${p.pid} (started ${new Date(p.startedAt).toISOString()}, up ${age(now, p.startedAt)}) · ppid ${p.ppid} · pgid ${p.pgid} · sid ${p.sid} · state ${p.state} · ${p.threads} threads`];
+    const lines = [
+      `pid ${p.pid} (started ${new Date(p.startedAt).toISOString()}, up ${age(now, p.startedAt)}) · ppid ${p.ppid} · pgid ${p.pgid} · sid ${p.sid} · state ${p.state} · ${p.threads} threads`,
+    ];
     lines.push(`command: ${p.command}`);
     if (fd?.kinds) lines.push(`descriptors: ${fd.count} (${kindsText(fd)})${fd.slopePerMin !== null ? ` · ${fd.slopePerMin.toFixed(1)}/min` : ''}`);
     const l = snap.leaked.find((x) => x.pid === p.pid && x.startTime === p.startTime);
@@ -268,8 +283,8 @@ const zombiesPanel: PanelSpec<ZombieView> = {
       z.parentIsTmuxServer
         ? 'the tmux server: z sends it SIGCHLD so it reaps (it is never terminated)'
         : z.parentInScope
-          ? 'in the orchestrator\'s scope: z sends SIGCHLD, then ends the parent so init reaps'
-          : 'outside the orchestrator\'s scope: listed, never touched'
+          ? "in the orchestrator's scope: z sends SIGCHLD, then ends the parent so init reaps"
+          : "outside the orchestrator's scope: listed, never touched"
     }`,
   ],
 };
@@ -293,7 +308,11 @@ const descriptorsPanel: PanelSpec<FdView> = {
     { header: 'TREND', get: (f) => (f.growth ? 'GROWING' : f.trend), tone: (f) => (f.growth ? 'error' : f.trend === 'rising' ? 'warn' : 'dim'), priority: 1 },
     { header: '/MIN', get: (f) => (f.slopePerMin === null ? '-' : f.slopePerMin.toFixed(1)), align: 'right', priority: 2 },
     { header: 'HISTORY', get: (f) => sparkline(f.history, 16), priority: 2 },
-    { header: 'KINDS', get: (f) => (f.kinds ? `f${f.kinds.file} s${f.kinds.socket} p${f.kinds.pipe} a${f.kinds.anon}${f.kinds.other ? ` o${f.kinds.other}` : ''}` : 'n/a'), priority: 3 },
+    {
+      header: 'KINDS',
+      get: (f) => (f.kinds ? `f${f.kinds.file} s${f.kinds.socket} p${f.kinds.pipe} a${f.kinds.anon}${f.kinds.other ? ` o${f.kinds.other}` : ''}` : 'n/a'),
+      priority: 3,
+    },
     { header: 'ROLE', get: (f) => f.role, priority: 4 },
     { header: 'COMMAND', get: (f) => f.command, flex: true, min: 12, priority: 0 },
   ],
@@ -360,7 +379,11 @@ export interface ViewParams {
 export function visibleRows<T>(spec: PanelSpec<T>, ctx: ViewCtx, params: ViewParams, all: T[] = spec.rows(ctx)): T[] {
   let rows = all;
   const words = params.filter.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length) rows = rows.filter((r) => { const hay = spec.search(r).toLowerCase(); return words.every((w) => hay.includes(w)); });
+  if (words.length)
+    rows = rows.filter((r) => {
+      const hay = spec.search(r).toLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
   const order = spec.sorts[params.sort % spec.sorts.length]!;
   // A reversed tree is no tree: the rows upside down, without guides.
   if (spec.tree && params.sort % spec.sorts.length === 0) return params.reverse ? [...rows].reverse().map((r) => (spec.flat ? spec.flat(r) : r)) : rows;

@@ -21,7 +21,16 @@ export interface Theme {
   style(token: Token | null | undefined): TextStyle;
 }
 
-const HUES: Partial<Record<Token, string>> = { error: 'red', warn: 'yellow', ok: 'green', accent: 'cyan', border: 'gray', key: 'cyan', tabActive: 'cyan', lost: 'yellow' };
+const HUES: Partial<Record<Token, string>> = {
+  error: 'red',
+  warn: 'yellow',
+  ok: 'green',
+  accent: 'cyan',
+  border: 'gray',
+  key: 'cyan',
+  tabActive: 'cyan',
+  lost: 'yellow',
+};
 const WEIGHT: Record<Token, TextStyle> = {
   error: { bold: true },
   warn: {},

@@ -236,7 +236,11 @@ function proposeShutdown(d: KeyDeps): void {
   if (running.length <= 1) return propose(d, { kind: 'shutdown' });
   // One orchestrator per project: the selected session says which.
   const owner = v.panel === 'sessions' && d.current ? app.snapshot?.sessions.find((s) => s.id === d.current!.id)?.ownedBy : null;
-  if (!owner) return v.say(`${running.length} orchestrators run (pids ${running.map((o) => o.pid).join(', ')}): select a session of the project to stop (Sessions), then S`, 'warn');
+  if (!owner)
+    return v.say(
+      `${running.length} orchestrators run (pids ${running.map((o) => o.pid).join(', ')}): select a session of the project to stop (Sessions), then S`,
+      'warn',
+    );
   propose(d, { kind: 'shutdown', orchestratorPid: owner });
 }
 
@@ -277,7 +281,7 @@ function propose(d: KeyDeps, intent: Intent): void {
   if (planIsEmpty(plan)) {
     const nothing: Record<Intent['kind'], string> = {
       'kill-orphans': 'no orphan sessions or leaked processes: nothing to kill',
-      'reap-zombies': 'no zombies in the orchestrator\'s scope: nothing to reap',
+      'reap-zombies': "no zombies in the orchestrator's scope: nothing to reap",
       'kill-session': 'nothing to kill',
       'kill-leaked': 'no leaked processes',
       reap: 'nothing to clean up',

@@ -66,8 +66,7 @@ export interface ViewState {
   clearFlash(): void;
 }
 
-const perPanel = <T>(make: (id: PanelId) => T): Record<PanelId, T> =>
-  Object.fromEntries(PANELS.map((p) => [p.id, make(p.id)])) as Record<PanelId, T>;
+const perPanel = <T>(make: (id: PanelId) => T): Record<PanelId, T> => Object.fromEntries(PANELS.map((p) => [p.id, make(p.id)])) as Record<PanelId, T>;
 
 export function createViewStore(initial: Partial<Pick<ViewState, 'panel'>> = {}): StoreApi<ViewState> {
   return createStore<ViewState>()((set, get) => {

@@ -26,7 +26,11 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function setup(server: TmuxServerFixture, audit: string) {
-  const r = parseCli(['-L', server.socketName, '--orchestrator-match', 'no_such_orchestrator_for_console_actions', '--interval', '200ms', '--audit-log', audit], { HOME: dir }, dir);
+  const r = parseCli(
+    ['-L', server.socketName, '--orchestrator-match', 'no_such_orchestrator_for_console_actions', '--interval', '200ms', '--audit-log', audit],
+    { HOME: dir },
+    dir,
+  );
   if (r.kind !== 'run') throw new Error('bad args');
   const config: Config = r.config;
   const env = { HOME: dir, XDG_STATE_HOME: join(dir, 'state') };
@@ -73,7 +77,10 @@ describe('the console action service', () => {
     expect(log.some((t) => /^killed: pid \d+ .*SIGTERM → SIGKILL/.test(t))).toBe(true);
     expect(log.some((t) => /^✓ kill orphans .*done in/.test(t))).toBe(true);
 
-    const records = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; mode?: string });
+    const records = readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; mode?: string });
     const events = records.map((r) => r.event);
     expect(events).toContain('plan');
     expect(events).toContain('result');

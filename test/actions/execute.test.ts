@@ -117,7 +117,10 @@ describe('executing a plan', () => {
     const s = pool.tmuxServer('prefix');
     s.newSession('claude-agent-1', 'sleep 600');
     const ten = s.newSession('claude-agent-10', 'sleep 600');
-    const { plan, exec } = await planFor(s, { kind: 'kill-session', sessionId: s.tmux('display-message', '-p', '-t', '=claude-agent-1:', '#{session_id}').trim() });
+    const { plan, exec } = await planFor(s, {
+      kind: 'kill-session',
+      sessionId: s.tmux('display-message', '-p', '-t', '=claude-agent-1:', '#{session_id}').trim(),
+    });
     expect(plan.steps).toHaveLength(1);
     s.tmux('kill-session', '-t', '=claude-agent-1');
     const ex = await exec(plan);
@@ -137,8 +140,20 @@ describe('executing a plan', () => {
     const plan: Plan = {
       ...makePlan(snap, { kind: 'kill-leaked' }, { graceMs: 500, server: { socketName: s.socketName } }),
       steps: [
-        { id: 1, phase: 1, kind: 'leaked', reason: 'test', processes: [{ pid: leaver.pid!, startTime: start(leaver.pid!), command: 'sleep 600', role: 'leaked' }] },
-        { id: 2, phase: 1, kind: 'leaked', reason: 'test', processes: [{ pid: reused.pid!, startTime: start(reused.pid!) - 1, command: 'sleep 600', role: 'leaked' }] },
+        {
+          id: 1,
+          phase: 1,
+          kind: 'leaked',
+          reason: 'test',
+          processes: [{ pid: leaver.pid!, startTime: start(leaver.pid!), command: 'sleep 600', role: 'leaked' }],
+        },
+        {
+          id: 2,
+          phase: 1,
+          kind: 'leaked',
+          reason: 'test',
+          processes: [{ pid: reused.pid!, startTime: start(reused.pid!) - 1, command: 'sleep 600', role: 'leaked' }],
+        },
       ],
     };
     leaver.kill('SIGKILL');
@@ -179,10 +194,14 @@ describe('executing a plan', () => {
     // A leaked-looking zombie maker cannot be made without history; an orphan session's one is in scope.
     s.newSession('claude-agent-zombies', `exec perl ${join(dir, 'zombies.pl')} 3`);
     const parent = s.panePid('=claude-agent-zombies:');
-    const zombies = await waitFor(() => {
-      const z = childrenOf(parent).filter((c) => procState(c) === 'Z');
-      return z.length === 3 ? z : null;
-    }, 5000, 'three zombies');
+    const zombies = await waitFor(
+      () => {
+        const z = childrenOf(parent).filter((c) => procState(c) === 'Z');
+        return z.length === 3 ? z : null;
+      },
+      5000,
+      'three zombies',
+    );
     const { plan, exec } = await planFor(s, { kind: 'reap-zombies' }, 500);
     expect(plan.steps).toHaveLength(1);
     const step = plan.steps[0]!;
@@ -208,12 +227,16 @@ describe('executing a plan', () => {
     expect(alive(pid)).toBe(true);
   });
 
-  it("zombies of the tmux server (dead panes it lost track of) get a SIGCHLD nudge, and the server is never terminated", async () => {
+  it('zombies of the tmux server (dead panes it lost track of) get a SIGCHLD nudge, and the server is never terminated', async () => {
     // Stand-ins for a tmux server that lost a SIGCHLD: one reaps on the next SIGCHLD (as tmux does),
     // one never reaps (only on SIGTERM, which it must never get).
-    const lateReaper = pool.spawn('perl', ['-e', `use POSIX (); $| = 1; for (1..2) { my $p = fork(); POSIX::_exit(0) if $p == 0 } sleep 1;
-      $SIG{CHLD} = sub { 1 while waitpid(-1, POSIX::WNOHANG()) > 0 }; print "ready\\n"; sleep 1 while 1;`]).pid!;
-    const zombiesOf = (pid: number, n: number) => waitFor(() => (childrenOf(pid).filter((c) => procState(c) === 'Z').length === n ? childrenOf(pid) : null), 5000, `${n} zombies of ${pid}`);
+    const lateReaper = pool.spawn('perl', [
+      '-e',
+      `use POSIX (); $| = 1; for (1..2) { my $p = fork(); POSIX::_exit(0) if $p == 0 } sleep 1;
+      $SIG{CHLD} = sub { 1 while waitpid(-1, POSIX::WNOHANG()) > 0 }; print "ready\\n"; sleep 1 while 1;`,
+    ]).pid!;
+    const zombiesOf = (pid: number, n: number) =>
+      waitFor(() => (childrenOf(pid).filter((c) => procState(c) === 'Z').length === n ? childrenOf(pid) : null), 5000, `${n} zombies of ${pid}`);
     const nudged = await zombiesOf(lateReaper, 2);
     await new Promise((r) => setTimeout(r, 1200)); // its SIGCHLD handler is installed after a second
     const never = await pool.zombieMaker(2);
@@ -221,7 +244,12 @@ describe('executing a plan', () => {
     s.newSession('scratch', 'sleep 600');
     const { snap } = await planFor(s);
     const step = (id: number, parent: number, zombies: number[]) => ({
-      id, phase: 1, kind: 'zombies' as const, reason: 'test', parentStep: null, nudgeOnly: true,
+      id,
+      phase: 1,
+      kind: 'zombies' as const,
+      reason: 'test',
+      parentStep: null,
+      nudgeOnly: true,
       parent: { pid: parent, startTime: start(parent), command: 'tmux', role: 'tmux-server' },
       zombies: zombies.map((z) => ({ pid: z, startTime: start(z), command: '[z]', role: 'zombie' })),
     });
@@ -233,7 +261,10 @@ describe('executing a plan', () => {
     ]);
     for (const z of nudged) expect(procState(z)).toBeNull();
     const r2 = await executePlan({ ...base, serverPid: never.pid, steps: [step(1, never.pid, never.zombies)] });
-    expect(r2.results.map((r) => [r.target.kind, r.outcome])).toEqual([['zombie', 'failed'], ['zombie', 'failed']]);
+    expect(r2.results.map((r) => [r.target.kind, r.outcome])).toEqual([
+      ['zombie', 'failed'],
+      ['zombie', 'failed'],
+    ]);
     expect(r2.results[0]!.detail).toBe('still defunct: the tmux server has not reaped it');
     expect(alive(never.pid)).toBe(true); // nudged, never terminated
     for (const z of never.zombies) expect(procState(z)).toBe('Z');

@@ -58,16 +58,24 @@ async function messyWorld(): Promise<World> {
   const hupKids = await waitFor(() => (childrenOf(hupShell).length === 2 ? childrenOf(hupShell) : null), 3000, 'two sleepers');
   hupKids.forEach((k) => pool.track(k));
   const zombieParent = server.panePid('=claude-agent-zombies:');
-  const zombies = await waitFor(() => {
-    const z = childrenOf(zombieParent).filter((c) => procState(c) === 'Z');
-    return z.length === 3 ? z : null;
-  }, 5000, 'three zombies');
+  const zombies = await waitFor(
+    () => {
+      const z = childrenOf(zombieParent).filter((c) => procState(c) === 'Z');
+      return z.length === 3 ? z : null;
+    },
+    5000,
+    'three zombies',
+  );
   const lookalike = pool.spawn('bash', ['-c', 'exec -a claude-agent-plain sleep 600']).pid!;
   return { server, hupShell, hupKids, zombieParent, zombies, scratch: server.panePid('=scratch:'), lookalike };
 }
 
 const auditPath = () => join(stateHome, 'orch-top', 'audit.jsonl');
-const auditLines = () => readFileSync(auditPath(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const auditLines = () =>
+  readFileSync(auditPath(), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('orch-top --reap', () => {
   it('--dry-run prints the plan and touches nothing', async () => {
@@ -103,13 +111,23 @@ describe('orch-top --reap', () => {
     expect(alive(w.lookalike)).toBe(true);
     await waitFor(() => w.zombies.every((z) => procState(z) === null), 5000, 'the zombies to be reaped');
 
-    const doc = JSON.parse(r.stdout) as Snapshot & { plan: unknown[]; results: { outcome: string; target: { kind: string } }[]; clean: boolean; before: Snapshot['summary'] };
+    const doc = JSON.parse(r.stdout) as Snapshot & {
+      plan: unknown[];
+      results: { outcome: string; target: { kind: string } }[];
+      clean: boolean;
+      before: Snapshot['summary'];
+    };
     expect(doc.version).toBe(1);
     expect(doc.clean).toBe(true);
     expect(doc.before).toMatchObject({ orphans: 3, zombies: 3 });
     expect(doc.summary).toMatchObject({ orphans: 0, zombies: 0, leaked: 0 });
     expect(doc.plan).toHaveLength(4);
-    expect(doc.results.filter((x) => x.target.kind === 'session').map((x) => x.outcome).every((o) => o === 'killed' || o === 'exited')).toBe(true);
+    expect(
+      doc.results
+        .filter((x) => x.target.kind === 'session')
+        .map((x) => x.outcome)
+        .every((o) => o === 'killed' || o === 'exited'),
+    ).toBe(true);
     expect(doc.results.every((x) => ['exited', 'killed'].includes(x.outcome))).toBe(true);
 
     // Every act is in the audit log, mode 0600.
@@ -156,7 +174,11 @@ describe('orch-top --reap', () => {
     const shell = server.panePid('=claude-agent-stubborn:');
     pool.track(shell); // it survives the cancelled cleanup on purpose, outside any session
     const run = orchTop(['--reap', '--grace', '20s', '-L', server.socketName, '--orchestrator-match', MATCH]);
-    await waitFor(() => existsSync(auditPath()) && auditLines().some((l) => l.event === 'signal' && l.pid === shell && l.signal === 'SIGTERM'), 10_000, 'the SIGTERM to be sent');
+    await waitFor(
+      () => existsSync(auditPath()) && auditLines().some((l) => l.event === 'signal' && l.pid === shell && l.signal === 'SIGTERM'),
+      10_000,
+      'the SIGTERM to be sent',
+    );
     const t0 = Date.now();
     run.kill('SIGINT');
     const r = await run;
@@ -166,7 +188,10 @@ describe('orch-top --reap', () => {
     expect(alive(shell)).toBe(true); // no SIGKILL was sent
     const lines = auditLines();
     expect(lines.some((l) => l.event === 'signal' && l.signal === 'SIGKILL')).toBe(false);
-    expect(lines.find((l) => l.event === 'result' && (l.target as { pid?: number }).pid === shell)).toMatchObject({ outcome: 'failed', detail: 'cancelled after SIGTERM: still running' });
+    expect(lines.find((l) => l.event === 'result' && (l.target as { pid?: number }).pid === shell)).toMatchObject({
+      outcome: 'failed',
+      detail: 'cancelled after SIGTERM: still running',
+    });
     expect(lines.at(-1)).toMatchObject({ event: 'done', clean: false });
     expect(String(lines.at(-1)!.message)).toMatch(/^cancelled \(SIGINT\)/);
   });
@@ -226,7 +251,9 @@ describe('orch-top --shutdown', () => {
     expect(state).toMatchObject({ version: 1, graceMs: 2000, cleanupCompleted: true, survived: [] });
     expect(state.orchestrator).toMatchObject({ pid: o.pid, outcome: 'killed', sent: ['SIGTERM', 'SIGKILL'], workspace: ws });
     expect(state.log.at(-1)).toBe('cleanup completed');
-    expect(state.stopped.some((s: { target: { kind: string; name?: string } }) => s.target.kind === 'session' && s.target.name === 'claude-agent-b')).toBe(true);
+    expect(state.stopped.some((s: { target: { kind: string; name?: string } }) => s.target.kind === 'session' && s.target.name === 'claude-agent-b')).toBe(
+      true,
+    );
     // The figure is printed by the bench; here only that it was one grace period and not two.
     expect(took).toBeLessThan(2_000 * 2 + 2_000);
     const lines = auditLines();
@@ -262,10 +289,13 @@ describe('orch-top --shutdown', () => {
 });
 
 describe('pane memory between runs (cron)', () => {
-  it("a later --reap traces what a pane left after the orchestrator killed its session between two runs", async () => {
+  it('a later --reap traces what a pane left after the orchestrator killed its session between two runs', async () => {
     const ws = mkdtempSync(join(dir, 'ws-mem-'));
     mkdirSync(join(ws, 'registry'));
-    writeFileSync(join(ws, 'registry', 'GLOBAL_REGISTRY.json'), JSON.stringify({ agents: { 'worker-101010-abcdef': { task_id: 'TASK-1', status: 'running', tmux_session: 'agent_worker-101010-abcdef' } } }));
+    writeFileSync(
+      join(ws, 'registry', 'GLOBAL_REGISTRY.json'),
+      JSON.stringify({ agents: { 'worker-101010-abcdef': { task_id: 'TASK-1', status: 'running', tmux_session: 'agent_worker-101010-abcdef' } } }),
+    );
     pool.spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', MATCH], { env: { CLAUDE_ORCHESTRATOR_WORKSPACE: ws } });
     const server = pool.tmuxServer('mem');
     server.newSession('agent_worker-101010-abcdef', `sh -c "trap '' HUP; sleep 600 & wait"`);

@@ -27,7 +27,11 @@ afterEach(async () => {
 });
 
 const auditPath = () => join(dir, 'audit.jsonl');
-const auditLines = () => readFileSync(auditPath(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const auditLines = () =>
+  readFileSync(auditPath(), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** orch-top in a terminal of width×height watching `world`, polling every 250 ms, grace 1 s. */
 function startConsole(world: TmuxServerFixture, size: { width: number; height: number }, extra: string[] = []): Terminal {
@@ -71,7 +75,12 @@ async function expectCleanExit(t: Terminal, world: TmuxServerFixture, orchTop: n
   expect(t.mode()).toEqual({ alternateScreen: false, cursorVisible: true });
   expect((await t.ttyModes()).sort()).toEqual(['echo', 'icanon', 'isig']);
   // The shell's line is on the normal screen, with nothing of the console's frames left on it.
-  expect(t.screen().split('\n').filter((l) => l.trim())).toEqual([`EXIT=${status}`, expect.stringMatching(/^TTY=/)]);
+  expect(
+    t
+      .screen()
+      .split('\n')
+      .filter((l) => l.trim()),
+  ).toEqual([`EXIT=${status}`, expect.stringMatching(/^TTY=/)]);
   await waitFor(() => !alive(orchTop), 5_000, 'the orch-top process to be gone');
   expect(leftovers(t, world, orchTop)).toEqual([]);
 }
@@ -155,8 +164,16 @@ describe('orch-top console in a real terminal', () => {
     expect(audit[0]).toMatchObject({ event: 'plan', mode: 'console', intent: { kind: 'kill-orphans' }, graceMs: 1000 });
     expect((audit[0]!.steps as { session?: { name: string } }[]).map((s) => s.session?.name).sort()).toEqual(Object.keys(orphans).sort());
     const results = audit.filter((l) => l.event === 'result');
-    for (const p of orphanPids) expect(results.some((r) => (r.target as { pid?: number }).pid === p && ['exited', 'killed'].includes(r.outcome as string)), `a result for pid ${p}`).toBe(true);
-    for (const p of keep) expect(audit.some((l) => l.pid === p || (l.target as { pid?: number } | undefined)?.pid === p), `pid ${p} in the audit log`).toBe(false);
+    for (const p of orphanPids)
+      expect(
+        results.some((r) => (r.target as { pid?: number }).pid === p && ['exited', 'killed'].includes(r.outcome as string)),
+        `a result for pid ${p}`,
+      ).toBe(true);
+    for (const p of keep)
+      expect(
+        audit.some((l) => l.pid === p || (l.target as { pid?: number } | undefined)?.pid === p),
+        `pid ${p} in the audit log`,
+      ).toBe(false);
     expect(audit.at(-1)).toMatchObject({ event: 'done', clean: true, message: 'cleanup completed' });
 
     // q: exit 0, the terminal back, nothing left running.
@@ -170,7 +187,9 @@ describe('orch-top console in a real terminal', () => {
   it('x on a session that ended after it was selected says it is gone and kills nothing', async () => {
     const world = pool.tmuxServer('watched');
     for (const name of ['claude-agent-a', 'claude-agent-b', 'claude-agent-c', 'notes']) world.newSession(name, 'sleep 600');
-    const pids = Object.fromEntries(await Promise.all(['claude-agent-a', 'claude-agent-b', 'claude-agent-c', 'notes'].map(async (n) => [n, (await tree(world, n))[0]!] as const)));
+    const pids = Object.fromEntries(
+      await Promise.all(['claude-agent-a', 'claude-agent-b', 'claude-agent-c', 'notes'].map(async (n) => [n, (await tree(world, n))[0]!] as const)),
+    );
     const gone = sessionId(world, 'claude-agent-b');
 
     const t = startConsole(world, { width: 120, height: 40 });

@@ -30,7 +30,13 @@ function environ(pid: number): string {
 
 describe('orch-top --demo in a terminal', () => {
   it('shows the findings live and quits cleanly on q, leaving nothing', async () => {
-    const t = new Terminal(pool, { width: 140, height: 45, cwd: dir, args: ['--demo'], env: { HOME: dir, XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'config') } });
+    const t = new Terminal(pool, {
+      width: 140,
+      height: 45,
+      cwd: dir,
+      args: ['--demo'],
+      env: { HOME: dir, XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'config') },
+    });
     const orchTop = await t.pid();
     const shown = await t.until(/8 agent sessions \(\+1 other\) · 5 orphans · 1 leaked · 3 zombies · 2 ghosts/, 'the console on the demo', 25_000);
     expect(shown).toMatch(/^orch-top demo {2}orchestrator pid \d+ up/);
@@ -51,8 +57,15 @@ describe('orch-top --demo in a terminal', () => {
 
     // Nothing of the demo is left: its tmux server, its orchestrator, any process of its panes, its files.
     expect(() => execFileSync('tmux', ['-L', demoSocket!, 'list-sessions'], { stdio: 'ignore', env: { ...process.env, TMUX: '' } })).toThrow();
-    await waitFor(() => !alive(orchTop) && !alive(orchestrator) && !alive(Number(demoServer)), 5_000, 'orch-top, the demo orchestrator and the demo tmux server to be gone');
-    const left = processes().filter((p) => p.pid !== t.shell && (environ(p.pid).includes(demoSocket!) || p.args.some((a) => a.includes(demoSocket!) || workspaces.some((w) => a.includes(w)))));
+    await waitFor(
+      () => !alive(orchTop) && !alive(orchestrator) && !alive(Number(demoServer)),
+      5_000,
+      'orch-top, the demo orchestrator and the demo tmux server to be gone',
+    );
+    const left = processes().filter(
+      (p) =>
+        p.pid !== t.shell && (environ(p.pid).includes(demoSocket!) || p.args.some((a) => a.includes(demoSocket!) || workspaces.some((w) => a.includes(w)))),
+    );
     expect(left.map((p) => `pid ${p.pid} ${p.args.join(' ')}`)).toEqual([]);
     for (const w of workspaces) expect(existsSync(w), w).toBe(false);
   });

@@ -68,7 +68,9 @@ const snapshotOf = async (args: string[] = []) => {
 };
 /** A fake orchestrator serving `workspace` (its environment says so, as the real one's does). */
 function orchestrator(workspace: string | null) {
-  const cp = pool.spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', MATCH], { env: workspace ? { CLAUDE_ORCHESTRATOR_WORKSPACE: workspace } : { CLAUDE_ORCHESTRATOR_WORKSPACE: '' } });
+  const cp = pool.spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', MATCH], {
+    env: workspace ? { CLAUDE_ORCHESTRATOR_WORKSPACE: workspace } : { CLAUDE_ORCHESTRATOR_WORKSPACE: '' },
+  });
   return waitFor(() => (readFileSync(`/proc/${cp.pid}/cmdline`, 'utf8').includes(MATCH) ? cp.pid! : null), 3000, 'the fake orchestrator');
 }
 
@@ -105,8 +107,21 @@ describe("today's orchestrator (SQLite state, global registry)", () => {
 
     const byName = new Map(snap.sessions.map((s) => [s.name, s]));
     expect([...byName.keys()].sort()).toEqual([A.completed, A.failed, A.killed, A.running].map(session).sort());
-    for (const [id, status] of [[A.completed, 'completed'], [A.failed, 'failed'], [A.killed, 'killed']] as const) {
-      expect(byName.get(session(id))).toMatchObject({ status: 'orphan', reasons: ['terminal-status'], reason: `registry says ${status}`, registryStatus: status, registrySource: 'sqlite', project: 'payments', agentId: id, taskId: 'TASK-20261125-101500-a1b2c3d4' });
+    for (const [id, status] of [
+      [A.completed, 'completed'],
+      [A.failed, 'failed'],
+      [A.killed, 'killed'],
+    ] as const) {
+      expect(byName.get(session(id))).toMatchObject({
+        status: 'orphan',
+        reasons: ['terminal-status'],
+        reason: `registry says ${status}`,
+        registryStatus: status,
+        registrySource: 'sqlite',
+        project: 'payments',
+        agentId: id,
+        taskId: 'TASK-20261125-101500-a1b2c3d4',
+      });
     }
     expect(byName.get(session(A.running))).toMatchObject({ status: 'active', registryStatus: 'running', ownedBy: snap.orchestrators[0]!.pid });
     // Active agents without a session are ghosts; the personal agent_… session is not ours.
@@ -139,9 +154,17 @@ describe("today's orchestrator (SQLite state, global registry)", () => {
     // B's server starts: now both are owned, each by its own.
     const orchB = await orchestrator(wsB);
     const both = await snapshotOf(['--workspace', ws, '--workspace', wsB]);
-    expect(both.snap.orchestrators.map((o) => [o.pid, o.project]).sort()).toEqual([[orchA, 'payments'], [orchB, 'billing']].sort());
+    expect(both.snap.orchestrators.map((o) => [o.pid, o.project]).sort()).toEqual(
+      [
+        [orchA, 'payments'],
+        [orchB, 'billing'],
+      ].sort(),
+    );
     expect(both.snap.sessions.map((s) => [s.name, s.status, s.ownedBy]).sort()).toEqual(
-      [[session(A.running), 'active', orchA], [session(`${A.running}-billing`), 'active', orchB]].sort(),
+      [
+        [session(A.running), 'active', orchA],
+        [session(`${A.running}-billing`), 'active', orchB],
+      ].sort(),
     );
   });
 
@@ -152,7 +175,11 @@ describe("today's orchestrator (SQLite state, global registry)", () => {
     const future = new Date(Date.now() + 3_600_000);
     const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, -1);
     write(statePath(ws), (db) => {
-      db.prepare('UPDATE agents SET claude_pid = ?, started_at = ?, completed_at = NULL WHERE agent_id = ?').run(survivor, local(new Date(Date.now() - 60_000)), A.failed);
+      db.prepare('UPDATE agents SET claude_pid = ?, started_at = ?, completed_at = NULL WHERE agent_id = ?').run(
+        survivor,
+        local(new Date(Date.now() - 60_000)),
+        A.failed,
+      );
       db.prepare('UPDATE agents SET claude_pid = ?, started_at = ? WHERE agent_id = ?').run(older, local(future), A.killed);
     });
     server.newSession('scratch', 'sleep 600');
@@ -186,20 +213,31 @@ describe("today's orchestrator (SQLite state, global registry)", () => {
   it('a locked state database never lets a stale JSON registry make --reap kill a live agent', async () => {
     // SQLite (today) says running; the JSON an older version left says completed.
     mkdirSync(join(ws, 'registry'), { recursive: true });
-    writeFileSync(join(ws, 'registry', 'GLOBAL_REGISTRY.json'), JSON.stringify({ agents: { [A.running]: { task_id: 'TASK-20261125-101500-a1b2c3d4', status: 'completed', tmux_session: session(A.running) } } }));
+    writeFileSync(
+      join(ws, 'registry', 'GLOBAL_REGISTRY.json'),
+      JSON.stringify({ agents: { [A.running]: { task_id: 'TASK-20261125-101500-a1b2c3d4', status: 'completed', tmux_session: session(A.running) } } }),
+    );
     write(statePath(ws), (db) => db.pragma('journal_mode = DELETE')); // a writer's lock blocks readers only without WAL
     server.newSession(session(A.running), 'sleep 600');
     const pane = server.panePid(`=${session(A.running)}:`);
     await orchestrator(ws);
     const unlocked = await snapshotOf();
-    expect(unlocked.snap.sessions.find((s) => s.name === session(A.running))).toMatchObject({ status: 'active', registryStatus: 'running', registrySource: 'sqlite' });
+    expect(unlocked.snap.sessions.find((s) => s.name === session(A.running))).toMatchObject({
+      status: 'active',
+      registryStatus: 'running',
+      registrySource: 'sqlite',
+    });
     const holder = new Database(statePath(ws));
     holder.exec('BEGIN EXCLUSIVE');
     try {
       const locked = await snapshotOf();
       expect(locked.snap.workspaces[0]!.error).toBe(`${statePath(ws)}: database is locked`);
       // Only the JSON was read: it says completed, but a registry read in part is not believed.
-      expect(locked.snap.sessions.find((s) => s.name === session(A.running))).toMatchObject({ status: 'active', registryStatus: 'completed', registrySource: 'json' });
+      expect(locked.snap.sessions.find((s) => s.name === session(A.running))).toMatchObject({
+        status: 'active',
+        registryStatus: 'completed',
+        registrySource: 'json',
+      });
       const r = await orchTop(['--reap', '--grace', '1s', '-L', server.socketName, '--orchestrator-match', MATCH]);
       expect(r.stdout).toContain('nothing to do');
       expect(alive(pane)).toBe(true);

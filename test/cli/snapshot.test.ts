@@ -38,10 +38,14 @@ async function messyServer(): Promise<{ server: TmuxServerFixture; zombieParent:
   server.newSession('claude-agent-zombies', `exec perl ${join(dir, 'zombies.pl')} 3`);
   server.newSession('scratch', 'sleep 600');
   const zombieParent = server.panePid('=claude-agent-zombies:');
-  const zombies = await waitFor(() => {
-    const z = childrenOf(zombieParent).filter((c) => procState(c) === 'Z');
-    return z.length === 3 ? z : null;
-  }, 5000, 'three zombies');
+  const zombies = await waitFor(
+    () => {
+      const z = childrenOf(zombieParent).filter((c) => procState(c) === 'Z');
+      return z.length === 3 ? z : null;
+    },
+    5000,
+    'three zombies',
+  );
   return { server, zombieParent, zombies };
 }
 

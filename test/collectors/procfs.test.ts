@@ -17,14 +17,28 @@ afterEach(() => pool.teardown());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const psRow = (pid: number) => {
-  const [p, ppid, pgid, sid, stat] = execFileSync('ps', ['-o', 'pid=,ppid=,pgid=,sid=,stat=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
+  const [p, ppid, pgid, sid, stat] = execFileSync('ps', ['-o', 'pid=,ppid=,pgid=,sid=,stat=', '-p', String(pid)], { encoding: 'utf8' })
+    .trim()
+    .split(/\s+/);
   return { pid: Number(p), ppid: Number(ppid), pgid: Number(pgid), sid: Number(sid), state: stat!.charAt(0) };
 };
 
 describe('parseStat', () => {
   const rest = 'S 1 2 3 0 -1 4194560 100 0 0 0 7 3 0 0 20 0 4 0 123456 1000000 250 18446744073709551615';
   it('reads the fields after the last parenthesis', () => {
-    expect(parseStat(`42 (sleep) ${rest}`)).toMatchObject({ pid: 42, comm: 'sleep', state: 'S', ppid: 1, pgid: 2, sid: 3, utime: 7, stime: 3, threads: 4, startTime: 123456, rssPages: 250 });
+    expect(parseStat(`42 (sleep) ${rest}`)).toMatchObject({
+      pid: 42,
+      comm: 'sleep',
+      state: 'S',
+      ppid: 1,
+      pgid: 2,
+      sid: 3,
+      utime: 7,
+      stime: 3,
+      threads: 4,
+      startTime: 123456,
+      rssPages: 250,
+    });
   });
   it('is not fooled by a command name holding ") Z 1 (", spaces or a newline', () => {
     expect(parseStat(`43 (a) Z 1 (b) ${rest}`)).toMatchObject({ pid: 43, comm: 'a) Z 1 (b', state: 'S', ppid: 1, startTime: 123456 });
@@ -101,10 +115,14 @@ describe('ProcReader on real processes', () => {
     const before = r.readTable().procs.get(cp.pid!)!;
     expect(before.cmdline[0]).toBe('sh');
     expect(r.readEnvTrace(before.pid, before.startTime, before.comm)?.tmuxPane).toBeNull();
-    const after = await waitFor(() => {
-      const p = r.readTable().procs.get(cp.pid!)!;
-      return p.comm === 'sleep' ? p : null;
-    }, 3000, 'the exec');
+    const after = await waitFor(
+      () => {
+        const p = r.readTable().procs.get(cp.pid!)!;
+        return p.comm === 'sleep' ? p : null;
+      },
+      3000,
+      'the exec',
+    );
     expect(after.startTime).toBe(before.startTime); // same (pid, start time)...
     expect(after.cmdline).toEqual(['sleep', '600']); // ...yet the new argv
     expect(r.readEnvTrace(after.pid, after.startTime, after.comm)?.tmuxPane).toBe('%42');
@@ -113,7 +131,10 @@ describe('ProcReader on real processes', () => {
   it('counts descriptors by kind, as ls /proc/PID/fd does', async () => {
     const child = spawn(
       process.execPath,
-      ['-e', `const fs=require('fs'),net=require('net');for(let i=0;i<5;i++)fs.openSync('/dev/null','r');const s=net.createServer().listen(0,'127.0.0.1',()=>console.log('ready'));setInterval(()=>{},1e6)`],
+      [
+        '-e',
+        `const fs=require('fs'),net=require('net');for(let i=0;i<5;i++)fs.openSync('/dev/null','r');const s=net.createServer().listen(0,'127.0.0.1',()=>console.log('ready'));setInterval(()=>{},1e6)`,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     pool.track(child.pid!);
@@ -195,7 +216,13 @@ describe('the ps fallback (used where there is no /proc)', () => {
     for (const pid of [a.pid!, zm, zombies[0]!]) {
       const x = fb.procs.get(pid)!;
       const y = pf.procs.get(pid)!;
-      expect({ pid: x.pid, ppid: x.ppid, pgid: x.pgid, sid: x.sid, state: x.state }).toEqual({ pid: y.pid, ppid: y.ppid, pgid: y.pgid, sid: y.sid, state: y.state });
+      expect({ pid: x.pid, ppid: x.ppid, pgid: x.pgid, sid: x.sid, state: x.state }).toEqual({
+        pid: y.pid,
+        ppid: y.ppid,
+        pgid: y.pgid,
+        sid: y.sid,
+        state: y.state,
+      });
     }
     expect(fb.procs.get(a.pid!)!.cmdline).toEqual(['sleep', '600']);
   });

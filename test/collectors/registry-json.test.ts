@@ -19,7 +19,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function require_dirs(root: string): string[] {
-  return ['TASK-20251017-213512-5169d812', 'TASK-20251017-215604-df6a3cbd', 'TASK-20251018-212410-ec53cbb6', 'TASK-20251018-213115-d9cfa244', 'TASK-20251018-220858-1d09b188'].filter((d) => {
+  return [
+    'TASK-20251017-213512-5169d812',
+    'TASK-20251017-215604-df6a3cbd',
+    'TASK-20251018-212410-ec53cbb6',
+    'TASK-20251018-213115-d9cfa244',
+    'TASK-20251018-220858-1d09b188',
+  ].filter((d) => {
     try {
       readFileSync(join(root, d, 'AGENT_REGISTRY.json'));
       return true;

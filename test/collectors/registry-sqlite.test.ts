@@ -75,11 +75,22 @@ describe('the real state database', () => {
     expect(r).toMatchObject({ present: true, error: null, project: 'orch-top-real-state' }); // basename of the tasks' client_cwd
     expect(Object.fromEntries(r.agents.map((a) => [a.agentId, a.status]))).toEqual(AGENTS);
     for (const a of r.agents) {
-      expect(a).toMatchObject({ tmuxSession: `agent_${a.agentId}`, taskId: TASK, taskDescription: 'Refactor the payment service', source: 'sqlite', file: statePath(ws), parent: 'orchestrator' });
+      expect(a).toMatchObject({
+        tmuxSession: `agent_${a.agentId}`,
+        taskId: TASK,
+        taskDescription: 'Refactor the payment service',
+        source: 'sqlite',
+        file: statePath(ws),
+        parent: 'orchestrator',
+      });
       expect(a.agentId).toMatch(/^[a-z]+-\d{6}-[0-9a-f]{6}$/);
     }
     expect(r.agents.find((a) => a.agentId === 'builder-101610-8e2d44')).toMatchObject({ claudePid: 4242, cursorPid: null, type: 'builder', completedAt: null });
-    expect(r.agents.find((a) => a.agentId === 'tester-101733-5b6a7d')).toMatchObject({ claudePid: null, cursorPid: null, completedAt: '2026-11-25T01:40:24.245792' });
+    expect(r.agents.find((a) => a.agentId === 'tester-101733-5b6a7d')).toMatchObject({
+      claudePid: null,
+      cursorPid: null,
+      completedAt: '2026-11-25T01:40:24.245792',
+    });
   });
 
   it('a workspace without state.sqlite3 is absent, not an error', () => {
@@ -102,7 +113,11 @@ describe('the real state database', () => {
     // <project>/.agent-workspace names its project (the copy's client_cwd still says /tmp/orch-top-real-state).
     expect(w).toMatchObject({ readable: true, error: null, project: 'payments' });
     expect(w.agents).toHaveLength(7);
-    expect(w.agents.find((a) => a.agentId === 'builder-101610-8e2d44')).toMatchObject({ status: 'working', source: 'sqlite', taskDescription: 'Refactor the payment service' });
+    expect(w.agents.find((a) => a.agentId === 'builder-101610-8e2d44')).toMatchObject({
+      status: 'working',
+      source: 'sqlite',
+      taskDescription: 'Refactor the payment service',
+    });
     expect(w.agents.find((a) => a.agentId === 'old-090000-abcdef')).toMatchObject({ status: 'working', source: 'json', taskDescription: 'from json' });
   });
 
@@ -131,8 +146,13 @@ describe('the global registry and discovery', () => {
     write(registry(), (db) => {
       db.pragma('foreign_keys = OFF'); // task_index.workspace_base references the row: moved with it
       db.prepare('UPDATE task_index SET workspace_base = ?').run(ws);
-      db.prepare("UPDATE known_workspaces SET workspace_base = ?, client_cwd = ?, project_name = 'payments', last_accessed = '2026-11-25T03:00:00'").run(ws, join(dir, 'payments'));
-      const ins = db.prepare('INSERT INTO known_workspaces (workspace_base, project_name, client_cwd, first_seen, last_accessed, task_count, is_active) VALUES (?, ?, ?, ?, ?, 1, ?)');
+      db.prepare("UPDATE known_workspaces SET workspace_base = ?, client_cwd = ?, project_name = 'payments', last_accessed = '2026-11-25T03:00:00'").run(
+        ws,
+        join(dir, 'payments'),
+      );
+      const ins = db.prepare(
+        'INSERT INTO known_workspaces (workspace_base, project_name, client_cwd, first_seen, last_accessed, task_count, is_active) VALUES (?, ?, ?, ?, ?, 1, ?)',
+      );
       ins.run(gone(), 'gone', join(dir, 'gone'), '2026-11-24T00:00:00', '2026-11-25T02:00:00', 1);
       ins.run(old(), 'old', join(dir, 'old'), '2026-11-24T00:00:00', '2026-11-25T04:00:00', 0);
     });
@@ -141,7 +161,15 @@ describe('the global registry and discovery', () => {
     expect(readGlobalRegistry(home)).toEqual({
       present: true,
       error: null,
-      workspaces: [{ path: '/tmp/orch-top-real-state/.agent-workspace', project: 'orch-top-real-state', clientCwd: '/tmp/orch-top-real-state', active: true, lastAccessed: '2026-11-25T01:40:24.275135' }],
+      workspaces: [
+        {
+          path: '/tmp/orch-top-real-state/.agent-workspace',
+          project: 'orch-top-real-state',
+          clientCwd: '/tmp/orch-top-real-state',
+          active: true,
+          lastAccessed: '2026-11-25T01:40:24.275135',
+        },
+      ],
     });
     expect(readGlobalRegistry(join(dir, 'nobody-home'))).toEqual({ present: false, workspaces: [], error: null });
   });
@@ -177,7 +205,11 @@ describe('the global registry and discovery', () => {
       [homeWs, 'home'],
     ]);
     // `home` given explicitly wins over $HOME.
-    expect(discoverWorkspaces({ flags: [], env: { HOME: join(dir, 'elsewhere') }, cwd: dir, home }).refs.map((r) => r.how)).toEqual(['global-registry', 'global-registry', 'home']);
+    expect(discoverWorkspaces({ flags: [], env: { HOME: join(dir, 'elsewhere') }, cwd: dir, home }).refs.map((r) => r.how)).toEqual([
+      'global-registry',
+      'global-registry',
+      'home',
+    ]);
   });
 
   it('--workspace flags replace discovery', () => {
@@ -205,7 +237,9 @@ describe('the global registry and discovery', () => {
       writer.close();
     }
     writeFileSync(registry(), 'not a database\n'.repeat(100));
-    expect(discoverWorkspaces({ flags: [], env: { HOME: home }, cwd: join(dir, 'payments') }).errors).toEqual([`global registry ${registry()}: file is not a database`]);
+    expect(discoverWorkspaces({ flags: [], env: { HOME: home }, cwd: join(dir, 'payments') }).errors).toEqual([
+      `global registry ${registry()}: file is not a database`,
+    ]);
     rmSync(registry());
     write(registry(), (db) => db.exec('CREATE TABLE task_index (task_id TEXT)'));
     expect(readGlobalRegistry(home)).toEqual({ present: true, workspaces: [], error: `${registry()}: no known_workspaces table (schema not recognised)` });
@@ -223,7 +257,10 @@ describe('the global registry and discovery', () => {
       console.log(JSON.stringify({ d: discoverWorkspaces({ flags: [], env: { HOME: ${JSON.stringify(home)} }, cwd: ${JSON.stringify(join(dir, 'payments'))} }), s: readSqliteState(${JSON.stringify(ws)}) }));`;
     let out: { d: ReturnType<typeof discoverWorkspaces>; s: ReturnType<typeof readSqliteState> };
     if (canDrop) {
-      const r = await execa('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', process.execPath, '--input-type=module', '-e', code], { reject: false, timeout: 20_000 });
+      const r = await execa('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', process.execPath, '--input-type=module', '-e', code], {
+        reject: false,
+        timeout: 20_000,
+      });
       expect(r.stderr).toBe('');
       out = JSON.parse(r.stdout);
     } else {
@@ -267,13 +304,45 @@ describe('broken state databases: one line each, no throw', () => {
 
   it('missing optional columns read as null', () => {
     const w = makeWs('min', (db) =>
-      db.exec("CREATE TABLE agents (agent_id TEXT, status TEXT, tmux_session TEXT); INSERT INTO agents VALUES ('a-1', 'running', 'agent_a-1'), ('b-2', NULL, NULL), (NULL, 'x', 'y')"),
+      db.exec(
+        "CREATE TABLE agents (agent_id TEXT, status TEXT, tmux_session TEXT); INSERT INTO agents VALUES ('a-1', 'running', 'agent_a-1'), ('b-2', NULL, NULL), (NULL, 'x', 'y')",
+      ),
     );
     const r = readSqliteState(w);
     expect(r).toMatchObject({ present: true, error: null, project: null });
     expect(r.agents).toEqual([
-      { agentId: 'a-1', taskId: null, type: null, status: 'running', tmuxSession: 'agent_a-1', parent: null, startedAt: null, lastUpdate: null, completedAt: null, taskDescription: null, source: 'sqlite', file: statePath(w), claudePid: null, cursorPid: null },
-      { agentId: 'b-2', taskId: null, type: null, status: 'unknown', tmuxSession: null, parent: null, startedAt: null, lastUpdate: null, completedAt: null, taskDescription: null, source: 'sqlite', file: statePath(w), claudePid: null, cursorPid: null },
+      {
+        agentId: 'a-1',
+        taskId: null,
+        type: null,
+        status: 'running',
+        tmuxSession: 'agent_a-1',
+        parent: null,
+        startedAt: null,
+        lastUpdate: null,
+        completedAt: null,
+        taskDescription: null,
+        source: 'sqlite',
+        file: statePath(w),
+        claudePid: null,
+        cursorPid: null,
+      },
+      {
+        agentId: 'b-2',
+        taskId: null,
+        type: null,
+        status: 'unknown',
+        tmuxSession: null,
+        parent: null,
+        startedAt: null,
+        lastUpdate: null,
+        completedAt: null,
+        taskDescription: null,
+        source: 'sqlite',
+        file: statePath(w),
+        claudePid: null,
+        cursorPid: null,
+      },
     ]);
   });
 
@@ -353,8 +422,8 @@ describe('a concurrent writer', () => {
     const exited = new Promise<number | null>((res) => c.on('exit', (code) => res(code)));
     await new Promise<void>((res, rej) => {
       const check = setInterval(() => {
-        if (stdout.includes('ready')) (clearInterval(check), res());
-        else if (c.exitCode !== null) (clearInterval(check), rej(new Error(`writer exited: ${stderr}`)));
+        if (stdout.includes('ready')) clearInterval(check), res();
+        else if (c.exitCode !== null) clearInterval(check), rej(new Error(`writer exited: ${stderr}`));
       }, 5);
     });
 

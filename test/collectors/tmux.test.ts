@@ -44,12 +44,16 @@ describe('listPanes', () => {
     // tmux learns the status when it reaps the pane's process. Under load tmux 3.3a sometimes loses the
     // SIGCHLD and leaves that process a zombie of the server, with no status, until the next SIGCHLD
     // (seen in about half the runs beside a full test run): the nudge orch-top's executor gives it.
-    const st = await waitFor(async () => {
-      const r = await listPanes({ socketName: s.socketName });
-      const p = r.panes.find((x) => x.sessionName === 'claude-agent-dead');
-      if (p?.paneDead && p.paneDeadStatus === null && procState(p.panePid) === 'Z') process.kill(r.serverPid!, 'SIGCHLD');
-      return p?.paneDead && p.paneDeadStatus !== null ? r : null;
-    }, 15_000, 'the pane to die and its status to be known');
+    const st = await waitFor(
+      async () => {
+        const r = await listPanes({ socketName: s.socketName });
+        const p = r.panes.find((x) => x.sessionName === 'claude-agent-dead');
+        if (p?.paneDead && p.paneDeadStatus === null && procState(p.panePid) === 'Z') process.kill(r.serverPid!, 'SIGCHLD');
+        return p?.paneDead && p.paneDeadStatus !== null ? r : null;
+      },
+      15_000,
+      'the pane to die and its status to be known',
+    );
     expect(st.panes.find((p) => p.sessionName === 'claude-agent-dead')).toMatchObject({ paneDead: true, paneDeadStatus: 3 });
   });
 
@@ -63,7 +67,15 @@ describe('listPanes', () => {
 
   it('an empty socket is "no server", not an error', async () => {
     const st = await listPanes({ socketName: `orchtop-test-nothing-${process.pid}` });
-    expect(st).toEqual({ server: { socketName: `orchtop-test-nothing-${process.pid}` }, available: true, running: false, socketPath: null, serverPid: null, error: null, panes: [] });
+    expect(st).toEqual({
+      server: { socketName: `orchtop-test-nothing-${process.pid}` },
+      available: true,
+      running: false,
+      socketPath: null,
+      serverPid: null,
+      error: null,
+      panes: [],
+    });
   });
 
   it('a missing tmux binary is a plain sentence, not a crash', async () => {

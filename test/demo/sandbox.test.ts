@@ -61,8 +61,7 @@ function tmux(socket: string, ...args: string[]): { ok: boolean; out: string; er
 }
 
 const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
-const sigMask = (pid: number, name: 'SigIgn' | 'SigCgt') =>
-  BigInt(`0x${new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'm').exec(status(pid))![1]}`);
+const sigMask = (pid: number, name: 'SigIgn' | 'SigCgt') => BigInt(`0x${new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'm').exec(status(pid))![1]}`);
 const environ = (pid: number) =>
   Object.fromEntries(
     readFileSync(`/proc/${pid}/environ`, 'utf8')
@@ -104,7 +103,7 @@ function footprint(d: Pick<DemoSandbox, 'socketName' | 'workspace' | 'sqliteWork
   // and every descendant (tail in scratch, the zombies)
   for (let grew = true; grew; ) {
     grew = false;
-    for (const r of rows) if (pids.has(r.ppid) && !pids.has(r.pid) && r.ppid !== 1) (pids.add(r.pid), (grew = true));
+    for (const r of rows) if (pids.has(r.ppid) && !pids.has(r.pid) && r.ppid !== 1) pids.add(r.pid), (grew = true);
   }
   const zombies = rows.filter((r) => r.stat.startsWith('Z') && pids.has(r.ppid)).map((r) => r.pid);
   const starts = new Map([...pids].map((p) => [p, startTime(p) ?? '']));
@@ -152,9 +151,11 @@ describe('orch-top --demo sandbox', () => {
     expect(demo.server).toEqual({ socketName: demo.socketName });
     expect(demo.prefix).toBe('claude-agent-');
     expect(demo.notes).toEqual([]); // perl is present here
-    expect(jsonAgents().map((a) => a.behaviour).sort()).toEqual(
-      ['crashed-leaker', 'fd-leaker', 'ghost', 'healthy', 'hup-ignorer', 'lingering-finished', 'zombie-parent'].sort(),
-    );
+    expect(
+      jsonAgents()
+        .map((a) => a.behaviour)
+        .sort(),
+    ).toEqual(['crashed-leaker', 'fd-leaker', 'ghost', 'healthy', 'hup-ignorer', 'lingering-finished', 'zombie-parent'].sort());
     expect(demo.agents.filter((a) => a.registry === 'sqlite').map((a) => [a.behaviour, a.registryStatus])).toEqual([
       ['lingering-finished', 'phase_completed'],
       ['healthy', 'reviewing'],
@@ -175,11 +176,7 @@ describe('orch-top --demo sandbox', () => {
     expect(Object.keys(global.tasks)).toEqual([demo.taskId]);
     expect(demo.taskId).toMatch(/^TASK-\d{8}-\d{6}-[0-9a-f]{8}$/);
     expect(Object.keys(global.tasks[demo.taskId]).sort()).toEqual(Object.keys(Object.values(realGlobal.tasks)[0] as object).sort());
-    const realAgentKeys = new Set([
-      ...Object.values(realGlobal.agents).flatMap((a) => Object.keys(a as object)),
-      'terminated_at',
-      'termination_reason',
-    ]);
+    const realAgentKeys = new Set([...Object.values(realGlobal.agents).flatMap((a) => Object.keys(a as object)), 'terminated_at', 'termination_reason']);
     for (const a of jsonAgents()) {
       const g = global.agents[a.agentId];
       expect(g, a.agentId).toBeDefined();
@@ -202,9 +199,7 @@ describe('orch-top --demo sandbox', () => {
     expect(task.active_count).toBe(4);
     expect(task.agent_hierarchy.orchestrator).toEqual(jsonAgents().map((a) => a.agentId));
     const realEntryKeys = new Set([...realTask.agents.flatMap((a: object) => Object.keys(a)), 'terminated_at', 'termination_reason']);
-    expect(task.agents.map((a: { id: string; status: string }) => [a.id, a.status])).toEqual(
-      jsonAgents().map((a) => [a.agentId, a.registryStatus]),
-    );
+    expect(task.agents.map((a: { id: string; status: string }) => [a.id, a.status])).toEqual(jsonAgents().map((a) => [a.agentId, a.registryStatus]));
     for (const entry of task.agents) for (const k of Object.keys(entry)) expect(realEntryKeys.has(k), k).toBe(true);
     // Atomic writes leave no temp files behind.
     expect(readdirSync(`${demo.workspace}/${demo.taskId}`).filter((n) => n.includes('.tmp'))).toEqual([]);
@@ -242,7 +237,7 @@ describe('orch-top --demo sandbox', () => {
       const tree = new Set([a.pid!]);
       for (let grew = true; grew; ) {
         grew = false;
-        for (const r of rows) if (tree.has(r.ppid) && !tree.has(r.pid)) (tree.add(r.pid), (grew = true));
+        for (const r of rows) if (tree.has(r.ppid) && !tree.has(r.pid)) tree.add(r.pid), (grew = true);
       }
       for (const r of rows.filter((x) => tree.has(x.pid) && !x.stat.startsWith('Z'))) expect(r.args, a.behaviour).toContain(a.agentId);
     }
@@ -451,7 +446,10 @@ describe("orch-top --demo's workspace in today's format (SQLite)", () => {
     const listed = tmux(demo.socketName, 'list-sessions', '-F', '#{session_name} #{session_id}').out.split('\n').filter(Boolean);
     const ids = new Map(listed.map((l) => l.split(' ') as [string, string]));
     const rows = ps();
-    for (const [status, behaviour] of [['reviewing', 'healthy'], ['phase_completed', 'lingering-finished']] as const) {
+    for (const [status, behaviour] of [
+      ['reviewing', 'healthy'],
+      ['phase_completed', 'lingering-finished'],
+    ] as const) {
       const a = byStatus(status);
       expect(a.behaviour).toBe(behaviour);
       expect(ids.get(a.session!), status).toBe(a.sessionId);

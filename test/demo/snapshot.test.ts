@@ -19,8 +19,17 @@ describe('orch-top --demo --snapshot --json', () => {
     expect(snap.tmux.otherSessions).toBe(1);
     expect(snap.orchestrator).toMatchObject({ running: true, how: 'pid' });
 
-    const orphanReasons = snap.sessions.filter((s) => s.status === 'orphan').map((s) => s.reason).sort();
-    expect(orphanReasons).toEqual(['not in any registry', 'orchestrator not running', 'orchestrator not running; registry says phase_completed', 'registry says completed', 'registry says terminated']);
+    const orphanReasons = snap.sessions
+      .filter((s) => s.status === 'orphan')
+      .map((s) => s.reason)
+      .sort();
+    expect(orphanReasons).toEqual([
+      'not in any registry',
+      'orchestrator not running',
+      'orchestrator not running; registry says phase_completed',
+      'registry says completed',
+      'registry says terminated',
+    ]);
     // Two projects, two formats: the live orchestrator serves the JSON one only.
     expect(snap.workspaces.map((w) => w.how)).toEqual(['demo', 'demo']);
     expect(snap.orchestrators).toHaveLength(1);
@@ -31,7 +40,10 @@ describe('orch-top --demo --snapshot --json', () => {
       ['reviewing', 'orphan', 'checkout-service'],
     ]);
     expect(sqliteSessions.find((s) => s.registryStatus === 'reviewing')!.reasons).toEqual(['orchestrator-down']);
-    expect(snap.ghosts.map((g) => [g.registryStatus, g.registrySource]).sort()).toEqual([['blocked', 'sqlite'], ['running', 'json']]);
+    expect(snap.ghosts.map((g) => [g.registryStatus, g.registrySource]).sort()).toEqual([
+      ['blocked', 'sqlite'],
+      ['running', 'json'],
+    ]);
     // The HUP-ignoring shell's session holds the shell and both children.
     expect(snap.sessions.find((s) => s.agent?.registryStatus === 'terminated')!.processes).toHaveLength(3);
     expect(snap.zombies.filter((z) => z.parentInScope).every((z) => z.parentCommand?.startsWith('perl'))).toBe(true);

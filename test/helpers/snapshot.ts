@@ -5,7 +5,14 @@ import type { FdView, ProcessView, SessionView, Snapshot, ZombieView } from '../
 
 export const NOW = Date.parse('2026-11-25T12:00:00Z');
 
-const proc = (pid: number, ppid: number, role: ProcessView['role'], sessionId: string | null, command: string, extra: Partial<ProcessView> = {}): ProcessView => ({
+const proc = (
+  pid: number,
+  ppid: number,
+  role: ProcessView['role'],
+  sessionId: string | null,
+  command: string,
+  extra: Partial<ProcessView> = {},
+): ProcessView => ({
   pid,
   startTime: pid * 10,
   ppid,
@@ -23,7 +30,14 @@ const proc = (pid: number, ppid: number, role: ProcessView['role'], sessionId: s
   ...extra,
 });
 
-const session = (id: string, name: string, status: SessionView['status'], reason: string | null, processes: number[], extra: Partial<SessionView> = {}): SessionView => ({
+const session = (
+  id: string,
+  name: string,
+  status: SessionView['status'],
+  reason: string | null,
+  processes: number[],
+  extra: Partial<SessionView> = {},
+): SessionView => ({
   id,
   name,
   created: NOW - 120_000,
@@ -51,7 +65,16 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
   const sessions = [
     session('$1', 'agent_alpha', 'active', null, [1001, 1002]),
     session('$2', 'agent_bravo', 'orphan', 'registry says completed', [2001]),
-    session('$3', 'claude-agent-charlie', 'orphan', 'not in any registry', [3001], { matchedBy: 'prefix', agent: null, project: null, taskId: null, agentId: null, registryStatus: null, registrySource: null, ownedBy: null }),
+    session('$3', 'claude-agent-charlie', 'orphan', 'not in any registry', [3001], {
+      matchedBy: 'prefix',
+      agent: null,
+      project: null,
+      taskId: null,
+      agentId: null,
+      registryStatus: null,
+      registrySource: null,
+      ownedBy: null,
+    }),
   ];
   const processes = [
     proc(4000, 1, 'orchestrator', null, 'python real_mcp_server.py'),
@@ -62,8 +85,30 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
     proc(5001, 1, 'leaked', null, 'node agent.js --agent delta'),
   ];
   const zombies: ZombieView[] = [
-    { pid: 1003, startTime: 10030, ppid: 1001, command: '[perl]', parentCommand: 'node agent.js --agent alpha', parentStartTime: 10010, parentInScope: true, parentIsTmuxServer: false, sessionId: '$1', startedAt: NOW - 30_000 },
-    { pid: 7001, startTime: 70010, ppid: 7000, command: '[make]', parentCommand: 'bash', parentStartTime: 70000, parentInScope: false, parentIsTmuxServer: false, sessionId: null, startedAt: NOW - 30_000 },
+    {
+      pid: 1003,
+      startTime: 10030,
+      ppid: 1001,
+      command: '[perl]',
+      parentCommand: 'node agent.js --agent alpha',
+      parentStartTime: 10010,
+      parentInScope: true,
+      parentIsTmuxServer: false,
+      sessionId: '$1',
+      startedAt: NOW - 30_000,
+    },
+    {
+      pid: 7001,
+      startTime: 70010,
+      ppid: 7000,
+      command: '[make]',
+      parentCommand: 'bash',
+      parentStartTime: 70000,
+      parentInScope: false,
+      parentIsTmuxServer: false,
+      sessionId: null,
+      startedAt: NOW - 30_000,
+    },
   ];
   const fds: FdView[] = processes.map((p) => ({
     pid: p.pid,
@@ -106,7 +151,25 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
     sessions,
     processes,
     zombies,
-    leaked: [{ pid: 5001, startTime: 50010, ppid: 1, sid: 5001, state: 'S', command: 'node agent.js --agent delta', startedAt: NOW - 60_000, cpu: 0, rss: 2 ** 20, fds: 12, pane: '%9', sessionId: '$9', sessionName: 'agent_delta', agentId: 'delta', reason: 'its pane %9 is gone' }],
+    leaked: [
+      {
+        pid: 5001,
+        startTime: 50010,
+        ppid: 1,
+        sid: 5001,
+        state: 'S',
+        command: 'node agent.js --agent delta',
+        startedAt: NOW - 60_000,
+        cpu: 0,
+        rss: 2 ** 20,
+        fds: 12,
+        pane: '%9',
+        sessionId: '$9',
+        sessionName: 'agent_delta',
+        agentId: 'delta',
+        reason: 'its pane %9 is gone',
+      },
+    ],
     strays: [],
     fds,
     ghosts: [],

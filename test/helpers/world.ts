@@ -83,8 +83,18 @@ export class TmuxServerFixture {
   /** Starts a detached session running `command` (a shell command line); returns its id ("$N"). */
   newSession(name: string, command = 'sleep 600', opts: { width?: number; height?: number } = {}): string {
     return this.tmux(
-      'new-session', '-d', '-P', '-F', '#{session_id}', '-s', name,
-      '-x', String(opts.width ?? 80), '-y', String(opts.height ?? 24), command,
+      'new-session',
+      '-d',
+      '-P',
+      '-F',
+      '#{session_id}',
+      '-s',
+      name,
+      '-x',
+      String(opts.width ?? 80),
+      '-y',
+      String(opts.height ?? 24),
+      command,
     ).trim();
   }
   /** Pane pid of a target. NB: a pane target needs `=name:` (with the colon); `-t =name` prints nothing. */
@@ -118,7 +128,13 @@ export class TmuxServerFixture {
       for (const p of pids) killTree(p);
       const end = Date.now() + 1_000;
       while (Date.now() < end && trees.some(alive)) execFileSync('sleep', ['0.02']);
-      for (const p of trees) if (alive(p)) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+      for (const p of trees)
+        if (alive(p))
+          try {
+            process.kill(p, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
     } catch {
       /* no server */
     }
@@ -204,10 +220,14 @@ export class ProcessPool {
   async zombieMaker(n = 2): Promise<{ pid: number; zombies: number[] }> {
     const cp = this.spawn('perl', ['-e', ZOMBIE_MAKER_PERL, String(n)]);
     const pid = cp.pid!;
-    const zombies = await waitFor(() => {
-      const kids = childrenOf(pid).filter((c) => procState(c) === 'Z');
-      return kids.length >= n ? kids : null;
-    }, 5_000, `${n} zombies under ${pid}`);
+    const zombies = await waitFor(
+      () => {
+        const kids = childrenOf(pid).filter((c) => procState(c) === 'Z');
+        return kids.length >= n ? kids : null;
+      },
+      5_000,
+      `${n} zombies under ${pid}`,
+    );
     return { pid, zombies };
   }
 
@@ -227,9 +247,7 @@ export class ProcessPool {
     for (const p of pids) if (alive(p)) killTree(p, 'SIGKILL');
     // Our direct children must be waited for, or they would be our zombies.
     await Promise.all(
-      this.children.splice(0).map(
-        (cp) => new Promise<void>((r) => (cp.exitCode !== null || cp.signalCode !== null ? r() : cp.once('exit', () => r()))),
-      ),
+      this.children.splice(0).map((cp) => new Promise<void>((r) => (cp.exitCode !== null || cp.signalCode !== null ? r() : cp.once('exit', () => r())))),
     );
     this.pids.clear();
   }

@@ -86,7 +86,16 @@ function world(s: WorldSpec): RawWorld {
   const procs = [proc(1, 0), proc(2, 0), proc(SERVER, 1, { comm: 'tmux: server' }), proc(50, 1, { comm: 'orch-top' }), ...(s.procs ?? [])];
   return {
     takenAt: s.takenAt ?? NOW,
-    tmux: { server: { socketName: 'orchtest' }, available: true, running: true, socketPath: SOCK, serverPid: SERVER, error: null, panes: s.panes ?? [], ...s.tmux },
+    tmux: {
+      server: { socketName: 'orchtest' },
+      available: true,
+      running: true,
+      socketPath: SOCK,
+      serverPid: SERVER,
+      error: null,
+      panes: s.panes ?? [],
+      ...s.tmux,
+    },
     procs: { takenAt: s.takenAt ?? NOW, clockTicks: 100, source: 'procfs', procs: new Map(procs.map((p) => [p.pid, p])) },
     env: new Map(s.env ?? []),
     fds: new Map((s.fds ?? []).map((f) => [f.pid, f])),
@@ -97,7 +106,11 @@ function world(s: WorldSpec): RawWorld {
   };
 }
 const orch = () => proc(300, 1, { cmdline: ['python3', 'real_mcp_server.py'] });
-const tmuxEnv = (paneId: string, serverPid = SERVER, sessionIndex = 0): EnvTrace => ({ tmux: `${SOCK},${serverPid},${sessionIndex}`, tmuxPane: paneId, workspace: null });
+const tmuxEnv = (paneId: string, serverPid = SERVER, sessionIndex = 0): EnvTrace => ({
+  tmux: `${SOCK},${serverPid},${sessionIndex}`,
+  tmuxPane: paneId,
+  workspace: null,
+});
 
 describe('agent sessions', () => {
   it('takes sessions named by the registry or by a prefix, and leaves every other session alone', () => {
@@ -296,7 +309,11 @@ describe('leaked processes', () => {
     const hist = advanceHistory(
       emptyHistory(),
       world({ procs: [orch(), proc(101, SERVER)], panes: [pane('$7', 'claude-agent-gone', 101, { paneId: '%70' })], orchestrator: [300] }),
-      classify(world({ procs: [orch(), proc(101, SERVER)], panes: [pane('$7', 'claude-agent-gone', 101, { paneId: '%70' })], orchestrator: [300] }), cfg, emptyHistory()),
+      classify(
+        world({ procs: [orch(), proc(101, SERVER)], panes: [pane('$7', 'claude-agent-gone', 101, { paneId: '%70' })], orchestrator: [300] }),
+        cfg,
+        emptyHistory(),
+      ),
       cfg,
     );
     const snap = classify(
@@ -327,7 +344,11 @@ describe('leaked processes', () => {
   });
 
   it('a leftover of this server that cannot be traced to an agent is a stray: listed, not a finding', () => {
-    const snap = classify(world({ procs: [orch(), proc(505, 1, { cmdline: ['make', 'build'] })], env: [[505, tmuxEnv('%99')]], orchestrator: [300] }), cfg, emptyHistory());
+    const snap = classify(
+      world({ procs: [orch(), proc(505, 1, { cmdline: ['make', 'build'] })], env: [[505, tmuxEnv('%99')]], orchestrator: [300] }),
+      cfg,
+      emptyHistory(),
+    );
     expect(snap.leaked).toHaveLength(0);
     expect(snap.strays.map((s) => s.pid)).toEqual([505]);
     expect(snap.summary.findings).toBe(0);
@@ -335,7 +356,11 @@ describe('leaked processes', () => {
 
   it('processes of another tmux server are none of our business', () => {
     const other: EnvTrace = { tmux: '/tmp/tmux-0/default,77,0', tmuxPane: '%1', workspace: null };
-    const snap = classify(world({ procs: [orch(), proc(506, 1, { cmdline: ['x', 'crashed-1'] })], env: [[506, other]], agents, orchestrator: [300] }), cfg, emptyHistory());
+    const snap = classify(
+      world({ procs: [orch(), proc(506, 1, { cmdline: ['x', 'crashed-1'] })], env: [[506, other]], agents, orchestrator: [300] }),
+      cfg,
+      emptyHistory(),
+    );
     expect(snap.leaked).toHaveLength(0);
     expect(snap.strays).toHaveLength(0);
   });
@@ -361,14 +386,32 @@ describe('leaked processes', () => {
   });
 
   it('never calls orch-top, its ancestors or init leaked', () => {
-    const snap = classify(world({ procs: [orch()], env: [[50, tmuxEnv('%9')], [1, tmuxEnv('%9')]], agents, orchestrator: [300] }), cfg, emptyHistory());
+    const snap = classify(
+      world({
+        procs: [orch()],
+        env: [
+          [50, tmuxEnv('%9')],
+          [1, tmuxEnv('%9')],
+        ],
+        agents,
+        orchestrator: [300],
+      }),
+      cfg,
+      emptyHistory(),
+    );
     expect(snap.leaked).toHaveLength(0);
     expect(snap.strays).toHaveLength(0);
   });
 });
 
 describe('descriptors', () => {
-  const fd = (pid: number, count: number): FdCount => ({ pid, startTime: pid * 10, count, kinds: { file: count, socket: 0, pipe: 0, anon: 0, other: 0 }, error: null });
+  const fd = (pid: number, count: number): FdCount => ({
+    pid,
+    startTime: pid * 10,
+    count,
+    kinds: { file: count, socket: 0, pipe: 0, anon: 0, other: 0 },
+    error: null,
+  });
 
   it('flags growth from history and keeps a flat process quiet', () => {
     let hist: History = emptyHistory();
@@ -395,11 +438,23 @@ describe('descriptors', () => {
   it('a reused pid starts a new history', () => {
     let hist: History = emptyHistory();
     for (let i = 0; i < 6; i++) {
-      const w = world({ takenAt: NOW + i * 1000, procs: [orch(), proc(101, SERVER)], panes: [pane('$1', 'claude-agent-a', 101)], fds: [fd(101, 10 + i * 5)], orchestrator: [300] });
+      const w = world({
+        takenAt: NOW + i * 1000,
+        procs: [orch(), proc(101, SERVER)],
+        panes: [pane('$1', 'claude-agent-a', 101)],
+        fds: [fd(101, 10 + i * 5)],
+        orchestrator: [300],
+      });
       hist = advanceHistory(hist, w, classify(w, cfg, hist), cfg);
     }
     const reborn = proc(101, SERVER, { startTime: 99999 });
-    const w = world({ takenAt: NOW + 7000, procs: [orch(), reborn], panes: [pane('$1', 'claude-agent-a', 101)], fds: [{ ...fd(101, 40), startTime: 99999 }], orchestrator: [300] });
+    const w = world({
+      takenAt: NOW + 7000,
+      procs: [orch(), reborn],
+      panes: [pane('$1', 'claude-agent-a', 101)],
+      fds: [{ ...fd(101, 40), startTime: 99999 }],
+      orchestrator: [300],
+    });
     const snap = classify(w, cfg, hist);
     expect(snap.fds.find((f) => f.pid === 101)).toMatchObject({ samples: 1, trend: 'unknown' });
   });
@@ -407,18 +462,31 @@ describe('descriptors', () => {
 
 describe('CPU', () => {
   it('is the share of one core over the last interval, or the lifetime average at first sight', () => {
-    const w0 = world({ procs: [orch(), proc(101, SERVER, { cpuTicks: 600, startedAt: NOW - 60_000 })], panes: [pane('$1', 'claude-agent-c', 101)], orchestrator: [300] });
+    const w0 = world({
+      procs: [orch(), proc(101, SERVER, { cpuTicks: 600, startedAt: NOW - 60_000 })],
+      panes: [pane('$1', 'claude-agent-c', 101)],
+      orchestrator: [300],
+    });
     const s0 = classify(w0, cfg, emptyHistory());
     expect(s0.processes.find((p) => p.pid === 101)!.cpu).toBeCloseTo(10, 5); // 6 s of CPU in 60 s
     const hist = advanceHistory(emptyHistory(), w0, s0, cfg);
-    const w1 = world({ takenAt: NOW + 2000, procs: [orch(), proc(101, SERVER, { cpuTicks: 700, startedAt: NOW - 60_000 })], panes: [pane('$1', 'claude-agent-c', 101)], orchestrator: [300] });
+    const w1 = world({
+      takenAt: NOW + 2000,
+      procs: [orch(), proc(101, SERVER, { cpuTicks: 700, startedAt: NOW - 60_000 })],
+      panes: [pane('$1', 'claude-agent-c', 101)],
+      orchestrator: [300],
+    });
     expect(classify(w1, cfg, hist).processes.find((p) => p.pid === 101)!.cpu).toBeCloseTo(50, 5); // 1 s in 2 s
   });
 });
 
 describe('summary and helpers', () => {
   it('counts findings: orphans, leaked, in-scope zombies, ghosts, growth', () => {
-    const snap = classify(world({ procs: [proc(101, SERVER)], panes: [pane('$1', 'claude-agent-q', 101)], agents: [agent('g', 'running')] }), cfg, emptyHistory());
+    const snap = classify(
+      world({ procs: [proc(101, SERVER)], panes: [pane('$1', 'claude-agent-q', 101)], agents: [agent('g', 'running')] }),
+      cfg,
+      emptyHistory(),
+    );
     expect(snap.summary).toMatchObject({ sessions: 1, orphans: 1, ghosts: 1, findings: 2 });
     expect(snap.version).toBe(1);
   });
@@ -434,7 +502,12 @@ describe('one orchestrator per project', () => {
   const wsB = { ...ws([agent('b-1', 'running')], '/projB/.agent-workspace'), project: 'B' };
   const spec = (placements: [number, string | null][]): RawWorld => {
     const w = world({
-      procs: [proc(300, 1, { cmdline: ['python3', 'real_mcp_server.py'] }), proc(310, 1, { cmdline: ['python3', 'real_mcp_server.py'] }), proc(101, SERVER), proc(102, SERVER)],
+      procs: [
+        proc(300, 1, { cmdline: ['python3', 'real_mcp_server.py'] }),
+        proc(310, 1, { cmdline: ['python3', 'real_mcp_server.py'] }),
+        proc(101, SERVER),
+        proc(102, SERVER),
+      ],
       panes: [pane('$1', 'agent_a-1', 101), pane('$2', 'agent_b-1', 102)],
       workspaces: [wsA, wsB],
     });
@@ -451,18 +524,41 @@ describe('one orchestrator per project', () => {
 
   it("a live server of project A (matched by the real path) never makes B's sessions look owned", () => {
     const snap = classify(spec([[300, '/real/projA/.agent-workspace']]), cfg, emptyHistory());
-    expect(statusOf(snap)).toEqual([['agent_a-1', 'active', 300], ['agent_b-1', 'orphan', null]]);
+    expect(statusOf(snap)).toEqual([
+      ['agent_a-1', 'active', 300],
+      ['agent_b-1', 'orphan', null],
+    ]);
     expect(snap.sessions[1]!.reasons).toEqual(['orchestrator-down']);
     expect(snap.orchestrators.map((o) => [o.pid, o.project, o.placedBy])).toEqual([[300, 'A', 'env']]);
   });
 
   it('each project owned by its own server; a server that serves neither owns neither', () => {
-    expect(statusOf(classify(spec([[300, '/projA/.agent-workspace'], [310, '/projB/.agent-workspace']]), cfg, emptyHistory()))).toEqual([['agent_a-1', 'active', 300], ['agent_b-1', 'active', 310]]);
-    expect(statusOf(classify(spec([[300, '/elsewhere/.agent-workspace']]), cfg, emptyHistory()))).toEqual([['agent_a-1', 'orphan', null], ['agent_b-1', 'orphan', null]]);
+    expect(
+      statusOf(
+        classify(
+          spec([
+            [300, '/projA/.agent-workspace'],
+            [310, '/projB/.agent-workspace'],
+          ]),
+          cfg,
+          emptyHistory(),
+        ),
+      ),
+    ).toEqual([
+      ['agent_a-1', 'active', 300],
+      ['agent_b-1', 'active', 310],
+    ]);
+    expect(statusOf(classify(spec([[300, '/elsewhere/.agent-workspace']]), cfg, emptyHistory()))).toEqual([
+      ['agent_a-1', 'orphan', null],
+      ['agent_b-1', 'orphan', null],
+    ]);
   });
 
   it('a server whose workspace is unknown owns every workspace: when unsure, nothing is an orphan', () => {
-    expect(statusOf(classify(spec([[300, null]]), cfg, emptyHistory()))).toEqual([['agent_a-1', 'active', 300], ['agent_b-1', 'active', 300]]);
+    expect(statusOf(classify(spec([[300, null]]), cfg, emptyHistory()))).toEqual([
+      ['agent_a-1', 'active', 300],
+      ['agent_b-1', 'active', 300],
+    ]);
   });
 });
 
@@ -483,7 +579,9 @@ describe('recorded pids', () => {
       cfg,
       emptyHistory(),
     );
-    expect(snap.leaked.map((l) => [l.pid, l.agentId, l.reason])).toEqual([[700, 'gone-1', 'recorded as claude_pid of agent gone-1, whose session agent_gone-1 is gone']]);
+    expect(snap.leaked.map((l) => [l.pid, l.agentId, l.reason])).toEqual([
+      [700, 'gone-1', 'recorded as claude_pid of agent gone-1, whose session agent_gone-1 is gone'],
+    ]);
   });
 });
 

@@ -10,9 +10,18 @@ const count = (pid: number, n: number | null, startTime = pid * 10): FdCount => 
 describe('descriptors', () => {
   it('a rising series is growth and sorts first; a reused pid or an unread count adds nothing', () => {
     const past = new Map([['1:10', Array.from({ length: 20 }, (_, i) => ({ t: NOW - (20 - i) * 60_000, n: 10 + i * 5 }))]]);
-    const fds = new Map([[1, count(1, 120)], [2, count(2, 500)], [3, count(3, 7, 999)], [4, count(4, null)]]);
+    const fds = new Map([
+      [1, count(1, 120)],
+      [2, count(2, 500)],
+      [3, count(3, 7, 999)],
+      [4, count(4, null)],
+    ]);
     const v = fdViews([view(2), view(1), view(3), view(4)], fds, past, NOW, DEFAULT_CLASSIFY);
-    expect(v.map((f) => [f.pid, f.growth, f.samples])).toEqual([[1, true, 21], [2, false, 1], [4, false, 0]]);
+    expect(v.map((f) => [f.pid, f.growth, f.samples])).toEqual([
+      [1, true, 21],
+      [2, false, 1],
+      [4, false, 0],
+    ]);
     expect(v[0]!.history.at(-1)).toBe(120);
   });
 });
@@ -27,8 +36,24 @@ describe('figures', () => {
 
   it('process views by session id (as localeCompare orders "~" for none) then pid; leaks take their figures', () => {
     const procs = table(proc(1, 0), proc(2, 0), proc(3, 0));
-    const v = processViews([{ pid: 3, role: 'leaked', sessionId: null }, { pid: 2, role: 'pane', sessionId: '$2' }, { pid: 1, role: 'pane', sessionId: '$2' }], procs, new Map([[1, count(1, 4)]]), () => 2);
-    expect(v.map((x) => [x.pid, x.sessionId, x.fds, x.cpu])).toEqual([[3, null, null, 2], [1, '$2', 4, 2], [2, '$2', null, 2]]);
-    expect(withFigures([leaked(3), leaked(9)], new Map([[3, { ...v[0]!, fds: 8 }]])).map((l) => [l.cpu, l.fds])).toEqual([[2, 8], [0, null]]);
+    const v = processViews(
+      [
+        { pid: 3, role: 'leaked', sessionId: null },
+        { pid: 2, role: 'pane', sessionId: '$2' },
+        { pid: 1, role: 'pane', sessionId: '$2' },
+      ],
+      procs,
+      new Map([[1, count(1, 4)]]),
+      () => 2,
+    );
+    expect(v.map((x) => [x.pid, x.sessionId, x.fds, x.cpu])).toEqual([
+      [3, null, null, 2],
+      [1, '$2', 4, 2],
+      [2, '$2', null, 2],
+    ]);
+    expect(withFigures([leaked(3), leaked(9)], new Map([[3, { ...v[0]!, fds: 8 }]])).map((l) => [l.cpu, l.fds])).toEqual([
+      [2, 8],
+      [0, null],
+    ]);
   });
 });

@@ -39,7 +39,10 @@ describe('FINDINGS', () => {
     const o = FINDINGS.orphans.log;
     const s1 = session('$1', 'a', { reason: 'all panes dead' });
     expect(o.appeared!([s1])).toEqual(['orphan: session $1 a (all panes dead)']);
-    expect(o.cleared!([s1, session('$3', 'c')], snapshot({ sessions: [{ ...s1, status: 'active' }] }))).toEqual(['session $1 a is no longer an orphan', 'session $3 c is gone']);
+    expect(o.cleared!([s1, session('$3', 'c')], snapshot({ sessions: [{ ...s1, status: 'active' }] }))).toEqual([
+      'session $1 a is no longer an orphan',
+      'session $3 c is gone',
+    ]);
     expect(FINDINGS.zombies.log.appeared!([zombie(7, 1, true), zombie(8, 1, true)])).toEqual(['2 new zombies in scope (pids 7, 8)']);
     expect(FINDINGS.zombies.log.appeared!([])).toEqual([]);
     expect(FINDINGS.fdGrowth.log.appeared!([fd(5, true, { count: 90, slopePerMin: 2.25 })])).toEqual(['descriptor leak: pid 5 cmd5 at 90 (+2.3/min)']);
@@ -47,7 +50,9 @@ describe('FINDINGS', () => {
 
   it('left alone: each ghost, and descriptor growth as one line', () => {
     expect(FINDINGS.ghosts.leftAlone!.lines([ghost('g-1')]).map((l) => l.what)).toEqual(['ghost agent g-1 (session agent_g-1)']);
-    expect(FINDINGS.fdGrowth.leftAlone!.lines([fd(1, true), fd(2, true)])).toEqual([{ what: 'descriptor growth in 2 processes', why: 'a growing count is a bug to fix, not a process to kill' }]);
+    expect(FINDINGS.fdGrowth.leftAlone!.lines([fd(1, true), fd(2, true)])).toEqual([
+      { what: 'descriptor growth in 2 processes', why: 'a growing count is a bug to fix, not a process to kill' },
+    ]);
     expect(FINDINGS.fdGrowth.leftAlone!.lines([])).toEqual([]);
   });
 });

@@ -4,7 +4,9 @@ import { indexRegistry } from '../../src/model/registry-index.js';
 import { agent, workspace } from './synthetic.js';
 
 describe('findGhosts', () => {
-  const reg = indexRegistry([workspace([agent('b', 'running'), agent('a', 'blocked'), agent('c', 'completed'), agent('d', 'running'), agent('e', 'working', { tmuxSession: null })])]);
+  const reg = indexRegistry([
+    workspace([agent('b', 'running'), agent('a', 'blocked'), agent('c', 'completed'), agent('d', 'running'), agent('e', 'working', { tmuxSession: null })]),
+  ]);
 
   it('active agents whose session is not on the server, by id', () => {
     expect(findGhosts(reg, new Set(['agent_d']), { available: true, error: null }).map((g) => g.agentId)).toEqual(['a', 'b']);

@@ -28,6 +28,9 @@ describe('orchestrators', () => {
 
   it('views carry the children, the placement and the project served', () => {
     const v = orchestratorViews(orchs, { fds: new Map(), orchestrator: probe, workspaces: [workspace([], { path: '/a', project: 'alpha' })] }, () => 1.5);
-    expect(v.map((o) => [o.pid, o.children, o.workspace, o.project, o.cpu])).toEqual([[20, [], '/a', 'alpha', 1.5], [30, [31], null, null, 1.5]]);
+    expect(v.map((o) => [o.pid, o.children, o.workspace, o.project, o.cpu])).toEqual([
+      [20, [], '/a', 'alpha', 1.5],
+      [30, [31], null, null, 1.5],
+    ]);
   });
 });

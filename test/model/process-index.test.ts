@@ -13,7 +13,11 @@ describe('process index', () => {
 
   it('walks descendants breadth first, each once, even when the table loops', () => {
     expect(descendantsOf(indexProcesses(procs).children, 10)).toEqual([11, 13, 12]);
-    const loop = childrenOf([{ pid: 1, ppid: 2 }, { pid: 2, ppid: 1 }, { pid: 3, ppid: 2 }]);
+    const loop = childrenOf([
+      { pid: 1, ppid: 2 },
+      { pid: 2, ppid: 1 },
+      { pid: 3, ppid: 2 },
+    ]);
     expect(descendantsOf(loop, 1)).toEqual([2, 3]);
     expect(descendantsOf(loop, 99)).toEqual([]);
   });
@@ -24,9 +28,18 @@ describe('process index', () => {
   });
 
   it('selfAndAncestors follows ppids up to init and stops on a loop', () => {
-    const ppids = new Map([[500, 400], [400, 300], [300, 1], [1, 0]]);
+    const ppids = new Map([
+      [500, 400],
+      [400, 300],
+      [300, 1],
+      [1, 0],
+    ]);
     expect(selfAndAncestors((p) => ppids.get(p), { pid: 500, ppid: 400 })).toEqual({ pid: 500, ancestors: [400, 300, 1] });
-    const loop = new Map([[500, 400], [400, 401], [401, 400]]);
+    const loop = new Map([
+      [500, 400],
+      [400, 401],
+      [401, 400],
+    ]);
     expect(selfAndAncestors((p) => loop.get(p), { pid: 500, ppid: 400 }).ancestors).toEqual([400, 401]);
     // An unreadable table falls back on the known parent.
     expect(selfAndAncestors(() => undefined, { pid: 500, ppid: 400 }).ancestors).toEqual([400]);

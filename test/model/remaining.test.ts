@@ -28,6 +28,9 @@ describe('remainingAfter', () => {
   });
 
   it('killing one session answers for it and for the leaks traced to it', () => {
-    expect(left({ kind: 'kill-session', sessionId: '$1' })).toEqual(['session $1 claude-agent-1 is still there', 'leaked pid 300 leak300 (its pane %9 is gone)']);
+    expect(left({ kind: 'kill-session', sessionId: '$1' })).toEqual([
+      'session $1 claude-agent-1 is still there',
+      'leaked pid 300 leak300 (its pane %9 is gone)',
+    ]);
   });
 });

@@ -22,7 +22,10 @@ function input(over: Partial<SessionsInput> = {}): SessionsInput {
 describe('findSessions', () => {
   it('agent sessions by prefix or registry, with pane trees and same-SID members; others only counted', () => {
     const f = findSessions(input());
-    expect(f.drafts.map((d) => [d.view.id, d.view.matchedBy, [...d.pids]])).toEqual([['$1', 'prefix', [100, 101, 102, 103]], ['$2', 'registry', [200]]]);
+    expect(f.drafts.map((d) => [d.view.id, d.view.matchedBy, [...d.pids]])).toEqual([
+      ['$1', 'prefix', [100, 101, 102, 103]],
+      ['$2', 'registry', [200]],
+    ]);
     expect(f.assigned.get(102)).toEqual({ sessionId: '$1', role: 'session-member' });
     expect(f.assigned.get(101)?.role).toBe('descendant');
     expect(f.otherSessions).toBe(1);
@@ -39,7 +42,15 @@ describe('findSessions', () => {
   it('no orchestrator, dead panes, and a registry read in part (no "unknown" then)', () => {
     const p = [pane('$1', 'claude-agent-1', 100, '%1', { paneDead: true })];
     expect(orphanReasons(p, null, true, null, false)).toEqual(['orchestrator-down', 'panes-dead']);
-    expect(orphanReasons(p.map((x) => ({ ...x, paneDead: false })), null, true, owner, true)).toEqual(['unknown-to-registry']);
+    expect(
+      orphanReasons(
+        p.map((x) => ({ ...x, paneDead: false })),
+        null,
+        true,
+        owner,
+        true,
+      ),
+    ).toEqual(['unknown-to-registry']);
   });
 
   it('adopts the processes the leak trace found in a live agent pane, and sums figures per session', () => {
@@ -47,7 +58,10 @@ describe('findSessions', () => {
     const { drafts, assigned } = withAdopted(f, new Map([[555, '$2']]));
     expect(assigned.get(555)).toEqual({ sessionId: '$2', role: 'session-member' });
     expect(f.assigned.has(555)).toBe(false);
-    const views = new Map([[200, view(200, { cpu: 1, rss: 10, fds: 3 })], [555, view(555, { cpu: 2, rss: 5, fds: null })]]);
+    const views = new Map([
+      [200, view(200, { cpu: 1, rss: 10, fds: 3 })],
+      [555, view(555, { cpu: 2, rss: 5, fds: null })],
+    ]);
     const s = finishSessions(drafts, views).find((x) => x.id === '$2')!;
     expect([s.processes, s.cpu, s.rss, s.fds]).toEqual([[200, 555], 3, 15, 3]);
   });

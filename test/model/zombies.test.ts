@@ -5,7 +5,15 @@ import { NOW, proc, table } from './synthetic.js';
 const SERVER = 900;
 function input(over: Partial<ZombiesInput> = {}): ZombiesInput {
   return {
-    procs: table(proc(100, 1), proc(101, 100, { state: 'Z', comm: 'sh' }), proc(800, 1), proc(801, 800, { state: 'Z' }), proc(SERVER, 1), proc(150, SERVER, { state: 'Z' }), proc(160, SERVER, { state: 'Z' })),
+    procs: table(
+      proc(100, 1),
+      proc(101, 100, { state: 'Z', comm: 'sh' }),
+      proc(800, 1),
+      proc(801, 800, { state: 'Z' }),
+      proc(SERVER, 1),
+      proc(150, SERVER, { state: 'Z' }),
+      proc(160, SERVER, { state: 'Z' }),
+    ),
     serverPid: SERVER,
     livePanePids: [150],
     seenPanes: [],

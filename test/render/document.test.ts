@@ -12,7 +12,8 @@ describe('snapshotDocument', () => {
   const snap = richSnapshot();
 
   it('the world has something in every list (so the mapping of each is compared)', () => {
-    for (const k of ['orchestrators', 'workspaces', 'sessions', 'processes', 'zombies', 'leaked', 'strays', 'fds', 'ghosts', 'errors'] as const) expect(snap[k].length, k).toBeGreaterThan(0);
+    for (const k of ['orchestrators', 'workspaces', 'sessions', 'processes', 'zombies', 'leaked', 'strays', 'fds', 'ghosts', 'errors'] as const)
+      expect(snap[k].length, k).toBeGreaterThan(0);
     expect(snap.orchestrator).not.toBeNull();
     expect(snap.sessions.some((s) => s.agent) && snap.sessions.some((s) => !s.agent)).toBe(true);
     expect(snap.fds.some((f) => f.kinds)).toBe(true);
@@ -40,18 +41,43 @@ describe('reapDocument', () => {
   it('--dry-run: the look before, then dryRun, intent, graceMs, plan, left and no results', () => {
     const doc = reapDocument({ dryRun: true, before, plan });
     expect(plan.steps.length).toBeGreaterThan(0);
-    expect(JSON.stringify(doc)).toBe(JSON.stringify({ ...before, dryRun: true, intent: plan.intent, graceMs: plan.graceMs, plan: plan.steps, left: plan.left, results: [] }));
+    expect(JSON.stringify(doc)).toBe(
+      JSON.stringify({ ...before, dryRun: true, intent: plan.intent, graceMs: plan.graceMs, plan: plan.steps, left: plan.left, results: [] }),
+    );
   });
 
   it('a run: the look after, the summary before, the plan, results, duration, clean and what remains', () => {
     const after = classify(world([], [], [], NOW + 3_000), cfg, emptyHistory());
     const execution = {
-      results: [{ step: 1, target: { kind: 'session' as const, id: '$2', name: 'agent_b-2' }, outcome: 'killed' as const, sent: ['SIGTERM', 'SIGKILL'], detail: null, ms: 2001 }],
-      durationMs: 2003, clean: false, remaining: [],
+      results: [
+        {
+          step: 1,
+          target: { kind: 'session' as const, id: '$2', name: 'agent_b-2' },
+          outcome: 'killed' as const,
+          sent: ['SIGTERM', 'SIGKILL'],
+          detail: null,
+          ms: 2001,
+        },
+      ],
+      durationMs: 2003,
+      clean: false,
+      remaining: [],
     };
     const doc = reapDocument({ dryRun: false, before, plan, after, execution, remaining: ['zombie 103 of 101'], completed: false });
     expect(JSON.stringify(doc)).toBe(
-      JSON.stringify({ ...after, dryRun: false, intent: plan.intent, graceMs: plan.graceMs, before: before.summary, plan: plan.steps, left: plan.left, results: execution.results, durationMs: 2003, clean: false, remaining: ['zombie 103 of 101'] }),
+      JSON.stringify({
+        ...after,
+        dryRun: false,
+        intent: plan.intent,
+        graceMs: plan.graceMs,
+        before: before.summary,
+        plan: plan.steps,
+        left: plan.left,
+        results: execution.results,
+        durationMs: 2003,
+        clean: false,
+        remaining: ['zombie 103 of 101'],
+      }),
     );
   });
 });

@@ -14,7 +14,16 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const NOW = 1_800_000_000_000;
 const BOOT = 1_799_000_000_000;
-const pane = (id: string, lastSeen: number): SeenPane => ({ serverPid: 900, paneId: id, sessionId: '$1', sessionName: 'agent_x', agent: true, agentId: 'x', panePid: 123, lastSeen });
+const pane = (id: string, lastSeen: number): SeenPane => ({
+  serverPid: 900,
+  paneId: id,
+  sessionId: '$1',
+  sessionName: 'agent_x',
+  agent: true,
+  agentId: 'x',
+  panePid: 123,
+  lastSeen,
+});
 
 describe('pane memory', () => {
   it('round-trips what was seen in the last day, mode 0600, under $XDG_STATE_HOME', () => {

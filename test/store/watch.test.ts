@@ -11,7 +11,10 @@ const lines = (a: Snapshot | null, b: Snapshot) => snapshotChanges(a, b).map((c)
 describe('snapshotChanges', () => {
   it('the first look counts everything and lists the problems', () => {
     const s = makeSnapshot({ errors: ['registry /w: unreadable'] });
-    expect(lines(null, s)).toEqual(['warn first look: 3 agent sessions, 2 orphans, 1 leaked, 1 zombies, 0 ghosts, 1 descriptor leaks', 'warn registry /w: unreadable']);
+    expect(lines(null, s)).toEqual([
+      'warn first look: 3 agent sessions, 2 orphans, 1 leaked, 1 zombies, 0 ghosts, 1 descriptor leaks',
+      'warn registry /w: unreadable',
+    ]);
     const clean = makeSnapshot({ summary: { ...s.summary, findings: 0 } });
     expect(lines(null, clean)[0]).toMatch(/^info first look/);
   });
@@ -45,7 +48,9 @@ describe('snapshotChanges', () => {
   it('a new leaked process; a reused pid is a new process', () => {
     const a = makeSnapshot();
     const l = a.leaked[0]!;
-    expect(lines(a, makeSnapshot({ leaked: [l, { ...l, pid: 5002, startTime: 50020, reason: 'its pane %8 is gone' }] }))).toEqual(['warn leaked: pid 5002 node agent.js --agent delta (its pane %8 is gone)']);
+    expect(lines(a, makeSnapshot({ leaked: [l, { ...l, pid: 5002, startTime: 50020, reason: 'its pane %8 is gone' }] }))).toEqual([
+      'warn leaked: pid 5002 node agent.js --agent delta (its pane %8 is gone)',
+    ]);
     expect(lines(a, makeSnapshot({ leaked: [{ ...l, startTime: 99 }] }))).toEqual([`warn leaked: pid 5001 ${l.command} (${l.reason})`]);
   });
 
@@ -53,10 +58,17 @@ describe('snapshotChanges', () => {
     const a = makeSnapshot();
     const [inScope, elsewhere] = a.zombies;
     const b = makeSnapshot({
-      zombies: [...a.zombies, { ...inScope!, pid: 1006, startTime: 10060 }, { ...inScope!, pid: 1007, startTime: 10070 }, { ...elsewhere!, pid: 7002, startTime: 70020 }],
+      zombies: [
+        ...a.zombies,
+        { ...inScope!, pid: 1006, startTime: 10060 },
+        { ...inScope!, pid: 1007, startTime: 10070 },
+        { ...elsewhere!, pid: 7002, startTime: 70020 },
+      ],
     });
     expect(lines(a, b)).toEqual(['warn 2 new zombies in scope (pids 1006, 1007)']);
-    expect(lines(a, makeSnapshot({ zombies: [...a.zombies, { ...inScope!, pid: 1008, startTime: 10080 }] }))).toEqual(['warn 1 new zombie in scope (pids 1008)']);
+    expect(lines(a, makeSnapshot({ zombies: [...a.zombies, { ...inScope!, pid: 1008, startTime: 10080 }] }))).toEqual([
+      'warn 1 new zombie in scope (pids 1008)',
+    ]);
   });
 
   it('a descriptor leak starting', () => {
@@ -84,7 +96,7 @@ describe('snapshotChanges', () => {
 });
 
 describe('watchSnapshots', () => {
-  it('logs each new snapshot\'s changes, and nothing for other store changes', () => {
+  it("logs each new snapshot's changes, and nothing for other store changes", () => {
     const store = createAppStore({ classifyConfig: () => ({}) as never, intervalMs: 1_000 });
     const stop = watchSnapshots(store);
     const a = makeSnapshot();
@@ -92,7 +104,12 @@ describe('watchSnapshots', () => {
     expect(store.getState().events.map((e) => e.text)).toEqual([expect.stringMatching(/^first look/)]);
     store.getState().setPaused(true);
     store.setState({ snapshot: makeSnapshot({ errors: ['x failed'] }) });
-    expect(store.getState().events.map((e) => e.text).slice(1)).toEqual(['x failed']);
+    expect(
+      store
+        .getState()
+        .events.map((e) => e.text)
+        .slice(1),
+    ).toEqual(['x failed']);
     stop();
     store.setState({ snapshot: makeSnapshot() });
     expect(store.getState().events).toHaveLength(2);

@@ -73,15 +73,26 @@ describe('colour', () => {
   it('off: no hue anywhere, weights kept (the orphans bold, the rules dim)', async () => {
     const c = await openConsole();
     expect(c.raw()).not.toMatch(HUE);
-    const charlie = c.raw().split('\n').find((l) => plain(l).startsWith(' claude-agent-charlie'))!;
+    const charlie = c
+      .raw()
+      .split('\n')
+      .find((l) => plain(l).startsWith(' claude-agent-charlie'))!;
     expect(charlie).toContain(`${BOLD}orphan`);
-    expect(c.raw().split('\n').find((l) => plain(l).startsWith('─ events'))).toContain(DIM);
+    expect(
+      c
+        .raw()
+        .split('\n')
+        .find((l) => plain(l).startsWith('─ events')),
+    ).toContain(DIM);
   });
 
   it('on: hues for the severities (the orphan status red)', async () => {
     const c = await openConsole({ color: true });
     expect(c.raw()).toMatch(HUE);
-    const charlie = c.raw().split('\n').find((l) => plain(l).startsWith(' claude-agent-charlie'))!;
+    const charlie = c
+      .raw()
+      .split('\n')
+      .find((l) => plain(l).startsWith(' claude-agent-charlie'))!;
     expect(charlie).toMatch(/\u001b\[31m[^\n]*orphan/);
     // the text is the same either way
     const off = await openConsole({ color: false });
@@ -91,10 +102,20 @@ describe('colour', () => {
   it('on, a dialog has a coloured border; off, a plain one', async () => {
     const on = await openConsole({ color: true });
     await on.press('K');
-    expect(on.raw().split('\n').find((l) => plain(l).startsWith('╭'))).toMatch(HUE);
+    expect(
+      on
+        .raw()
+        .split('\n')
+        .find((l) => plain(l).startsWith('╭')),
+    ).toMatch(HUE);
     await on.unmount();
     const off = await openConsole();
     await off.press('K');
-    expect(off.raw().split('\n').find((l) => plain(l).startsWith('╭'))).not.toMatch(HUE);
+    expect(
+      off
+        .raw()
+        .split('\n')
+        .find((l) => plain(l).startsWith('╭')),
+    ).not.toMatch(HUE);
   });
 });

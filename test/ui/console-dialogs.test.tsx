@@ -16,7 +16,9 @@ const lastEvent = (c: Opened) => c.store.getState().events.at(-1)?.text;
 const busy = (c: Opened, label = 'reap zombies') =>
   c.update(() => {
     c.service.busyNow = true;
-    c.store.getState().setActivity({ label, startedAt: NOW, steps: 1, targets: 1, phase: 1, done: 0, total: 1, graceLeftMs: null, results: 0, cancelling: false });
+    c.store
+      .getState()
+      .setActivity({ label, startedAt: NOW, steps: 1, targets: 1, phase: 1, done: 0, total: 1, graceLeftMs: null, results: 0, cancelling: false });
   });
 
 /** A snapshot with two running orchestrators (4000 owns $1 and $2; 4100 owns nothing shown). */
@@ -76,7 +78,10 @@ describe('K: kill all orphans', () => {
     await c.press('K');
     const shown = c.service.planned[0]!.plan!;
     const s = makeSnapshot();
-    await c.update(() => c.store.setState({ snapshot: { ...s, sessions: s.sessions.filter((x) => x.id !== '$3') } }), () => true);
+    await c.update(
+      () => c.store.setState({ snapshot: { ...s, sessions: s.sessions.filter((x) => x.id !== '$3') } }),
+      () => true,
+    );
     expect(c.frame()).toContain('claude-agent-charlie'); // the dialog still shows what y will run
     await c.press('Y');
     expect(c.service.ran).toEqual([shown]);
@@ -97,7 +102,13 @@ describe('K: kill all orphans', () => {
 
   it('a long plan scrolls (↑↓ j k Space PgUp), and y still runs all of it', async () => {
     const s = makeSnapshot();
-    const orphans: SessionView[] = Array.from({ length: 12 }, (_, i) => ({ ...s.sessions[1]!, id: `$${200 + i}`, name: `agent_o${String(i + 1).padStart(2, '0')}`, processes: [], panes: [] }));
+    const orphans: SessionView[] = Array.from({ length: 12 }, (_, i) => ({
+      ...s.sessions[1]!,
+      id: `$${200 + i}`,
+      name: `agent_o${String(i + 1).padStart(2, '0')}`,
+      processes: [],
+      panes: [],
+    }));
     const c = await openConsole({ snap: { ...s, sessions: [...s.sessions, ...orphans] }, columns: 80, rows: 24 });
     let f = await c.press('K');
     const total = Number(/lines 1-13 of (\d+) \(↑↓ PgUp PgDn scroll\)/.exec(f)?.[1]);
@@ -183,7 +194,21 @@ describe('x: kill the selected session', () => {
   });
 
   it('on a ghost: there is nothing to kill', async () => {
-    const c = await openConsole({ snap: makeSnapshot({ ghosts: [{ agentId: 'echo', taskId: null, tmuxSession: 'agent_echo', project: 'payments-api', workspace: '/w', registryStatus: 'running', registrySource: 'json' }] }) });
+    const c = await openConsole({
+      snap: makeSnapshot({
+        ghosts: [
+          {
+            agentId: 'echo',
+            taskId: null,
+            tmuxSession: 'agent_echo',
+            project: 'payments-api',
+            workspace: '/w',
+            registryStatus: 'running',
+            registrySource: 'json',
+          },
+        ],
+      }),
+    });
     await c.keys('j', 'j'); // orphans, then the ghost
     const f = await c.press('x');
     expect(footer(f)).toBe('ghost agent echo has no tmux session: the registry is stale; there is nothing to kill');
@@ -237,7 +262,9 @@ describe('z and S', () => {
 
   it('nothing to do is said, not asked', async () => {
     const s = makeSnapshot();
-    const c = await openConsole({ snap: { ...s, sessions: s.sessions.filter((x) => x.status === 'active'), leaked: [], zombies: s.zombies.filter((z) => !z.parentInScope) } });
+    const c = await openConsole({
+      snap: { ...s, sessions: s.sessions.filter((x) => x.status === 'active'), leaked: [], zombies: s.zombies.filter((z) => !z.parentInScope) },
+    });
     expect(footer(await c.press('K'))).toBe('no orphan sessions or leaked processes: nothing to kill');
     expect(footer(await c.press('z'))).toBe("no zombies in the orchestrator's scope: nothing to reap (1 left alone: see --dry-run)");
     expect(c.view.getState().overlay).toBeNull();

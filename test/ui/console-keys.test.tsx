@@ -13,7 +13,13 @@ afterEach(async () => {
 /** `n` more active sessions, agent_s01…, after the three of makeSnapshot. */
 function many(n: number): Snapshot {
   const s = makeSnapshot();
-  const extra: SessionView[] = Array.from({ length: n }, (_, i) => ({ ...s.sessions[0]!, id: `$${100 + i}`, name: `agent_s${String(i + 1).padStart(2, '0')}`, processes: [], panes: [] }));
+  const extra: SessionView[] = Array.from({ length: n }, (_, i) => ({
+    ...s.sessions[0]!,
+    id: `$${100 + i}`,
+    name: `agent_s${String(i + 1).padStart(2, '0')}`,
+    processes: [],
+    panes: [],
+  }));
   return { ...s, sessions: [...s.sessions, ...extra] };
 }
 
@@ -81,7 +87,11 @@ describe('the cursor', () => {
     await c.press('j'); // charlie, second
     const s = makeSnapshot();
     // bravo is no longer an orphan: charlie sorts first now
-    const f = await c.update(() => c.store.setState({ snapshot: { ...s, sessions: s.sessions.map((x) => (x.id === '$2' ? { ...x, status: 'active' as const, reason: null, reasons: [] } : x)) } }));
+    const f = await c.update(() =>
+      c.store.setState({
+        snapshot: { ...s, sessions: s.sessions.map((x) => (x.id === '$2' ? { ...x, status: 'active' as const, reason: null, reasons: [] } : x)) },
+      }),
+    );
     expect(f.split('\n')[5]).toMatch(/^▶claude-agent-charlie/);
     expect(selectedName(await c.press('j'))).toBe('agent_alpha');
   });
@@ -179,7 +189,7 @@ describe('panels', () => {
     expect(cursorLine(await c.press('2'))).toMatch(/^▶1001 /);
   });
 
-  it('a chooses the selected session\'s tree; a again (or Esc) shows every process', async () => {
+  it("a chooses the selected session's tree; a again (or Esc) shows every process", async () => {
     const c = await openConsole();
     await c.press('G'); // agent_alpha, $1
     let f = await c.press('a');
@@ -273,7 +283,10 @@ describe('sort, details, polling', () => {
     const c = await openConsole();
     let f = await c.press('s');
     expect(f.split('\n')[3]).toMatch(/sort name$/);
-    const order = (fr: string) => ['agent_alpha', 'agent_bravo', 'claude-agent-charlie'].sort((a, b) => fr.indexOf(`\n ${a}`) + fr.indexOf(`\n▶${a}`) - (fr.indexOf(`\n ${b}`) + fr.indexOf(`\n▶${b}`)));
+    const order = (fr: string) =>
+      ['agent_alpha', 'agent_bravo', 'claude-agent-charlie'].sort(
+        (a, b) => fr.indexOf(`\n ${a}`) + fr.indexOf(`\n▶${a}`) - (fr.indexOf(`\n ${b}`) + fr.indexOf(`\n▶${b}`)),
+      );
     expect(order(f)).toEqual(['agent_alpha', 'agent_bravo', 'claude-agent-charlie']);
     f = await c.press('r');
     expect(f.split('\n')[3]).toMatch(/sort name ↑$/);

@@ -38,7 +38,7 @@ describe('at 120×40', () => {
     for (const line of c.lines()) expect(line.length).toBeLessThanOrEqual(120);
   });
 
-  it('a dialog\'s border is a box: every line of it is as wide as the screen', async () => {
+  it("a dialog's border is a box: every line of it is as wide as the screen", async () => {
     const c = await openConsole();
     const f = await c.press('K');
     const box = f.split('\n').filter((l) => /^[╭│╰]/.test(l));
@@ -46,7 +46,7 @@ describe('at 120×40', () => {
     for (const line of box) expect([line.length, line.at(-1)]).toEqual([120, line.startsWith('╭') ? '╮' : line.startsWith('╰') ? '╯' : '│']);
   });
 
-  it('each panel\'s table', async () => {
+  it("each panel's table", async () => {
     const c = await openConsole();
     let f = await c.press('2');
     expect(c.lines()[4]!.trim().split(/\s+/)).toEqual(['PID', 'S', 'ROLE', 'SESSION', 'CPU%', 'RSS', 'FDS', 'THR', 'AGE', 'COMMAND']);
@@ -65,7 +65,9 @@ describe('at 120×40', () => {
     const c = await openConsole();
     const s = makeSnapshot();
     const f = await c.update(() =>
-      c.store.setState({ snapshot: { ...s, sessions: s.sessions.slice(0, 1), zombies: [], summary: { ...s.summary, sessions: 1, orphans: 0, zombies: 0, zombiesOther: 0 } } }),
+      c.store.setState({
+        snapshot: { ...s, sessions: s.sessions.slice(0, 1), zombies: [], summary: { ...s.summary, sessions: 1, orphans: 0, zombies: 0, zombiesOther: 0 } },
+      }),
     );
     expect(f.split('\n')[1]).toBe('1 agent session (+1 other) · 0 orphans · 1 leaked · 0 zombies · 0 ghosts · 1 fd leak');
     expect(f.split('\n')[3]).toContain(' 1 Sessions 1  2 Processes 6  3 Zombies 0 ');
@@ -139,10 +141,21 @@ describe('states', () => {
     expect(f.split('\n')[0]).toBe('orch-top  2 orchestrators up: pid 4000 payments-api 1h00m fds 12, pid 4100 checkout 1m00s fds 12');
   });
 
-  it('a running action\'s progress leads the status line; cancelling says so', async () => {
+  it("a running action's progress leads the status line; cancelling says so", async () => {
     const c = await openConsole();
     let f = await c.update(() =>
-      c.store.getState().setActivity({ label: 'kill orphans', startedAt: NOW, steps: 3, targets: 3, phase: 1, done: 1, total: 3, graceLeftMs: 3_200, results: 1, cancelling: false }),
+      c.store.getState().setActivity({
+        label: 'kill orphans',
+        startedAt: NOW,
+        steps: 3,
+        targets: 3,
+        phase: 1,
+        done: 1,
+        total: 3,
+        graceLeftMs: 3_200,
+        results: 1,
+        cancelling: false,
+      }),
     );
     // (cut at the width: a line never wraps)
     expect(f.split('\n')[2]).toBe('▶ kill orphans: phase 1 1/3 settled, grace 3.2s left · 1 done · every 1s · tick 7 at 11:59:59 in 35 ms · tmux -L test pi');

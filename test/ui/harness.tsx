@@ -170,7 +170,10 @@ export async function openConsole(opts: OpenOptions = {}): Promise<Opened> {
     },
     intervalMs: opts.intervalMs ?? 1_000,
   });
-  store.setState({ snapshot: opts.snap === undefined ? makeSnapshot() : opts.snap, tick: { count: 7, lastAt: NOW - 300, durationMs: 35, slow: 0, error: null, inFlight: false } });
+  store.setState({
+    snapshot: opts.snap === undefined ? makeSnapshot() : opts.snap,
+    tick: { count: 7, lastAt: NOW - 300, durationMs: 35, slow: 0, error: null, inFlight: false },
+  });
   const view = createViewStore();
   const service = fakeService(store);
   let r!: ReturnType<typeof render>;
@@ -205,7 +208,8 @@ export async function openConsole(opts: OpenOptions = {}): Promise<Opened> {
     // performance.now(): Date may be pinned (pinTime).
     const end = performance.now() + WAIT_MS;
     while (!done()) {
-      if (performance.now() > end) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${until ? 'the condition' : 'the frame to change'}; the frame is:\n${o.frame()}`);
+      if (performance.now() > end)
+        throw new Error(`timed out after ${WAIT_MS} ms waiting for ${until ? 'the condition' : 'the frame to change'}; the frame is:\n${o.frame()}`);
       await act(async () => {
         await new Promise((res) => setImmediate(res));
       });
@@ -216,7 +220,16 @@ export async function openConsole(opts: OpenOptions = {}): Promise<Opened> {
     pinStdoutColumns();
     columnsNow = opts.columns ?? 120;
     r = render(
-      <Console store={store} view={view} service={service} quit={() => o.quits++} size={{ columns: opts.columns ?? 120, rows: opts.rows ?? 40 }} clock={() => NOW} clockEveryMs={0} color={opts.color ?? false} />,
+      <Console
+        store={store}
+        view={view}
+        service={service}
+        quit={() => o.quits++}
+        size={{ columns: opts.columns ?? 120, rows: opts.rows ?? 40 }}
+        clock={() => NOW}
+        clockEveryMs={0}
+        color={opts.color ?? false}
+      />,
     );
     (r.stdout as unknown as { pinned: number }).pinned = columnsNow;
   });

@@ -173,13 +173,13 @@ describe('the key table, with the keys as Ink reports them', () => {
     }
   });
 
-  it('every key of every binding, sent as bytes, means that binding\'s command in each of its contexts', () => {
+  it("every key of every binding, sent as bytes, means that binding's command in each of its contexts", () => {
     for (const b of BINDINGS)
       for (const ctx of b.contexts)
         for (const spec of b.keys) expect(cmd(ctx, bytesOf(spec)), `${b.command} in ${ctx}: ${JSON.stringify(spec)}`).toBe(b.command);
   });
 
-  it('a printable key only ever means a command bound to that very character (never a named key\'s)', () => {
+  it("a printable key only ever means a command bound to that very character (never a named key's)", () => {
     for (const ctx of ['main', 'help', 'confirm', 'filter'] as const)
       for (const c of PRINTABLE) {
         const got = cmd(ctx, c);
@@ -194,7 +194,10 @@ describe('the key table, with the keys as Ink reports them', () => {
       for (const bytes of [...Object.values(NAMED), SHIFT_TAB, DEL]) {
         const got = cmd(ctx, bytes);
         if (got === null) continue;
-        expect(BINDINGS.some((b) => b.command === got && b.contexts.includes(ctx) && b.keys.some((k) => k.name)), `${JSON.stringify(bytes)} in ${ctx}`).toBe(true);
+        expect(
+          BINDINGS.some((b) => b.command === got && b.contexts.includes(ctx) && b.keys.some((k) => k.name)),
+          `${JSON.stringify(bytes)} in ${ctx}`,
+        ).toBe(true);
       }
   });
 
@@ -213,7 +216,11 @@ describe('the key table, with the keys as Ink reports them', () => {
 
 describe('the table itself', () => {
   it('every Command has at least one binding with at least one key', () => {
-    for (const c of Object.values(Command)) expect(BINDINGS.some((b) => b.command === c && b.keys.length > 0), c).toBe(true);
+    for (const c of Object.values(Command))
+      expect(
+        BINDINGS.some((b) => b.command === c && b.keys.length > 0),
+        c,
+      ).toBe(true);
   });
 
   it('no key is bound to two commands in one context', () => {
@@ -242,9 +249,16 @@ describe('the table itself', () => {
     for (const b of BINDINGS.filter((x) => x.hidden)) {
       const rows = helpRows().filter((r) => r.group === b.group);
       // "1-5" names 2..5; "↑ ↓ PgUp PgDn" names the dialog's scroll keys.
-      const names = (label: string) => (/^(\d)-(\d)$/.test(label) ? label.split('-').reduce((a, z) => Array.from({ length: Number(z) - Number(a) + 1 }, (_, i) => String(Number(a) + i)).join(' ')) : label).split(' ');
+      const names = (label: string) =>
+        (/^(\d)-(\d)$/.test(label)
+          ? label.split('-').reduce((a, z) => Array.from({ length: Number(z) - Number(a) + 1 }, (_, i) => String(Number(a) + i)).join(' '))
+          : label
+        ).split(' ');
       const first = b.label.split(' ')[0]!;
-      expect(rows.some((r) => names(r.label).includes(first)), `${b.command} (${b.label})`).toBe(true);
+      expect(
+        rows.some((r) => names(r.label).includes(first)),
+        `${b.command} (${b.label})`,
+      ).toBe(true);
     }
   });
 

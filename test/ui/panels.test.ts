@@ -4,7 +4,17 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessView, Snapshot } from '../../src/model/types.js';
 import { layoutColumns } from '../../src/render/table.js';
 import type { LogEvent } from '../../src/store/store.js';
-import { PANEL_SPECS, PANELS, processesPanel, sessionsPanel, visibleRows, type PanelId, type PanelSpec, type ProcRow, type ViewCtx } from '../../src/ui/panels.js';
+import {
+  PANEL_SPECS,
+  PANELS,
+  processesPanel,
+  sessionsPanel,
+  visibleRows,
+  type PanelId,
+  type PanelSpec,
+  type ProcRow,
+  type ViewCtx,
+} from '../../src/ui/panels.js';
 import { makeSnapshot, NOW } from '../helpers/snapshot.js';
 
 const EVENTS: LogEvent[] = [
@@ -87,18 +97,34 @@ describe('sort orders', () => {
     }
   });
 
-  it('the sort index wraps around the panel\'s orders', () => {
+  it("the sort index wraps around the panel's orders", () => {
     const n = sessionsPanel.sorts.length;
     expect(ids(sessionsPanel, ctx(), P(n + 1))).toEqual(ids(sessionsPanel, ctx(), P(1)));
   });
 
   it('sessions by status: orphans, then ghosts, then active; by cpu: largest first', () => {
-    const snap = makeSnapshot({ ghosts: [{ agentId: 'echo', taskId: null, tmuxSession: 'agent_echo', project: 'payments-api', workspace: '/w', registryStatus: 'running', registrySource: 'json' }] });
+    const snap = makeSnapshot({
+      ghosts: [
+        {
+          agentId: 'echo',
+          taskId: null,
+          tmuxSession: 'agent_echo',
+          project: 'payments-api',
+          workspace: '/w',
+          registryStatus: 'running',
+          registrySource: 'json',
+        },
+      ],
+    });
     expect(visibleRows(sessionsPanel, ctx(snap), P(0)).map((r) => r.status)).toEqual(['orphan', 'orphan', 'ghost', 'active']);
     const busy = makeSnapshot();
     busy.sessions[2]!.cpu = 50;
     expect(visibleRows(sessionsPanel, ctx(busy), P(3)).map((r) => r.name)[0]).toBe('claude-agent-charlie');
-    expect(visibleRows(sessionsPanel, ctx(busy), P(3, true)).map((r) => r.name).at(-1)).toBe('claude-agent-charlie');
+    expect(
+      visibleRows(sessionsPanel, ctx(busy), P(3, true))
+        .map((r) => r.name)
+        .at(-1),
+    ).toBe('claude-agent-charlie');
   });
 });
 
@@ -115,7 +141,13 @@ describe('the process tree', () => {
 
   it('roots: the orchestrator first, then by session name, leaked last', () => {
     const roots = tree().filter((r) => r.depth === 0);
-    expect(roots.map((r) => `${r.p.role} ${r.session}`)).toEqual(['orchestrator (orchestrator)', 'pane agent_alpha', 'pane agent_bravo', 'pane claude-agent-charlie', 'leaked agent_delta (gone)']);
+    expect(roots.map((r) => `${r.p.role} ${r.session}`)).toEqual([
+      'orchestrator (orchestrator)',
+      'pane agent_alpha',
+      'pane agent_bravo',
+      'pane claude-agent-charlie',
+      'leaked agent_delta (gone)',
+    ]);
   });
 
   it('any other order is a flat list: no guides', () => {
@@ -124,7 +156,7 @@ describe('the process tree', () => {
     expect(flat.every((r: ProcRow) => r.guide === '')).toBe(true);
   });
 
-  it('one session\'s tree (a), with a leaked process counted to its traced session', () => {
+  it("one session's tree (a), with a leaked process counted to its traced session", () => {
     expect(tree().length).toBe(8);
     expect(visibleRows(processesPanel, ctx(deepTree(), { scope: '$1' }), P(0)).map((r) => r.p.pid)).toEqual([1001, 1002, 1005, 1004]);
     expect(visibleRows(processesPanel, ctx(deepTree(), { scope: '$9' }), P(0)).map((r) => r.p.pid)).toEqual([5001]);
@@ -162,7 +194,9 @@ describe('columns', () => {
   };
 
   it('at 120 columns Sessions shows everything but the least important', () => {
-    expect(headers('sessions', 120)).toEqual(expect.arrayContaining(['SESSION', 'STATUS', 'WHY', 'AGENT', 'TASK', 'PROJECT', 'AGE', 'PROCS', 'CPU%', 'RSS', 'FDS']));
+    expect(headers('sessions', 120)).toEqual(
+      expect.arrayContaining(['SESSION', 'STATUS', 'WHY', 'AGENT', 'TASK', 'PROJECT', 'AGE', 'PROCS', 'CPU%', 'RSS', 'FDS']),
+    );
   });
 
   it.each([

@@ -144,7 +144,7 @@ describe('per panel', () => {
     expect(s().expanded.sessions).toBe('b');
   });
 
-  it('s cycles through the panel\'s orders and back, and a new order is not reversed', () => {
+  it("s cycles through the panel's orders and back, and a new order is not reversed", () => {
     const v = createViewStore({ panel: 'zombies' });
     const n = 4; // zombies: scope, age, pid, parent
     v.getState().toggleReverse();

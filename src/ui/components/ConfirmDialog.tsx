@@ -13,7 +13,9 @@ import { Line } from './Line.js';
 
 /** The plan's lines as the dialog shows them (also how far it can scroll). */
 export function planLines(plan: Plan, width: number, color: boolean): string[] {
-  return renderPlanText(plan, { paint: makePaint(color), width: width - 4 }).replace(/\n$/, '').split('\n');
+  return renderPlanText(plan, { paint: makePaint(color), width: width - 4 })
+    .replace(/\n$/, '')
+    .split('\n');
 }
 
 /** `lines`: the plan as planLines() renders it (the caller needs them too, for how far to scroll). */
@@ -35,8 +37,22 @@ export function ConfirmDialog({ plan, lines, scroll, width, height }: { plan: Pl
           </Text>
         ))}
       </Box>
-      <Line width={width - 4} segments={[{ text: lines.length > room ? `lines ${top + 1}-${top + shown.length} of ${lines.length} (↑↓ PgUp PgDn scroll)` : ' ', token: 'muted' }]} />
-      <Line width={width - 4} segments={[{ text: 'y', token: 'key' }, { text: ` run it (${what})   ` }, { text: 'n', token: 'key' }, { text: ' / ' }, { text: 'Esc', token: 'key' }, { text: ' cancel   ' }, { text: 'nothing is signalled before y', token: 'warn' }]} />
+      <Line
+        width={width - 4}
+        segments={[{ text: lines.length > room ? `lines ${top + 1}-${top + shown.length} of ${lines.length} (↑↓ PgUp PgDn scroll)` : ' ', token: 'muted' }]}
+      />
+      <Line
+        width={width - 4}
+        segments={[
+          { text: 'y', token: 'key' },
+          { text: ` run it (${what})   ` },
+          { text: 'n', token: 'key' },
+          { text: ' / ' },
+          { text: 'Esc', token: 'key' },
+          { text: ' cancel   ' },
+          { text: 'nothing is signalled before y', token: 'warn' },
+        ]}
+      />
     </Box>
   );
 }
@@ -46,9 +62,22 @@ export function QuitRunningDialog({ label, width, height }: { label: string; wid
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.color ? 'yellow' : undefined} height={height} width={width} paddingX={1}>
       <Line width={width - 4} segments={[{ text: `"${label}" is still running`, token: 'heading' }]} />
-      <Line width={width - 4} segments={[{ text: 'Quitting cancels it: nothing more is signalled, what was already sent stands, and the audit log records where it stopped.' }]} />
+      <Line
+        width={width - 4}
+        segments={[{ text: 'Quitting cancels it: nothing more is signalled, what was already sent stands, and the audit log records where it stopped.' }]}
+      />
       <Box flexGrow={1} />
-      <Line width={width - 4} segments={[{ text: 'y', token: 'key' }, { text: ' cancel it and quit   ' }, { text: 'n', token: 'key' }, { text: ' / ' }, { text: 'Esc', token: 'key' }, { text: ' keep it running' }]} />
+      <Line
+        width={width - 4}
+        segments={[
+          { text: 'y', token: 'key' },
+          { text: ' cancel it and quit   ' },
+          { text: 'n', token: 'key' },
+          { text: ' / ' },
+          { text: 'Esc', token: 'key' },
+          { text: ' keep it running' },
+        ]}
+      />
     </Box>
   );
 }

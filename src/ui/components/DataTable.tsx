@@ -28,7 +28,13 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
   const expandedAt = expandedId === null ? -1 : rows.findIndex((r) => spec.rowId(r) === expandedId);
   // Details wrap (they are read, not scanned), up to what leaves room for a few rows.
   const wrapAt = Math.max(20, width - 6);
-  const detail = expandedAt >= 0 ? spec.detail(rows[expandedAt]!, ctx).flatMap((l) => wrap(l, wrapAt)).slice(0, Math.max(1, height - 4)) : [];
+  const detail =
+    expandedAt >= 0
+      ? spec
+          .detail(rows[expandedAt]!, ctx)
+          .flatMap((l) => wrap(l, wrapAt))
+          .slice(0, Math.max(1, height - 4))
+      : [];
   // A table longer than its room gives its last line to where the view is (a header cannot hold
   // it on a narrow screen).
   const long = rows.length > Math.max(1, height - 1 - detail.length);
@@ -42,7 +48,9 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
   offsetRef.current = offset;
 
   const headerSegs: Segment[] = [{ text: ' ' }];
-  layout.columns.forEach((c, i) => headerSegs.push({ text: fitCell(layout, i, c.header) + (i < layout.columns.length - 1 ? ' '.repeat(GAP) : ''), token: 'muted' }));
+  layout.columns.forEach((c, i) =>
+    headerSegs.push({ text: fitCell(layout, i, c.header) + (i < layout.columns.length - 1 ? ' '.repeat(GAP) : ''), token: 'muted' }),
+  );
   const lines = [<Line key="h" width={width} segments={headerSegs} />];
   if (!rows.length) lines.push(<Line key="empty" width={width} segments={[{ text: ` ${empty}`, token: 'muted' }]} />);
   const shown = rows.slice(offset, offset + bodyRows);
@@ -57,15 +65,31 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
       if (!last) segs.push({ text: ' '.repeat(GAP) });
     });
     lines.push(<Line key={spec.rowId(row)} width={width} segments={segs} token={at ? (lost ? 'lost' : 'selected') : null} />);
-    if (i === expandedAt) detail.forEach((d, di) => lines.push(<Line key={`d${di}`} width={width} segments={[{ text: `   ${di === detail.length - 1 ? '└' : '│'} `, token: 'muted' }, { text: d }]} />));
+    if (i === expandedAt)
+      detail.forEach((d, di) =>
+        lines.push(<Line key={`d${di}`} width={width} segments={[{ text: `   ${di === detail.length - 1 ? '└' : '│'} `, token: 'muted' }, { text: d }]} />),
+      );
   });
   if (long) {
     const below = rows.length - offset - shown.length;
     lines.push(
-      <Line key="pos" width={width} segments={[{ text: ` rows ${offset + 1}-${offset + shown.length} of ${rows.length}${below > 0 ? ` · ${below} more below` : ''} · PgUp PgDn Home End`, token: 'muted' }]} />,
+      <Line
+        key="pos"
+        width={width}
+        segments={[
+          {
+            text: ` rows ${offset + 1}-${offset + shown.length} of ${rows.length}${below > 0 ? ` · ${below} more below` : ''} · PgUp PgDn Home End`,
+            token: 'muted',
+          },
+        ]}
+      />,
     );
   }
-  return <Box flexDirection="column" height={height}>{lines}</Box>;
+  return (
+    <Box flexDirection="column" height={height}>
+      {lines}
+    </Box>
+  );
 }
 
 function wrap(line: string, width: number): string[] {

@@ -10,9 +10,22 @@ export function EventLog({ events, height, width }: { events: LogEvent[]; height
   const shown = events.slice(-(height - 1));
   return (
     <Box flexDirection="column" height={height}>
-      <Line width={width} segments={[{ text: `─ events (${events.length}, all in 5) `, token: 'muted' }, { text: '─'.repeat(Math.max(0, width - 24)), token: 'muted' }]} />
+      <Line
+        width={width}
+        segments={[
+          { text: `─ events (${events.length}, all in 5) `, token: 'muted' },
+          { text: '─'.repeat(Math.max(0, width - 24)), token: 'muted' },
+        ]}
+      />
       {shown.map((e, i) => (
-        <Line key={i} width={width} segments={[{ text: `${formatClock(e.at)} `, token: 'muted' }, { text: e.text, token: e.level === 'error' ? 'error' : e.level === 'warn' ? 'warn' : null }]} />
+        <Line
+          key={i}
+          width={width}
+          segments={[
+            { text: `${formatClock(e.at)} `, token: 'muted' },
+            { text: e.text, token: e.level === 'error' ? 'error' : e.level === 'warn' ? 'warn' : null },
+          ]}
+        />
       ))}
     </Box>
   );

@@ -21,8 +21,31 @@ const HINTS: [Command, string, number][] = [
 
 /** The bottom line, by precedence: the filter being typed, a message about the last key, where the
  *  selection went (its row is gone or filtered out), the main keys. */
-export function Footer({ editing, filter, flash, notice, width }: { editing: boolean; filter: string; flash: Flash | null; notice: string | null; width: number }) {
-  if (editing) return <Line width={width} segments={[{ text: '/', token: 'key' }, { text: ` ${filter}` }, { text: '█', token: 'accent' }, { text: '   Enter keeps · Esc clears', token: 'muted' }]} />;
+export function Footer({
+  editing,
+  filter,
+  flash,
+  notice,
+  width,
+}: {
+  editing: boolean;
+  filter: string;
+  flash: Flash | null;
+  notice: string | null;
+  width: number;
+}) {
+  if (editing)
+    return (
+      <Line
+        width={width}
+        segments={[
+          { text: '/', token: 'key' },
+          { text: ` ${filter}` },
+          { text: '█', token: 'accent' },
+          { text: '   Enter keeps · Esc clears', token: 'muted' },
+        ]}
+      />
+    );
   if (flash) return <Line width={width} segments={[{ text: flash.text, token: flash.tone }]} />;
   if (notice) return <Line width={width} segments={[{ text: notice, token: 'warn' }]} />;
   let hints = HINTS;

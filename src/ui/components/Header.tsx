@@ -27,13 +27,20 @@ function orchestratorLine(snap: Snapshot | null, now: number, title: string): Se
   if (!snap) return [...head, { text: 'first look…', token: 'muted' }];
   const running = snap.orchestrators.filter((o) => o.running);
   if (running.length === 0)
-    return [...head, { text: 'orchestrator ', token: null }, { text: 'DOWN', token: 'error' }, { text: snap.orchestratorError ? ` (${snap.orchestratorError})` : '', token: 'muted' }];
+    return [
+      ...head,
+      { text: 'orchestrator ', token: null },
+      { text: 'DOWN', token: 'error' },
+      { text: snap.orchestratorError ? ` (${snap.orchestratorError})` : '', token: 'muted' },
+    ];
   if (running.length > 1)
     return [
       ...head,
       { text: `${running.length} orchestrators `, token: null },
       { text: 'up', token: 'ok' },
-      { text: ': ' + running.map((o) => `pid ${o.pid}${o.project ? ` ${o.project}` : ''} ${formatAge(now - o.startedAt)} fds ${formatCount(o.fds)}`).join(', ') },
+      {
+        text: ': ' + running.map((o) => `pid ${o.pid}${o.project ? ` ${o.project}` : ''} ${formatAge(now - o.startedAt)} fds ${formatCount(o.fds)}`).join(', '),
+      },
     ];
   const o = running[0]!;
   const hist = snap.fds.find((f) => f.pid === o.pid && f.startTime === o.startTime);
@@ -81,7 +88,11 @@ function statusLine(p: HeaderProps): Segment[] {
   // A running action first: it is what the person is waiting for.
   if (activity) {
     const g = activity.graceLeftMs !== null ? `, grace ${(activity.graceLeftMs / 1000).toFixed(1)}s left` : '';
-    out.push({ text: activity.cancelling ? '■ cancelling ' : '▶ ', token: 'accent' }, { text: `${activity.label}: phase ${activity.phase} ${activity.done}/${activity.total} settled${g} · ${activity.results} done`, token: 'accent' }, sep);
+    out.push(
+      { text: activity.cancelling ? '■ cancelling ' : '▶ ', token: 'accent' },
+      { text: `${activity.label}: phase ${activity.phase} ${activity.done}/${activity.total} settled${g} · ${activity.results} done`, token: 'accent' },
+      sep,
+    );
   }
   out.push({ text: `every ${formatGrace(intervalMs)}` });
   if (tick.lastAt !== null) out.push(sep, { text: `tick ${tick.count} at ${formatClock(tick.lastAt)} in ${tick.durationMs ?? '-'} ms` });

@@ -36,11 +36,26 @@ export function HelpOverlay({ width, height, scroll }: { width: number; height: 
     );
   return (
     <Box flexDirection="column" borderStyle="round" height={height} width={width} paddingX={1}>
-      <Line width={width - 4} segments={[{ text: 'orch-top keys', token: 'heading' }, { text: per > room ? ` — ↑↓ scroll (${top + 1}-${Math.min(per, top + room)} of ${per}) · any other key closes` : ' — destructive keys show the plan and wait for y · any key closes this', token: 'muted' }]} />
+      <Line
+        width={width - 4}
+        segments={[
+          { text: 'orch-top keys', token: 'heading' },
+          {
+            text:
+              per > room
+                ? ` — ↑↓ scroll (${top + 1}-${Math.min(per, top + room)} of ${per}) · any other key closes`
+                : ' — destructive keys show the plan and wait for y · any key closes this',
+            token: 'muted',
+          },
+        ]}
+      />
       <Box flexDirection="row">
         {Array.from({ length: cols }, (_, c) => (
           <Box key={c} flexDirection="column" width={colWidth}>
-            {lines.slice(c * per, (c + 1) * per).slice(top, top + room).map((l, i) => render(l, i))}
+            {lines
+              .slice(c * per, (c + 1) * per)
+              .slice(top, top + room)
+              .map((l, i) => render(l, i))}
           </Box>
         ))}
       </Box>

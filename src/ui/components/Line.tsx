@@ -25,7 +25,15 @@ export function Line({ segments, width, token }: { segments: Segment[]; width?: 
   if (token && width !== undefined && left > 0 && left !== Infinity) parts.push({ text: ' '.repeat(left), token: null });
   return (
     <Text wrap="truncate" {...theme.style(token)}>
-      {parts.map((p, i) => (p.token ? <Text key={i} {...theme.style(p.token)}>{p.text}</Text> : p.text))}
+      {parts.map((p, i) =>
+        p.token ? (
+          <Text key={i} {...theme.style(p.token)}>
+            {p.text}
+          </Text>
+        ) : (
+          p.text
+        ),
+      )}
       {parts.length === 0 ? ' ' : ''}
     </Text>
   );

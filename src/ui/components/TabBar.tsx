@@ -4,7 +4,21 @@ import type { PanelId, ViewParams } from '../panels.js';
 import { PANELS, PANEL_SPECS } from '../panels.js';
 import { Line, type Segment } from './Line.js';
 
-export function TabBar({ panel, counts, params, scope, editing, width }: { panel: PanelId; counts: Record<PanelId, number>; params: ViewParams; scope: string | null; editing: boolean; width: number }) {
+export function TabBar({
+  panel,
+  counts,
+  params,
+  scope,
+  editing,
+  width,
+}: {
+  panel: PanelId;
+  counts: Record<PanelId, number>;
+  params: ViewParams;
+  scope: string | null;
+  editing: boolean;
+  width: number;
+}) {
   const segs: Segment[] = [];
   PANELS.forEach((p, i) => {
     segs.push({ text: ` ${i + 1} ${width < 100 ? p.short : p.title} ${counts[p.id]} `, token: p.id === panel ? 'tabActive' : 'tab' });

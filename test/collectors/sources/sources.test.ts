@@ -19,14 +19,31 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const CTX: FindContext = { flags: [], env: {}, cwd: '/' };
 
 const agent = (agentId: string, status: string, source: AgentSource): RegistryAgent => ({
-  agentId, taskId: null, type: null, status, state: orchestratorState(status), tmuxSession: `agent_${agentId}`, parent: null, startedAt: null,
-  lastUpdate: null, completedAt: null, taskDescription: null, source, file: `/${source}`, claudePid: null, cursorPid: null,
+  agentId,
+  taskId: null,
+  type: null,
+  status,
+  state: orchestratorState(status),
+  tmuxSession: `agent_${agentId}`,
+  parent: null,
+  startedAt: null,
+  lastUpdate: null,
+  completedAt: null,
+  taskDescription: null,
+  source,
+  file: `/${source}`,
+  claudePid: null,
+  cursorPid: null,
 });
 
 function fake(name: AgentSource, precedence: number, find: AgentStateSource['find'], read: Partial<SourceRead>): AgentStateSource & { reads: string[] } {
   const reads: string[] = [];
   return {
-    name, precedence, find, reads, normalise: orchestratorState,
+    name,
+    precedence,
+    find,
+    reads,
+    normalise: orchestratorState,
     async read(place) {
       reads.push(place);
       return { present: true, readOk: true, agents: [], project: null, errors: [], ...read };
@@ -36,7 +53,10 @@ function fake(name: AgentSource, precedence: number, find: AgentStateSource['fin
 
 describe('the list of sources', () => {
   it('holds the reference orchestrator: SQLite, then JSON, SQLite winning; one find for both', () => {
-    expect(SOURCES.map((s) => [s.name, s.precedence])).toEqual([['sqlite', 2], ['json', 1]]);
+    expect(SOURCES.map((s) => [s.name, s.precedence])).toEqual([
+      ['sqlite', 2],
+      ['json', 1],
+    ]);
     expect(new Set(SOURCES.map((s) => s.name)).size).toBe(SOURCES.length);
     expect(SOURCES[0]!.find).toBe(SOURCES[1]!.find);
   });
@@ -52,12 +72,34 @@ describe('the list of sources', () => {
 describe('findPlaces', () => {
   it('calls each find function once, reads a place with the sources that found it, extras with all', () => {
     let calls = 0;
-    const shared = () => (calls++, { refs: [{ path: '/a', how: 'flag' as const }, { path: '/b', how: 'flag' as const }], errors: ['index: locked'] });
-    const own = () => ({ refs: [{ path: '/b', how: 'home' as const }, { path: '/c', how: 'home' as const }], errors: [] });
+    const shared = () => (
+      calls++,
+      {
+        refs: [
+          { path: '/a', how: 'flag' as const },
+          { path: '/b', how: 'flag' as const },
+        ],
+        errors: ['index: locked'],
+      }
+    );
+    const own = () => ({
+      refs: [
+        { path: '/b', how: 'home' as const },
+        { path: '/c', how: 'home' as const },
+      ],
+      errors: [],
+    });
     const x = fake('sqlite', 2, shared, {});
     const y = fake('json', 1, shared, {});
     const z = fake('json', 0, own, {});
-    const { places, errors } = findPlaces(CTX, [{ path: '/demo', how: 'demo' }, { path: '/a', how: 'demo' }], [x, y, z]);
+    const { places, errors } = findPlaces(
+      CTX,
+      [
+        { path: '/demo', how: 'demo' },
+        { path: '/a', how: 'demo' },
+      ],
+      [x, y, z],
+    );
     expect(calls).toBe(1);
     expect(errors).toEqual(['index: locked']);
     expect(places.map((p) => [p.ref.path, p.ref.how, p.sources.map((s) => [x, y, z].indexOf(s as never))])).toEqual([
@@ -71,10 +113,22 @@ describe('findPlaces', () => {
 
 describe('readWorkspace through sources', () => {
   it('the higher precedence wins an agent both name; errors in list order; readable when one source read', async () => {
-    const low = fake('json', 1, () => ({ refs: [], errors: [] }), { agents: [agent('a', 'completed', 'json'), agent('b', 'working', 'json')], project: 'from-json', errors: ['/x.json: not valid JSON'] });
-    const high = fake('sqlite', 2, low.find, { agents: [agent('a', 'running', 'sqlite')], project: null, readOk: false, errors: ['/s.sqlite3: database is locked'] });
+    const low = fake('json', 1, () => ({ refs: [], errors: [] }), {
+      agents: [agent('a', 'completed', 'json'), agent('b', 'working', 'json')],
+      project: 'from-json',
+      errors: ['/x.json: not valid JSON'],
+    });
+    const high = fake('sqlite', 2, low.find, {
+      agents: [agent('a', 'running', 'sqlite')],
+      project: null,
+      readOk: false,
+      errors: ['/s.sqlite3: database is locked'],
+    });
     const w = await readWorkspace({ path: dir, how: 'flag' }, [low, high]);
-    expect(w.agents.map((a) => [a.agentId, a.status, a.state, a.source])).toEqual([['a', 'running', 'active', 'sqlite'], ['b', 'working', 'active', 'json']]);
+    expect(w.agents.map((a) => [a.agentId, a.status, a.state, a.source])).toEqual([
+      ['a', 'running', 'active', 'sqlite'],
+      ['b', 'working', 'active', 'json'],
+    ]);
     expect(w.error).toBe('/x.json: not valid JSON; /s.sqlite3: database is locked');
     expect(w.readable).toBe(true);
     expect(w.project).toBe('from-json');
@@ -84,7 +138,11 @@ describe('readWorkspace through sources', () => {
   it('no source read and one failed: unreadable; nothing there and nothing failed: readable', async () => {
     const failed = fake('sqlite', 2, () => ({ refs: [], errors: [] }), { readOk: false, errors: ['/s: file is not a database'] });
     const empty = fake('json', 1, failed.find, { present: false, readOk: false });
-    expect(await readWorkspace({ path: dir, how: 'flag' }, [failed, empty])).toMatchObject({ readable: false, error: '/s: file is not a database', agents: [] });
+    expect(await readWorkspace({ path: dir, how: 'flag' }, [failed, empty])).toMatchObject({
+      readable: false,
+      error: '/s: file is not a database',
+      agents: [],
+    });
     expect(await readWorkspace({ path: dir, how: 'flag' }, [empty])).toMatchObject({ readable: true, error: null, agents: [] });
   });
 

@@ -44,7 +44,18 @@ describe('a SQLite driver that cannot load', () => {
     const server = pool.tmuxServer('nosqlite');
     server.newSession('scratch', 'sleep 600');
     const sqliteWs = join(dir, 'payments', '.agent-workspace');
-    const args = ['--snapshot', '--json', '-L', server.socketName, '--workspace', sqliteWs, '--workspace', join(dir, 'legacy'), '--orchestrator-match', 'no-such-orchestrator-xyz'];
+    const args = [
+      '--snapshot',
+      '--json',
+      '-L',
+      server.socketName,
+      '--workspace',
+      sqliteWs,
+      '--workspace',
+      join(dir, 'legacy'),
+      '--orchestrator-match',
+      'no-such-orchestrator-xyz',
+    ];
 
     const healthy = JSON.parse((await orchTop(args, false)).stdout) as Snapshot;
     const r = await orchTop(args, true);

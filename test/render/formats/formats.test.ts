@@ -50,13 +50,22 @@ describe('text', () => {
 
   it('a clean shutdown ends with "cleanup completed"; a reap does not; what is left is listed', () => {
     const shutdown = { ...plan, intent: { kind: 'shutdown' as const } };
-    expect(text.report({ dryRun: false, before: snap, plan: shutdown, after: clean, execution, remaining: [], completed: true }, opts).endsWith('cleanup completed\n')).toBe(true);
+    expect(
+      text
+        .report({ dryRun: false, before: snap, plan: shutdown, after: clean, execution, remaining: [], completed: true }, opts)
+        .endsWith('cleanup completed\n'),
+    ).toBe(true);
     // Nothing left, but the run stopped on an error: not "completed".
-    expect(text.report({ dryRun: false, before: snap, plan: shutdown, after: clean, execution, remaining: [], completed: false }, opts)).not.toContain('cleanup completed');
+    expect(text.report({ dryRun: false, before: snap, plan: shutdown, after: clean, execution, remaining: [], completed: false }, opts)).not.toContain(
+      'cleanup completed',
+    );
     const reap = text.report({ dryRun: false, before: snap, plan, after: clean, execution, remaining: [], completed: true }, opts);
     expect(reap).toContain('AFTER  ');
     expect(reap).not.toContain('cleanup completed');
-    const left = text.report({ dryRun: false, before: snap, plan, after: snap, execution, remaining: ['zombie 103 of 101', 'orphan session $2'], completed: false }, opts);
+    const left = text.report(
+      { dryRun: false, before: snap, plan, after: snap, execution, remaining: ['zombie 103 of 101', 'orphan session $2'], completed: false },
+      opts,
+    );
     expect(left).toContain('2 left:\n  zombie 103 of 101\n  orphan session $2\n');
   });
 });
