@@ -10,6 +10,8 @@ const UNIT = [
   'test/ui/**/*.test.{ts,tsx}',
   'test/config.test.ts',
   'test/collectors/registry-json.test.ts',
+  'test/config-format.test.ts',
+  'test/lint/cycles.test.ts',
 ];
 const ALL = ['test/**/*.test.{ts,tsx}'];
 
