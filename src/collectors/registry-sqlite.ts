@@ -19,10 +19,9 @@
 //   known_workspaces.workspace_base) is required, every other column reads as null when missing.
 // - every failure is one line that starts with the file's path; nothing here throws.
 //
-// Cost, measured on a copy of the real-state fixture (6 agents; open + 4 statements + close, one
-// readSqliteState): median 0.44 ms, p95 0.58 ms over 500 reads; the first read in a process ~12 ms
-// (cold caches, first statement preparation). Opening per tick is cheap next to the tick itself; a
-// locked database costs the full 250 ms busy timeout on that tick (better-sqlite3 is synchronous).
+// Cost: opening per tick (open + 4 statements + close) is well under a millisecond next to a tick of
+// tens (the bench prints it); a locked database costs the whole 250 ms busy timeout on that tick,
+// because better-sqlite3 is synchronous.
 
 import { accessSync, constants, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
