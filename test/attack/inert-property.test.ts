@@ -7,7 +7,6 @@ import { inert, inertDeep } from '../../src/render/inert.js';
 import { renderTable } from '../../src/render/table.js';
 import { makePaint } from '../../src/render/theme.js';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: what must never reach a terminal.
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 /** The bytes hold no C0, DEL or ESC, and the decoded text no C1 or bidi control. */
