@@ -391,7 +391,8 @@ Usage:
   orch-top --demo [--snapshot]       a sandboxed orchestrator with misbehaving agents, and orch-top on it
 
 Modes:
-      --snapshot                 print one snapshot and exit: 0 nothing found, 1 findings, 2 usage/environment error
+      --snapshot                 print one snapshot and exit: 0 nothing found, 1 findings, 2 usage/environment error,
+                                 3 an incomplete look (a --workspace, registry or --pidfile it could not see)
       --format text|json         how --snapshot, --reap and --shutdown write: tables (text, the default) or the
                                  versioned JSON document (--reap/--shutdown add plan and results)
       --json                     the same as --format json
