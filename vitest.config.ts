@@ -12,6 +12,8 @@ const UNIT = [
   'test/collectors/registry-json.test.ts',
   'test/config-format.test.ts',
   'test/lint/cycles.test.ts',
+  'test/attack/inert-property.test.ts',
+  'test/attack/config-strict.test.ts',
 ];
 const ALL = ['test/**/*.test.{ts,tsx}'];
 

@@ -59,6 +59,7 @@ const MAX_INTERVAL_MS = 3_600_000;
 
 /** "500ms", "2s", "1.5s", "3m", "1h", or a bare number of seconds. */
 export function parseDuration(text: string, what: string): number {
+  if (/^\s*-/.test(text)) throw new UsageError(`${what}: '${text}' is negative; a duration is 0 or more (e.g. 500ms, 2s, 1m)`);
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
   if (!m) throw new UsageError(`${what}: '${text}' is not a duration (use e.g. 500ms, 2s, 1m)`);
   const n = Number(m[1]);
@@ -194,7 +195,8 @@ function readConfigFile(path: string): FileConfig {
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError(`config ${path}: must be a JSON object`);
   for (const [k, v] of Object.entries(data)) {
-    const want = FILE_KEYS[k];
+    // Own keys only: 'constructor' or 'toString' are not settings.
+    const want = Object.hasOwn(FILE_KEYS, k) ? FILE_KEYS[k] : undefined;
     if (!want) throw new UsageError(`config ${path}: unknown key '${k}' (known: ${Object.keys(FILE_KEYS).join(', ')})`);
     const ok =
       want === 'string'
@@ -207,7 +209,62 @@ function readConfigFile(path: string): FileConfig {
         `config ${path}: '${k}' must be ${want === 'string[]' ? 'a list of strings' : want === 'string' ? 'a string' : 'a number or a string'}`,
       );
   }
+  checkFileValues(data as FileConfig, (k) => `config ${path}: ${k}`);
   return data as FileConfig;
+}
+
+/** The file's values as strictly as the flags': every bad one names its key (rule 10). */
+function checkFileValues(file: FileConfig, what: (k: string) => string): void {
+  if (file.socketName !== undefined && file.socketPath !== undefined)
+    throw new UsageError(`${what('socketName')} and socketPath name two different tmux servers: give one`);
+  if (file.socketName !== undefined) checkSocketName(file.socketName, what('socketName'));
+  if (file.orchestratorPid !== undefined && file.pidfile !== undefined)
+    throw new UsageError(`${what('orchestratorPid')} and pidfile both name the orchestrator: give one`);
+  for (const k of ['socketPath', 'pidfile', 'auditLog'] as const) if (file[k] !== undefined) checkPath(file[k], what(k));
+  for (const w of file.workspaces ?? []) checkPath(w, what('workspaces'));
+  if (file.prefixes !== undefined && file.prefixes.length === 0)
+    throw new UsageError(`${what('prefixes')}: the list is empty (leave the key out for the default)`);
+  for (const p of file.prefixes ?? []) checkPrefix(p, what('prefixes'));
+  if (typeof file.orchestratorPid === 'number' || typeof file.orchestratorPid === 'string') parsePid(String(file.orchestratorPid), what('orchestratorPid'));
+}
+
+function checkSocketName(name: string, what: string): string {
+  if (name === '') throw new UsageError(`${what}: the name is empty`);
+  if (name.includes('/')) throw new UsageError(`${what}: '${name}' is a path; a socket path goes in -S/socketPath`);
+  return name;
+}
+
+function checkPath(p: string, what: string): string {
+  if (p.trim() === '') throw new UsageError(`${what}: the path is empty`);
+  return p;
+}
+
+/**
+ * parseArgs takes `--grace -1` for a missing value followed by an option `-1`: a value that looks
+ * like a negative number is glued to its option (`--grace=-1`), so it is judged as a value and
+ * called bad, not missing.
+ */
+function glueNegativeValues(argv: string[]): string[] {
+  const takesValue = new Map<string, string>();
+  for (const [name, o] of Object.entries(OPTIONS)) {
+    if (o.type !== 'string') continue;
+    takesValue.set(`--${name}`, name);
+    if ('short' in o) takesValue.set(`-${o.short}`, name);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = takesValue.get(argv[i]!);
+    const next = argv[i + 1];
+    if (name !== undefined && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(argv[i]!);
+    if (argv[i] === '--') {
+      out.push(...argv.slice(i + 1));
+      break;
+    }
+  }
+  return out;
 }
 
 /**
@@ -217,7 +274,7 @@ function readConfigFile(path: string): FileConfig {
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ParsedArgs {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: glueNegativeValues(argv), options: OPTIONS, strict: true, allowPositionals: false });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const msg = err.message.split('\n')[0]!;
@@ -231,6 +288,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
   const v = parsed.values;
   if (v.help) return { kind: 'help' };
   if (v.version) return { kind: 'version' };
+  for (const k of ['pidfile', 'config'] as const) if (v[k] !== undefined) checkPath(v[k], `--${k}`);
 
   const explicitConfig = v.config !== undefined;
   const configPath = explicitConfig ? resolve(cwd, v.config!) : defaultConfigPath(env);
@@ -254,10 +312,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
       ? file.prefixes.map((p) => checkPrefix(p, fileWhat('prefixes')))
       : [...DEFAULTS.prefixes];
 
-  const workspaces = (v.workspace ?? file.workspaces ?? []).map((w) => {
-    if (!w) throw new UsageError('--workspace: the path is empty');
-    return resolve(cwd, w);
-  });
+  const workspaces = v.workspace ? v.workspace.map((w) => resolve(cwd, checkPath(w, '--workspace'))) : (file.workspaces ?? []).map((w) => resolve(cwd, w));
 
   if (v['orchestrator-pid'] !== undefined && v.pidfile !== undefined)
     throw new UsageError('--orchestrator-pid and --pidfile both name the orchestrator: give one');
@@ -281,7 +336,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
         : DEFAULTS.intervalMs;
   const sampleText = v.sample ?? (file.sample !== undefined ? String(file.sample) : undefined);
   const sampleMs = sampleText !== undefined ? parseDuration(sampleText, v.sample !== undefined ? '--sample' : fileWhat('sample')) : 0;
-  if (sampleMs > 600_000) throw new UsageError('--sample: at most 10m');
+  if (sampleMs > 600_000) throw new UsageError(`${v.sample !== undefined ? '--sample' : fileWhat('sample')}: at most 10m`);
 
   const modes = (['snapshot', 'reap', 'shutdown'] as const).filter((m) => v[m]);
   if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} are two modes: give one`);
@@ -336,7 +391,8 @@ Usage:
   orch-top --demo [--snapshot]       a sandboxed orchestrator with misbehaving agents, and orch-top on it
 
 Modes:
-      --snapshot                 print one snapshot and exit: 0 nothing found, 1 findings, 2 usage/environment error
+      --snapshot                 print one snapshot and exit: 0 nothing found, 1 findings, 2 usage/environment error,
+                                 3 an incomplete look (a --workspace, registry or --pidfile it could not see)
       --format text|json         how --snapshot, --reap and --shutdown write: tables (text, the default) or the
                                  versioned JSON document (--reap/--shutdown add plan and results)
       --json                     the same as --format json

@@ -22,7 +22,10 @@ export class AuditOpenError extends Error {
 export interface AuditLog {
   readonly path: string;
   readonly run: string;
+  /** Appends one line. Never throws: once the plan runs, a failing write must not stop it (rule 9). */
   write(record: Record<string, unknown>): void;
+  /** Why a write failed (the first failure; later records are not attempted), or null. */
+  failure(): string | null;
   close(): void;
 }
 
@@ -60,17 +63,31 @@ export function openAuditLog(path: string, mode: string): AuditLog {
   }
   const base = { run, mode, user, host: hostname(), pid: process.pid };
   let open = true;
+  let failed: string | null = null;
   return {
     path,
     run,
     write(record) {
-      if (!open) return;
-      writeSync(fd, JSON.stringify({ time: new Date().toISOString(), ...base, ...record }) + '\n');
+      if (!open || failed) return;
+      // Signals may already be out (a disk that fills during the grace period): the escalation goes
+      // on, and the caller reports the failure once, at the end.
+      try {
+        const line = Buffer.from(JSON.stringify({ time: new Date().toISOString(), ...base, ...record }) + '\n');
+        const n = writeSync(fd, line);
+        if (n < line.length) failed = `audit log ${path}: short write (${n} of ${line.length} bytes; disk full?)`;
+      } catch (e) {
+        failed = `audit log ${path}: ${fsReason(e, { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded' })}`;
+      }
     },
+    failure: () => failed,
     close() {
       if (!open) return;
       open = false;
-      closeSync(fd);
+      try {
+        closeSync(fd);
+      } catch (e) {
+        failed ??= `audit log ${path}: ${fsReason(e)}`;
+      }
     },
   };
 }

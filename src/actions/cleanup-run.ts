@@ -5,7 +5,7 @@
 // run ends with one "done" record. It prints nothing and knows no store: callers adapt its events
 // and its result to their screen.
 
-import { auditEvent, auditPlan, openAuditLog, type AuditLog } from './audit.js';
+import { AuditOpenError, auditEvent, auditPlan, openAuditLog, type AuditLog } from './audit.js';
 import { executePlan, type ExecuteOptions } from './execute.js';
 import { recordShutdown, survivorsOf } from './record.js';
 import { emptyExecution, formatGrace, outcomeCounts, resultLine, type ActEvent, type Execution } from '../model/outcome.js';
@@ -49,6 +49,8 @@ export interface CleanupResult {
   cancelledBy: string | null;
   /** The executor stopped by an error. */
   error: string | null;
+  /** The audit log could not be written once the plan ran (the plan still ran to its end), or null. */
+  auditError: string | null;
   /** Where shutdown_state.json went (a shutdown only), or why it could not be written. */
   shutdown: { path: string; error: string | null } | null;
   memoryProblem: string | null;
@@ -88,12 +90,22 @@ export async function runCleanupPlan(o: CleanupRunOptions): Promise<CleanupResul
         ? recordShutdown({ plan, execution: ran.execution, before: o.before, survived, log, startedAt, reason: o.requestedBy, env: o.env, audit })
         : null;
     const by = cancelledBy();
+    audit?.write({
+      event: 'done',
+      clean: survived.length === 0,
+      remaining: survived,
+      outcomes: outcomeCounts(ran.execution.results),
+      message: doneMessage(survived.length, ran.error === null, by),
+    });
+    audit?.close();
+    const auditError = audit?.failure() ?? null;
     const result: CleanupResult = {
       startedAt,
       ...ran,
       ...seen,
       survived,
-      clean: survived.length === 0 && ran.error === null,
+      auditError,
+      clean: survived.length === 0 && ran.error === null && auditError === null,
       cancelledBy: by,
       shutdown: shutdown && { path: shutdown.path, error: shutdown.error },
       memoryProblem,
@@ -101,7 +113,6 @@ export async function runCleanupPlan(o: CleanupRunOptions): Promise<CleanupResul
       summary: `${intentLabel(plan.intent)}: ${by ? 'cancelled' : 'done'} in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${outcomeCounts(ran.execution.results)}`,
       message: doneMessage(survived.length, ran.error === null, by),
     };
-    audit?.write({ event: 'done', clean: survived.length === 0, remaining: survived, outcomes: outcomeCounts(ran.execution.results), message: result.message });
     return result;
   } finally {
     o.abort?.removeEventListener('abort', onAbort);
@@ -125,6 +136,9 @@ async function executeRecorded(
 ): Promise<{ execution: Execution; error: string | null }> {
   const { plan } = o;
   auditPlan(audit, plan);
+  // Nothing has been signalled yet: a plan that cannot be recorded is not run.
+  const unwritable = audit.failure();
+  if (unwritable) throw new AuditOpenError(unwritable);
   const line = `${intentLabel(plan.intent)}: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, grace ${formatGrace(plan.graceMs)}`;
   note(line);
   emit({ event: 'started', line });

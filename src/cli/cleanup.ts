@@ -10,13 +10,15 @@ import type { Config } from '../config.js';
 import { makePlan, type Intent, type Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/types.js';
 import { formatNamed } from '../render/formats/index.js';
+import { inert } from '../render/inert.js';
 import { colorWanted, makePaint, type Paint } from '../render/theme.js';
 import { EXIT, makeLooker, type RunCtx } from './looker.js';
 
 type Say = (line: string) => void;
 
 export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
-  const say: Say = (line) => ctx.err.write(`orch-top: ${line}\n`);
+  // Lines carry outside strings (paths, names, errors): shown inert.
+  const say: Say = (line) => ctx.err.write(`orch-top: ${inert(line)}\n`);
   // Every signal is preceded by a start-time check in /proc/PID/stat: without /proc, nothing can be
   // checked, so nothing is signalled.
   if (!hasProcfs()) {
@@ -42,7 +44,12 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   const width = ctx.out.isTTY ? (ctx.out.columns ?? 120) : 160;
   if (config.dryRun) {
     ctx.out.write(formatNamed(config.format).report({ dryRun: true, before, plan }, { paint, width }));
-    return plan.steps.length ? EXIT.findings : EXIT.clean;
+    if (plan.steps.length) return EXIT.findings;
+    if (before.incomplete.length) {
+      say(`incomplete look: ${before.incomplete.join('; ')}`);
+      return EXIT.incomplete;
+    }
+    return EXIT.clean;
   }
   let result: CleanupResult;
   try {
@@ -52,15 +59,29 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
     say(`${e.message}; nothing was touched`);
     return EXIT.usage;
   }
-  if (!result.after) throw new Error(`could not look after the cleanup: ${result.lookError}`);
+  if (result.auditError) say(`${result.auditError}; the plan still ran to its end (every SIGTERM got its SIGKILL)`);
+  if (!result.after) {
+    say(`could not look after the cleanup: ${result.lookError}`);
+    return EXIT.findings;
+  }
   report(config, ctx, say, { plan, before, after: result.after, result, paint, width });
-  if (result.cancelledBy) return result.cancelledBy === 'SIGINT' ? 130 : 143;
-  return result.clean ? EXIT.clean : EXIT.findings;
+  if (result.cancelledBy) return CANCEL_EXIT[result.cancelledBy] ?? 143;
+  if (!result.clean) return EXIT.findings;
+  // Clean, but the look was not whole: something asked for could not be seen (it may hold more).
+  const incomplete = [...new Set([...before.incomplete, ...result.after.incomplete])];
+  if (incomplete.length) {
+    say(`incomplete look: ${incomplete.join('; ')}`);
+    return EXIT.incomplete;
+  }
+  return EXIT.clean;
 }
 
+/** 128 + the signal's number: how a run cancelled by it exits. */
+const CANCEL_EXIT: Partial<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
 /**
- * The run, with Ctrl-C (or SIGTERM) while it runs: send nothing more, report what stands, exit
- * 130/143. A second one exits at once.
+ * The run, with Ctrl-C, SIGTERM or SIGHUP (the terminal closed) while it runs: send nothing more,
+ * report what stands, exit 130/143/129. A second one exits at once.
  */
 async function runWithCancel(
   config: Config,
@@ -72,11 +93,11 @@ async function runWithCancel(
 ): Promise<CleanupResult> {
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
-    if (abort.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+    if (abort.signal.aborted) process.exit(CANCEL_EXIT[sig] ?? 143);
     say(`${sig}: cancelling; nothing more will be signalled (again to quit at once)`);
     abort.abort(sig);
   };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const sig of signals) process.on(sig, onSignal);
   const tty = !!(ctx.err as NodeJS.WriteStream).isTTY;
   let lastProgress = 0;
@@ -118,7 +139,7 @@ function report(config: Config, ctx: RunCtx, say: Say, r: Report): void {
   if (result.memoryProblem) say(result.memoryProblem);
   if (result.error) say(`the cleanup stopped by an error: ${result.error}`);
   if (result.shutdown?.error) say(result.shutdown.error);
-  else if (result.shutdown && !config.json) ctx.err.write(`orch-top: shutdown state written to ${result.shutdown.path}\n`);
+  else if (result.shutdown && !config.json) say(`shutdown state written to ${result.shutdown.path}`);
   const { plan, before, after, paint, width } = r;
   ctx.out.write(
     formatNamed(config.format).report(

@@ -19,7 +19,8 @@ export interface Io {
   cwd: string;
 }
 
-export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
+/** 3: the look could not see something it was asked to see (Snapshot.incomplete), whatever it found. */
+export const EXIT = { clean: 0, findings: 1, usage: 2, incomplete: 3 } as const;
 
 export interface RunCtx {
   out: Io['stdout'];

@@ -1,10 +1,11 @@
 // The command line: picks the mode, wires engine → store → view, and turns outcomes into exit codes
-// (0 clean, 1 findings, 2 usage/config/environment). Every mode uses the same engine and store
+// (0 clean, 1 findings, 2 usage/config/environment, 3 an incomplete look). Every mode uses the same engine and store
 // (cli/looker.ts); each mode is a module of its own, imported when chosen.
 
 import { version } from '../version.js';
 import { parseCli, HELP, UsageError, type Config } from '../config.js';
 import type { WorkspaceHow } from '../model/types.js';
+import { inert } from '../render/inert.js';
 import { EXIT, type Io, type RunCtx } from './looker.js';
 
 // Where tests and callers have always found them.
@@ -24,7 +25,7 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
     parsed = parseCli(argv, env, cwd);
   } catch (e) {
     if (e instanceof UsageError) {
-      err.write(`orch-top: ${e.message}\n`);
+      err.write(`orch-top: ${inert(e.message)}\n`);
       return EXIT.usage;
     }
     throw e;
@@ -76,7 +77,7 @@ async function startDemoFor(
   try {
     demo = await startDemo({ log: (l) => err.write(`  ${l}\n`) });
   } catch (e) {
-    err.write(`orch-top: the demo could not start: ${(e as Error).message}\n`);
+    err.write(`orch-top: the demo could not start: ${inert((e as Error).message)}\n`);
     return null;
   }
   installDemoCleanup(demo);

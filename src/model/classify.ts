@@ -4,6 +4,7 @@
 // summary. Each step is its own module; this one only runs them in order and assembles the Snapshot.
 // No I/O, no clock: `raw.takenAt` is "now". The definitions are DESIGN.md's "What counts as a finding".
 
+import { incompleteOf } from './incomplete.js';
 import type { ClassifyConfig } from './classify-config.js';
 import { fdViews } from './descriptors.js';
 import { cpuOf, processViews, withFigures, type Watched } from './figures.js';
@@ -114,5 +115,6 @@ function assemble(raw: RawWorld, cfg: ClassifyConfig, p: Parts): Snapshot {
     ghosts: p.ghosts,
     summary: summarize(p),
     errors: [...raw.errors],
+    incomplete: incompleteOf(raw),
   };
 }

@@ -407,4 +407,6 @@ export interface Snapshot {
   ghosts: GhostView[];
   summary: Summary;
   errors: string[];
+  /** What the look was asked to see and could not (model/incomplete.ts): exit 3 when any. */
+  incomplete: string[];
 }

@@ -189,6 +189,7 @@ export function snapshotDocument(snap: Snapshot) {
     ghosts: snap.ghosts.map(ghost),
     summary: summaryDocument(snap.summary),
     errors: [...snap.errors],
+    incomplete: [...snap.incomplete],
   };
 }
 

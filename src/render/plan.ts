@@ -4,6 +4,7 @@
 import { describeTarget, formatGrace, outcomeCounts, type Execution, type Outcome } from '../model/outcome.js';
 import { intentLabel, type Plan, type ProcTarget, type Step } from '../model/plan.js';
 import { plural, truncate } from './format.js';
+import { inertDeep } from './inert.js';
 import type { Paint, Tone } from './theme.js';
 
 // Re-exported for the views that import it from here (ui/Header, ui/use-console-keys).
@@ -46,7 +47,9 @@ function stepHow(s: Step, graceMs: number): string {
   }
 }
 
-export function renderPlanText(plan: Plan, opts: { paint: Paint; width?: number; detail?: boolean }): string {
+/** The plan as text; its outside strings (names, command lines, reasons) shown inert. */
+export function renderPlanText(outside: Plan, opts: { paint: Paint; width?: number; detail?: boolean }): string {
+  const plan = inertDeep(outside);
   const { paint } = opts;
   const width = opts.width ?? 120;
   const detail = opts.detail ?? true;
@@ -76,7 +79,9 @@ export function renderPlanText(plan: Plan, opts: { paint: Paint; width?: number;
 const TONE: Record<Outcome, Tone> = { exited: 'ok', killed: 'warn', gone: 'dim', 'skipped-reused': 'warn', denied: 'error', failed: 'error' };
 
 /** One line per result, grouped by step, in plan order. */
-export function renderResultsText(plan: Plan, ex: Execution, opts: { paint: Paint; width?: number }): string {
+export function renderResultsText(outsidePlan: Plan, outsideEx: Execution, opts: { paint: Paint; width?: number }): string {
+  const plan = inertDeep(outsidePlan);
+  const ex = inertDeep(outsideEx);
   const { paint } = opts;
   const width = opts.width ?? 120;
   const out: string[] = [];

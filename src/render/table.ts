@@ -3,6 +3,7 @@
 
 import { stripAnsi, type Paint, type Tone } from './theme.js';
 import { truncate } from './format.js';
+import { inert } from './inert.js';
 
 export interface Column<T> {
   header: string;
@@ -33,7 +34,8 @@ export const GAP = 2;
  */
 export function layoutColumns<T>(rows: T[], columns: Column<T>[], width = Infinity, indent = 0): Layout<T> {
   let cols = [...columns];
-  const cells = (cs: Column<T>[]) => rows.map((r) => cs.map((c) => c.get(r)));
+  // Cells are outside strings (command lines, names): shown inert, and measured as shown.
+  const cells = (cs: Column<T>[]) => rows.map((r) => cs.map((c) => inert(c.get(r))));
   const widthsOf = (cs: Column<T>[], data: string[][]) =>
     cs.map((c, i) => Math.min(c.max ?? Infinity, Math.max(c.header.length, ...data.map((row) => row[i]!.length))));
   const total = (ws: number[]) => indent + ws.reduce((a, b) => a + b, 0) + GAP * (ws.length - 1);
@@ -62,7 +64,7 @@ export function layoutColumns<T>(rows: T[], columns: Column<T>[], width = Infini
 /** One cell padded (or cut) to its column's width. */
 export function fitCell<T>(layout: Layout<T>, i: number, value: string, last = i === layout.columns.length - 1): string {
   const w = layout.widths[i]!;
-  const t = truncate(value, w);
+  const t = truncate(inert(value), w);
   return layout.columns[i]!.align === 'right' ? t.padStart(w) : last ? t : t.padEnd(w);
 }
 

@@ -3,6 +3,7 @@
 import { FINDING_KINDS, findingSpec } from '../model/findings.js';
 import type { FdView, LeakedView, SessionView, Snapshot, ZombieView, GhostView } from '../model/types.js';
 import { formatAge, formatBytes, formatCount, formatPct, plural, sparkline } from './format.js';
+import { inertDeep } from './inert.js';
 import { renderTable, type Column } from './table.js';
 import type { Paint } from './theme.js';
 
@@ -114,8 +115,9 @@ function fdTable(rows: FdView[], o: Required<TextOptions>): string[] {
   return renderTable(rows, cols, o.paint, o.width);
 }
 
-/** The whole report. Sections with nothing in them say so in one line. */
-export function renderSnapshotText(s: Snapshot, opts: TextOptions): string {
+/** The whole report. Sections with nothing in them say so in one line; every string of the snapshot is shown inert. */
+export function renderSnapshotText(snap: Snapshot, opts: TextOptions): string {
+  const s = inertDeep(snap);
   const o: Required<TextOptions> = { width: opts.width ?? 200, now: opts.now ?? Date.parse(s.takenAt), paint: opts.paint };
   const { paint } = o;
   const out: string[] = [...headerLines(s, paint, o.now), ''];
@@ -142,6 +144,11 @@ export function renderSnapshotText(s: Snapshot, opts: TextOptions): string {
   if (s.errors.length) {
     out.push(paint('heading', 'PROBLEMS'));
     for (const e of s.errors) out.push(`  ${paint('warn', e)}`);
+    out.push('');
+  }
+  if (s.incomplete.length) {
+    out.push(paint('heading', 'INCOMPLETE LOOK (asked for and not seen)'));
+    for (const l of s.incomplete) out.push(`  ${paint('error', l)}`);
     out.push('');
   }
   out.push(`${paint('heading', 'SUMMARY')} ${summaryLine(s, paint)}`);

@@ -175,6 +175,7 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
     ghosts: [],
     summary: { sessions: 3, orphans: 2, zombies: 1, zombiesOther: 1, leaked: 1, strays: 0, ghosts: 0, fdGrowth: 1, processes: 6, findings: 5 },
     errors: [],
+    incomplete: [],
     ...over,
   };
 }

@@ -202,6 +202,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     ghosts: [],
     summary: { sessions: 0, orphans: 0, zombies: 0, zombiesOther: 0, leaked: 0, strays: 0, ghosts: 0, fdGrowth: 0, processes: 0, findings: 0 },
     errors: [],
+    incomplete: [],
     ...over,
   };
 }

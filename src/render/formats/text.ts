@@ -3,6 +3,7 @@
 // "cleanup completed".
 
 import type { CleanupReport } from '../document.js';
+import { inert } from '../inert.js';
 import { renderPlanText, renderResultsText } from '../plan.js';
 import { renderSnapshotText, summaryLine } from '../text.js';
 import type { FormatOptions, OutputFormat } from './format.js';
@@ -14,7 +15,7 @@ function reportText(r: CleanupReport, { paint, width }: FormatOptions): string {
   out += `${paint('heading', 'AFTER')}  ${summaryLine(r.after, paint)}\n`;
   if (r.remaining.length) {
     out += paint('error', `${r.remaining.length} left:`) + '\n';
-    for (const s of r.remaining) out += `  ${s}\n`;
+    for (const s of r.remaining) out += `  ${inert(s)}\n`;
     if (r.after.summary.findings) out += renderSnapshotText(r.after, { paint, width });
   }
   if (r.plan.intent.kind === 'shutdown' && r.completed) out += 'cleanup completed\n';

@@ -2,6 +2,7 @@
 // the layout past the screen).
 
 import { Text } from 'ink';
+import { inert } from '../../render/inert.js';
 import { useTheme, type Token } from '../theme.js';
 
 export interface Segment {
@@ -15,7 +16,9 @@ export function Line({ segments, width, token }: { segments: Segment[]; width?: 
   const parts: Segment[] = [];
   for (const s of segments) {
     if (left <= 0) break;
-    const text = s.text.length > left ? s.text.slice(0, left) : s.text;
+    // Every console line passes here: an outside string in it is shown inert, never emitted.
+    const safe = inert(s.text);
+    const text = safe.length > left ? safe.slice(0, left) : safe;
     left -= text.length;
     const prev = parts[parts.length - 1];
     if (prev && prev.token === s.token) prev.text += text;

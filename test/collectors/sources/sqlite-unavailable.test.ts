@@ -59,7 +59,8 @@ describe('a SQLite driver that cannot load', () => {
 
     const healthy = JSON.parse((await orchTop(args, false)).stdout) as Snapshot;
     const r = await orchTop(args, true);
-    expect(r.stderr).toBe('');
+    // Nothing crashed: the one stderr line is the incomplete look (rule 11 of issue 12).
+    expect(r.stderr).toMatch(/^orch-top: incomplete look: .*state\.sqlite3: cannot read SQLite: [^\n]*$/);
     const snap = JSON.parse(r.stdout) as Snapshot;
     const file = join(sqliteWs, 'registry', 'state.sqlite3');
     const [broken, legacy] = snap.workspaces;
@@ -73,8 +74,9 @@ describe('a SQLite driver that cannot load', () => {
     expect(legacy!.agents).toBeGreaterThan(20);
     expect(healthy.workspaces[0]).toMatchObject({ readable: true, error: null, agents: 6 });
     expect(snap.tmux).toEqual(healthy.tmux);
-    // An unreadable registry never passes for healthy.
-    expect(r.exitCode).not.toBe(0);
+    // An unreadable registry never passes for healthy: an incomplete look.
+    expect(r.exitCode).toBe(3);
+    expect(snap.incomplete).toEqual([broken!.error]);
   });
 
   it('is never loaded when no SQLite file is found', async () => {
