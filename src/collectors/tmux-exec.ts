@@ -47,10 +47,12 @@ export function runTmux(server: TmuxServer, args: string[], opts: { timeoutMs?: 
     let exitCode: number | null = null;
     // A tmux started from inside tmux must not think it is nested.
     const child = spawn(bin, [...socketArgs(server), ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMUX: '' } });
+    if (child.pid) running.add(child.pid);
     const finish = (r: Omit<TmuxResult, 'stdout' | 'stderr'>) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      if (child.pid) running.delete(child.pid);
       child.stdout?.destroy();
       child.stderr?.destroy();
       const stderr = Buffer.concat(err).toString('utf8').trim();
@@ -75,6 +77,18 @@ export function runTmux(server: TmuxServer, args: string[], opts: { timeoutMs?: 
       finish({ spawned: true, exitCode, timedOut: false, error: null });
     });
   });
+}
+
+/** Process groups of the tmux calls still running (this thread's): what endTmuxCalls ends. */
+const running = new Set<number>();
+
+/**
+ * Ends every tmux call still running in this thread, and everything those started: for a collector
+ * being closed, whose pending calls would otherwise outlive it (their groups are detached).
+ */
+export function endTmuxCalls(): void {
+  for (const pid of running) killGroup(pid);
+  running.clear();
 }
 
 /** Ends our own tmux child and everything it started (its process group), whatever they hold open. */
