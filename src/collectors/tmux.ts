@@ -37,7 +37,6 @@ const FIELDS = [
 export const PANE_FORMAT = FIELDS.map((f) => `#{${f}}`).join(SEP);
 
 // C0, DEL and C1: tmux escapes all of them in every field asked for, so a raw one means a forgery.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const COUNT = /^\d{1,15}$/;
 const ID = { $: /^\$\d{1,15}$/, '@': /^@\d{1,15}$/, '%': /^%\d{1,15}$/ } as const;
@@ -54,7 +53,6 @@ export interface ParsedPanes {
 /** A string with every control character shown as \xNN, cut to `max` characters: safe in any report. */
 export function inert(s: string, max = 120): string {
   const cut = s.length > max ? `${s.slice(0, max)}…` : s;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
   return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
