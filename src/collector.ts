@@ -10,10 +10,16 @@ import type { Config } from './config.js';
 import { Engine, type EngineOptions } from './engine.js';
 import type { History } from './model/classify.js';
 import type { RawWorld } from './model/types.js';
+import { within } from './sleep.js';
 
 export interface Collector {
   collect(history?: History): Promise<RawWorld>;
-  close(): Promise<void>;
+  /**
+   * Stops collecting, within a short bound whatever a collection is doing: 'stuck' when the worker
+   * could not be stopped (a thread blocked in a read no signal ends): the process must then end
+   * without waiting for it (Node's exit joins every worker thread).
+   */
+  close(): Promise<'closed' | 'stuck'>;
   readonly where: 'in-process' | 'worker';
 }
 
@@ -24,7 +30,7 @@ export interface WorkerInit {
 
 export function inProcessCollector(config: Config, opts: EngineOptions = {}): Collector {
   const engine = new Engine(config, opts);
-  return { collect: (history) => engine.collect(history), close: async () => {}, where: 'in-process' };
+  return { collect: (history) => engine.collect(history), close: async () => 'closed', where: 'in-process' };
 }
 
 /** The built worker script (from src/ under vitest, the copy in dist/). */
@@ -35,6 +41,9 @@ function workerScript(): string {
   }
   throw new Error('collector-worker.js not found (run `npm run build`)');
 }
+
+/** How long closing waits for each step (the worker's own cleanup, then its termination). */
+const CLOSE_STEP_MS = 250;
 
 export function workerCollector(config: Config, opts: EngineOptions = {}): Collector {
   const init: WorkerInit = { config, opts: { ...opts, env: { ...(opts.env ?? process.env) } } };
@@ -70,10 +79,16 @@ export function workerCollector(config: Config, opts: EngineOptions = {}): Colle
       });
     },
     async close() {
-      if (!dead) {
-        dead = new Error('collector closed');
-        await worker.terminate();
-      }
+      if (dead) return 'closed';
+      dead = new Error('collector closed');
+      failAll(dead);
+      // Ask the worker to end its tmux calls (and their children), then stop it; neither waits long.
+      const ended = new Promise<void>((resolve) => {
+        worker.on('message', (m: { closed?: boolean }) => m.closed && resolve());
+        worker.postMessage({ id: 0, close: true });
+      });
+      await within(ended, CLOSE_STEP_MS);
+      return (await within(worker.terminate(), CLOSE_STEP_MS)) ? 'closed' : 'stuck';
     },
   };
 }

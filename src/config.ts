@@ -1,12 +1,12 @@
 // Turns argv and the optional config file into one validated Config, or a UsageError (exit 2) that
 // names the problem in one line. Reads the config file; touches nothing else.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TmuxServer } from './model/types.js';
-import { fsReason } from './files.js';
+import { MiB, readRegularFile } from './collectors/regular-file.js';
 import { FORMAT_NAMES } from './render/formats/index.js';
 
 export class UsageError extends Error {
@@ -53,6 +53,7 @@ const DEFAULTS = {
 };
 
 const MAX_GRACE_MS = 600_000;
+const CONFIG_MAX_BYTES = 1 * MiB;
 
 const MIN_INTERVAL_MS = 100;
 const MAX_INTERVAL_MS = 3_600_000;
@@ -179,14 +180,11 @@ interface FileConfig {
 }
 
 function readConfigFile(path: string): FileConfig {
-  let text: string;
-  try {
-    if (statSync(path).isDirectory()) throw new UsageError(`config ${path}: is a directory`);
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`config ${path}: ${fsReason(e)}`);
-  }
+  // A regular file of at most 1 MiB: a FIFO or /dev/zero named as the config is one line, never a hang.
+  const read = readRegularFile(path, CONFIG_MAX_BYTES);
+  if ('missing' in read) throw new UsageError(`config ${path}: not found`);
+  if ('error' in read) throw new UsageError(`config ${path}: ${read.error}`);
+  const text = read.text;
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -2,10 +2,10 @@
 // holds the collectors' caches (the ProcReader) and decides nothing itself: what to watch comes from
 // the model (`classify`), what is true comes from the collectors.
 
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ProcReader } from './collectors/procfs.js';
-import { fsReason, isDir, realpathOr } from './files.js';
+import { isDir, realpathOr } from './files.js';
+import { readPidfile } from './collectors/pidfile.js';
 import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
 import { findPlaces, readWorkspace } from './collectors/workspaces.js';
@@ -59,14 +59,9 @@ export class Engine {
       };
     }
     if (c.pidfile !== null) {
-      let text: string;
-      try {
-        text = readFileSync(c.pidfile, 'utf8');
-      } catch (e) {
-        return { pids: [], how: 'pidfile', error: `pid file ${c.pidfile}: ${fsReason(e)}` };
-      }
-      const pid = Number(text.trim().split(/\s+/)[0]);
-      if (!Number.isInteger(pid) || pid < 1) return { pids: [], how: 'pidfile', error: `pid file ${c.pidfile}: no pid in it` };
+      const read = readPidfile(c.pidfile);
+      if ('error' in read) return { pids: [], how: 'pidfile', error: read.error };
+      const pid = read.pid;
       const ok = procs.procs.has(pid);
       return { pids: ok ? [pid] : [], roots: ok ? [pid] : [], how: 'pidfile', error: ok ? null : `pid file ${c.pidfile}: pid ${pid} is not running` };
     }

@@ -10,11 +10,14 @@ import { workerCollector } from '../collector.js';
 import { colorWanted } from '../render/theme.js';
 import { startPoller } from '../store/poller.js';
 import { watchSnapshots } from '../store/watch.js';
+import { sleepSync, within } from '../sleep.js';
 import { Console } from '../ui/Console.js';
 import { EXIT, makeStore, type RunCtx } from './looker.js';
 
 const ALT_SCREEN_ON = '\u001b[?1049h\u001b[?25l';
 const ALT_SCREEN_OFF = '\u001b[?25h\u001b[?1049l';
+/** The bound on each step of quitting that waits on something else. */
+const QUIT_STEP_MS = 250;
 
 export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.ReadStream; title?: string }): Promise<number> {
   const out = ctx.out as NodeJS.WriteStream;
@@ -64,15 +67,18 @@ export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.R
       quit();
     },
   );
+  let stuck = false;
   try {
     await quitting;
   } finally {
-    const problem = await takeDown({ service, app, unwatch, poller, collector, save });
+    const down = await takeDown({ service, app, unwatch, poller, collector, save });
+    stuck = down.stuck;
     restore();
     process.off('exit', restore);
     for (const s of signals) process.off(s, onSignal);
-    if (problem) ctx.err.write(`orch-top: ${problem}\n`);
+    if (down.problem) ctx.err.write(`orch-top: ${down.problem}\n`);
   }
+  if (stuck) dieWithoutWaiting(ctx.err, code);
   if (crash) {
     ctx.err.write(`orch-top: the console failed: ${(crash as Error).stack ?? String(crash)}\n`);
     return 70;
@@ -81,9 +87,11 @@ export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.R
 }
 
 /**
- * Takes the console down in order: stop acting first (nothing more is signalled once the console is
- * going), then the screen, the poller and the worker; the pane memory is saved last. Returns a
- * problem saving it, or null.
+ * Takes the console down in order, each wait bounded so quitting takes well under a second whatever a
+ * collection or an action is doing: stop acting first (nothing more is signalled once the console is
+ * going), then the screen, the worker (which fails the tick in flight, so the poller stops at once)
+ * and the poller; the pane memory is saved last. Returns a problem saving it, and whether the worker
+ * is stuck (blocked in a read).
  */
 async function takeDown(p: {
   service: ReturnType<typeof createConsoleActions>;
@@ -92,13 +100,32 @@ async function takeDown(p: {
   poller: ReturnType<typeof startPoller>;
   collector: ReturnType<typeof workerCollector>;
   save: () => string | null;
-}): Promise<string | null> {
+}): Promise<{ problem: string | null; stuck: boolean }> {
   p.service.cancel();
-  await p.service.idle();
+  await within(p.service.idle(), QUIT_STEP_MS);
   p.app.unmount();
-  await p.app.waitUntilExit().catch(() => {});
+  await within(p.app.waitUntilExit(), QUIT_STEP_MS);
   p.unwatch();
-  await p.poller.stop();
-  await p.collector.close();
-  return p.save();
+  const stopping = p.poller.stop();
+  const closed = await p.collector.close();
+  await within(stopping, QUIT_STEP_MS);
+  return { problem: p.save(), stuck: closed === 'stuck' };
+}
+
+/**
+ * The worker is blocked in a read that nothing interrupts (a hung file system, a process stuck in the
+ * kernel), and Node's exit waits for every worker thread: so the process ends by a signal instead, the
+ * terminal already restored and the pane memory saved. A quit by signal dies by that signal (the exit
+ * status a shell expects); q dies by SIGTERM.
+ */
+function dieWithoutWaiting(err: { write(s: string): unknown }, code: number): never {
+  err.write('orch-top: the collector is blocked in a read and cannot be stopped; ending without waiting for it\n');
+  const sig: NodeJS.Signals = code === 129 ? 'SIGHUP' : code === 130 ? 'SIGINT' : 'SIGTERM';
+  // biome-ignore lint/plugin/signals-only-in-actions: ending orch-top itself by its own signal (no handler left), no target
+  process.kill(process.pid, sig);
+  // Delivered at once unless someone handles it (a library's exit hook re-raises it); then SIGKILL.
+  sleepSync(300);
+  // biome-ignore lint/plugin/signals-only-in-actions: the same, when a handler kept the first signal from ending us
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable: SIGKILL did not end the process');
 }

@@ -5,13 +5,16 @@
 // written: a file that fails to parse is read once more after a short pause, then reported. Paths in
 // them may hold an unexpanded "${workspaceFolder}"; they are data, never expanded or opened.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RegistryAgent } from '../model/types.js';
 import { fsReason } from '../files.js';
 import { registryAgent, str } from './registry-agent.js';
+import { MiB, readRegularFile } from './regular-file.js';
 
 const RETRY_DELAY_MS = 50;
+// The largest real registry seen is a few hundred KiB; 64 MiB is far past any real one.
+const REGISTRY_MAX_BYTES = 64 * MiB;
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -21,15 +24,14 @@ export async function readJsonFile(path: string, retryDelayMs = RETRY_DELAY_MS):
   let lastError = '';
   for (let attempt = 0; attempt < 2; attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, retryDelayMs));
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { missing: true };
-      lastError = fsReason(e);
+    // A regular file under the cap only: a FIFO or /dev/zero planted as a registry cannot hang the look.
+    const read = readRegularFile(path, REGISTRY_MAX_BYTES);
+    if ('missing' in read) return { missing: true };
+    if ('error' in read) {
+      lastError = read.error;
       continue;
     }
+    const text = read.text;
     try {
       return { data: JSON.parse(text) };
     } catch (e) {

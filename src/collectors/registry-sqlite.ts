@@ -23,12 +23,13 @@
 // tens (the bench prints it); a locked database costs the whole 250 ms busy timeout on that tick,
 // because better-sqlite3 is synchronous.
 
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Database as BetterSqliteDb } from 'better-sqlite3';
 import type { RegistryAgent } from '../model/types.js';
 import { fsReason } from '../files.js';
 import { registryAgent, str } from './registry-agent.js';
+import { checkRegularFile } from './regular-file.js';
 import { loadSqlite } from './sqlite-driver.js';
 
 const BUSY_TIMEOUT_MS = 250;
@@ -110,13 +111,10 @@ function describe(path: string, e: unknown): string {
 class SchemaError extends Error {}
 
 function withDb<T>(path: string, read: (db: Db) => T): { absent: true } | { value: T } | { error: string } {
-  try {
-    if (statSync(path).isDirectory()) return { error: `${path}: is a directory` };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { absent: true };
-    return { error: `${path}: ${describe(path, e)}` };
-  }
+  // A regular file only, checked before SQLite opens it: a FIFO would block the open for ever.
+  const file = checkRegularFile(path);
+  if ('missing' in file) return { absent: true };
+  if ('error' in file) return { error: `${path}: ${file.error}` };
   // Loaded only now that a file is there: a broken native module costs SQLite files, nothing else.
   const driver = loadSqlite();
   if ('error' in driver) return { error: `${path}: cannot read SQLite: ${driver.error}` };

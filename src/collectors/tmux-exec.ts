@@ -1,7 +1,6 @@
 // Runs one tmux command against one server, with a timeout (and, for exit hooks, blocking). The only
 // place that spawns tmux; it decides nothing about what the output means.
-import { spawnSync } from 'node:child_process';
-import { execa } from 'execa';
+import { spawn, spawnSync } from 'node:child_process';
 import type { TmuxServer } from '../model/types.js';
 
 const TMUX_TIMEOUT_MS = 3_000;
@@ -31,30 +30,76 @@ export interface TmuxResult {
   error: string | null;
 }
 
-export async function runTmux(server: TmuxServer, args: string[], opts: { timeoutMs?: number; tmuxBin?: string } = {}): Promise<TmuxResult> {
+/**
+ * Runs tmux with a deadline that really ends it. tmux runs in its own process group; at the deadline
+ * the whole group gets SIGKILL and the result comes back at once, without waiting for EOF on its
+ * pipes: a child of a (fake or broken) tmux may hold stdout open for ever, and execa (like
+ * child_process's own `timeout`) kills only the direct child and then waits for that EOF, so execa is
+ * not used here. An exit with a pipe still held open past the deadline counts as a timeout too.
+ */
+export function runTmux(server: TmuxServer, args: string[], opts: { timeoutMs?: number; tmuxBin?: string } = {}): Promise<TmuxResult> {
   const bin = opts.tmuxBin ?? process.env.ORCH_TOP_TMUX ?? 'tmux';
-  const r = await execa(bin, [...socketArgs(server), ...args], {
-    reject: false,
-    timeout: opts.timeoutMs ?? TMUX_TIMEOUT_MS,
-    stdin: 'ignore',
+  const timeoutMs = opts.timeoutMs ?? TMUX_TIMEOUT_MS;
+  return new Promise<TmuxResult>((resolve) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let done = false;
+    let exitCode: number | null = null;
     // A tmux started from inside tmux must not think it is nested.
-    env: { TMUX: '' },
-    stripFinalNewline: false,
+    const child = spawn(bin, [...socketArgs(server), ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMUX: '' } });
+    if (child.pid) running.add(child.pid);
+    const finish = (r: Omit<TmuxResult, 'stdout' | 'stderr'>) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (child.pid) running.delete(child.pid);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      const stderr = Buffer.concat(err).toString('utf8').trim();
+      const error = r.error ?? (r.exitCode !== 0 ? stderr.split('\n')[0] || `tmux exited with ${r.exitCode}` : null);
+      resolve({ ...r, stdout: Buffer.concat(out).toString('utf8'), stderr, error });
+    };
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      finish({ spawned: true, exitCode, timedOut: true, error: `tmux ${args[0] ?? ''} timed out after ${timeoutMs} ms` });
+    }, timeoutMs);
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      finish({ spawned: false, exitCode: null, timedOut: false, error: `tmux not found or not runnable (${bin}): ${e.code ?? e.message}` });
+    });
+    child.on('exit', (code, signal) => {
+      exitCode = code ?? (signal ? 128 : null);
+    });
+    // 'close' comes once tmux has exited and both pipes reached EOF.
+    child.on('close', (code, signal) => {
+      exitCode = code ?? (signal ? 128 : null);
+      finish({ spawned: true, exitCode, timedOut: false, error: null });
+    });
   });
-  const spawnFailed = r.failed && r.exitCode === undefined && !r.timedOut;
-  const stderr = typeof r.stderr === 'string' ? r.stderr.trim() : '';
-  let error: string | null = null;
-  if (r.timedOut) error = `tmux ${args[0] ?? ''} timed out after ${opts.timeoutMs ?? TMUX_TIMEOUT_MS} ms`;
-  else if (spawnFailed) error = `tmux not found or not runnable (${bin}): ${(r as { code?: string }).code ?? r.shortMessage}`;
-  else if (r.exitCode !== 0) error = stderr.split('\n')[0] || `tmux exited with ${r.exitCode}`;
-  return {
-    spawned: !spawnFailed,
-    exitCode: r.exitCode ?? null,
-    stdout: typeof r.stdout === 'string' ? r.stdout : '',
-    stderr,
-    timedOut: r.timedOut,
-    error,
-  };
+}
+
+/** Process groups of the tmux calls still running (this thread's): what endTmuxCalls ends. */
+const running = new Set<number>();
+
+/**
+ * Ends every tmux call still running in this thread, and everything those started: for a collector
+ * being closed, whose pending calls would otherwise outlive it (their groups are detached).
+ */
+export function endTmuxCalls(): void {
+  for (const pid of running) killGroup(pid);
+  running.clear();
+}
+
+/** Ends our own tmux child and everything it started (its process group), whatever they hold open. */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    // biome-ignore lint/plugin/signals-only-in-actions: the deadline of our own child's process group (spawned detached just above), not a plan's target
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 }
 
 /**

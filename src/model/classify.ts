@@ -15,6 +15,7 @@ import { findOrchestrators, orchestratorViews, ownerOf } from './orchestrators.j
 import { indexProcesses, neverTouch } from './process-index.js';
 import { indexRegistry, registryWhole } from './registry-index.js';
 import { findSessions, finishSessions, withAdopted } from './sessions.js';
+import { serverDoubt } from './sockets.js';
 import { summarize } from './summary.js';
 import type { RawWorld, Snapshot } from './types.js';
 import { findZombies } from './zombies.js';
@@ -31,30 +32,37 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
   const untouchable = neverTouch(raw);
   const registry = indexRegistry(raw.workspaces);
   const orchs = findOrchestrators(raw.orchestrator, index, untouchable);
+  // A look at tmux that failed or cannot be trusted (a line that did not validate, a server pid that is
+  // not the socket's server) makes no session an agent's and no process a gone pane's leftover: which
+  // panes are live is then unknown, and the live ones' processes would look like leftovers.
+  const doubt = serverDoubt(raw.tmux, raw.procs.procs);
+  const trusted = !raw.tmux.error && !doubt;
   const found = findSessions({
     panes: raw.tmux.panes,
     index,
     untouchable,
-    registry,
+    registry: trusted ? registry : { ...registry, bySession: new Map() },
     registryWhole: registryWhole(raw.workspaces),
-    prefixes: cfg.prefixes,
+    prefixes: trusted ? cfg.prefixes : [],
     ownerOf: (reg) => (reg ? ownerOf(orchs, raw.orchestrator, reg.ws) : (orchs.procs[0] ?? null)),
   });
   const serverPid = raw.tmux.running ? raw.tmux.serverPid : null;
-  const leaks = findLeaks({
-    index,
-    untouchable,
-    assigned: found.assigned,
-    orchTree: orchs.tree,
-    env: raw.env,
-    registry,
-    livePanes: found.livePanes,
-    liveSessionNames: found.liveSessionNames,
-    serverPid,
-    socketPath: raw.tmux.socketPath ?? cfg.socketPath,
-    seenPanes: hist.panes,
-    seenSessions: hist.sessions,
-  });
+  const leaks = trusted
+    ? findLeaks({
+        index,
+        untouchable,
+        assigned: found.assigned,
+        orchTree: orchs.tree,
+        env: raw.env,
+        registry,
+        livePanes: found.livePanes,
+        liveSessionNames: found.liveSessionNames,
+        serverPid,
+        socketPath: raw.tmux.socketPath ?? cfg.socketPath,
+        seenPanes: hist.panes,
+        seenSessions: hist.sessions,
+      })
+    : { leaked: [], strays: [], leakedPids: new Set<number>(), adopted: new Map<number, string>() };
   const { drafts, assigned } = withAdopted(found, leaks.adopted);
   const cpu = (p: Parameters<typeof cpuOf>[0]) => cpuOf(p, hist.cpu, now, raw.procs.clockTicks);
   const watched: Watched[] = [
@@ -79,13 +87,16 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     leaked: withFigures(leaks.leaked, procView),
     strays: leaks.strays,
     fds: fdViews(processes, raw.fds, hist.fds, now, cfg),
-    ghosts: findGhosts(registry, found.liveSessionNames, raw.tmux),
+    ghosts: findGhosts(registry, found.liveSessionNames, { ...raw.tmux, error: raw.tmux.error ?? doubt }),
   };
   const orchestrators = orchestratorViews(orchs, raw, cpu);
-  return assemble(raw, cfg, { ...lists, orchestrators, otherSessions: found.otherSessions });
+  return assemble(raw, cfg, { ...lists, orchestrators, otherSessions: found.otherSessions, doubt });
 }
 
-type Parts = Pick<Snapshot, 'sessions' | 'processes' | 'zombies' | 'leaked' | 'strays' | 'fds' | 'ghosts' | 'orchestrators'> & { otherSessions: number };
+type Parts = Pick<Snapshot, 'sessions' | 'processes' | 'zombies' | 'leaked' | 'strays' | 'fds' | 'ghosts' | 'orchestrators'> & {
+  otherSessions: number;
+  doubt: string | null;
+};
 
 /** The Snapshot, its fields in the order the JSON document has always had them. */
 function assemble(raw: RawWorld, cfg: ClassifyConfig, p: Parts): Snapshot {
@@ -99,7 +110,7 @@ function assemble(raw: RawWorld, cfg: ClassifyConfig, p: Parts): Snapshot {
       available: raw.tmux.available,
       running: raw.tmux.running,
       serverPid: raw.tmux.serverPid,
-      error: raw.tmux.error,
+      error: raw.tmux.error ?? p.doubt,
       otherSessions: p.otherSessions,
     },
     orchestrator: p.orchestrators[0] ?? null,
@@ -114,7 +125,7 @@ function assemble(raw: RawWorld, cfg: ClassifyConfig, p: Parts): Snapshot {
     fds: p.fds,
     ghosts: p.ghosts,
     summary: summarize(p),
-    errors: [...raw.errors],
+    errors: p.doubt ? [...raw.errors, p.doubt] : [...raw.errors],
     incomplete: incompleteOf(raw),
   };
 }

@@ -2,7 +2,7 @@
 // which processes are theirs (pane trees and same-SID members), and which are orphans and why
 // (DESIGN.md "What counts as a finding"). Pure: the pane list, the process index and the registry in.
 
-import { descendantsOf, type ProcessIndex } from './process-index.js';
+import { commandOf, descendantsOf, type ProcessIndex } from './process-index.js';
 import { agentRef, agentState, type RegistryEntry, type RegistryIndex } from './registry-index.js';
 import type { OrphanReason, ProcessRole, ProcessView, ProcInfo, SessionView, TmuxPane } from './types.js';
 
@@ -102,6 +102,12 @@ export function orphanReasons(panes: TmuxPane[], reg: RegistryEntry | null, byPr
   return reasons;
 }
 
+/** A pane's command: its process's command line from /proc (tmux's #{pane_current_command} is printed raw, so never asked for). */
+function paneCommand(index: ProcessIndex, pid: number): string {
+  const p = index.procs.get(pid);
+  return p ? commandOf(p) : '';
+}
+
 function sessionDraft(
   sessionId: string,
   panes: TmuxPane[],
@@ -110,6 +116,7 @@ function sessionDraft(
   owner: ProcInfo | null,
   reasons: OrphanReason[],
   pids: Set<number>,
+  index: ProcessIndex,
 ): SessionDraft {
   const first = panes[0]!;
   return {
@@ -129,7 +136,7 @@ function sessionDraft(
       status: reasons.length ? 'orphan' : 'active',
       reasons,
       reason: describeReasons(reasons, reg?.agent.status ?? null),
-      panes: panes.map((p) => ({ id: p.paneId, pid: p.panePid, dead: p.paneDead, command: p.currentCommand })),
+      panes: panes.map((p) => ({ id: p.paneId, pid: p.panePid, dead: p.paneDead, command: paneCommand(index, p.panePid) })),
     },
     pids,
   };
@@ -150,7 +157,7 @@ export function findSessions(x: SessionsInput): SessionsFound {
     }
     const pids = claimPaneProcesses(panes, sessionId, x, found.assigned);
     const owner = x.ownerOf(reg);
-    found.drafts.push(sessionDraft(sessionId, panes, reg, byPrefix, owner, orphanReasons(panes, reg, byPrefix, owner, x.registryWhole), pids));
+    found.drafts.push(sessionDraft(sessionId, panes, reg, byPrefix, owner, orphanReasons(panes, reg, byPrefix, owner, x.registryWhole), pids, x.index));
   }
   return found;
 }

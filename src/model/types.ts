@@ -89,7 +89,6 @@ export interface TmuxPane {
   paneDead: boolean;
   /** Exit status of a dead pane (remain-on-exit), else null. */
   paneDeadStatus: number | null;
-  currentCommand: string;
 }
 
 export interface TmuxState {
@@ -100,8 +99,10 @@ export interface TmuxState {
   running: boolean;
   /** The server's socket path (#{socket_path}) when it answered. */
   socketPath: string | null;
-  /** The server's pid (#{pid}) when it answered. */
+  /** The server's pid (#{pid}) when it answered: the same on every line, or the answer is an error. */
   serverPid: number | null;
+  /** The uid that owns the socket file (the server's owner), when it could be stat'ed. */
+  socketUid: number | null;
   /** A plain sentence for a degraded state (tmux missing, timeout, unexpected output); null when fine. */
   error: string | null;
   panes: TmuxPane[];

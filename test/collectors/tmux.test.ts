@@ -73,6 +73,7 @@ describe('listPanes', () => {
       running: false,
       socketPath: null,
       serverPid: null,
+      socketUid: null,
       error: null,
       panes: [],
     });
@@ -113,12 +114,13 @@ describe('listPanes', () => {
 });
 
 describe('parsePaneLines', () => {
-  it('skips lines that do not fit the format', () => {
-    const good = ['$1', 'n', '1700000000', '0', '@1', '0', '%1', '0', '123', '0', '', 'sleep', '99', '/tmp/s'].join('\u001f');
-    const r = parsePaneLines(`garbage\n${good}\n${good.replace('$1', 'x')}\n`);
+  it('drops and counts lines that do not fit the format, each shown inert', () => {
+    const good = ['$1', 'n', '1700000000', '0', '@1', '0', '%1', '0', '123', '0', '', '99', '/tmp/s'].join('\u001f');
+    const r = parsePaneLines(`garbage\u001b]0;x\u0007\n${good}\n${good.replace('$1', 'x')}\n`);
     expect(r.panes).toHaveLength(1);
-    expect(r).toMatchObject({ serverPid: 99, socketPath: '/tmp/s' });
-    expect(PANE_FORMAT.split('\u001f')).toHaveLength(14);
+    expect(r).toMatchObject({ serverPid: 99, socketPath: '/tmp/s', dropped: 2, firstBad: 'garbage\\x1b]0;x\\x07' });
+    expect(PANE_FORMAT.split('\u001f')).toHaveLength(13);
+    expect(PANE_FORMAT).not.toContain('pane_current_command');
   });
   it('names servers as tmux takes them', () => {
     expect(socketArgs({ socketName: 'a' })).toEqual(['-L', 'a']);

@@ -42,7 +42,6 @@ function pane(sessionId: string, sessionName: string, panePid: number, over: Par
     panePid,
     paneDead: false,
     paneDeadStatus: null,
-    currentCommand: 'sleep',
     ...over,
   };
 }
@@ -92,6 +91,7 @@ function world(s: WorldSpec): RawWorld {
       running: true,
       socketPath: SOCK,
       serverPid: SERVER,
+      socketUid: 0,
       error: null,
       panes: s.panes ?? [],
       ...s.tmux,

@@ -12,6 +12,7 @@ function raw(over: Partial<RawWorld> = {}): RawWorld {
       available: true,
       running: true,
       socketPath: '/s',
+      socketUid: 0,
       serverPid: 900,
       error: null,
       panes: [pane('$1', 'claude-agent-1', 100, '%1'), pane('$2', 'mine', 200, '%2')],

@@ -50,7 +50,6 @@ export function pane(sessionId: string, sessionName: string, panePid: number, pa
     panePid,
     paneDead: false,
     paneDeadStatus: null,
-    currentCommand: 'sh',
     ...over,
   };
 }

@@ -36,7 +36,6 @@ const pane = (sessionId: string, sessionName: string, panePid: number, paneId: s
   panePid,
   paneDead: false,
   paneDeadStatus: null,
-  currentCommand: 'node',
   ...over,
 });
 const agent = (id: string, status: string, source: RegistryAgent['source'] = 'sqlite'): RegistryAgent => ({
@@ -80,7 +79,7 @@ export function world(panes: TmuxPane[], extra: ProcInfo[], envs: [number, EnvTr
   ];
   return {
     takenAt: t,
-    tmux: { server: { socketName: 'orchdoc' }, available: true, running: true, socketPath: SOCK, serverPid: SERVER, error: null, panes },
+    tmux: { server: { socketName: 'orchdoc' }, available: true, running: true, socketPath: SOCK, serverPid: SERVER, socketUid: 0, error: null, panes },
     procs: { takenAt: t, clockTicks: 100, source: 'procfs', procs: new Map(procs.map((p) => [p.pid, p])) },
     env: new Map(envs),
     fds: new Map([fds(300, 40), fds(101, 12), fds(102, 9)].map((f) => [f.pid, f])),
