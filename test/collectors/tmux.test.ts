@@ -118,7 +118,7 @@ describe('parsePaneLines', () => {
     const good = ['$1', 'n', '1700000000', '0', '@1', '0', '%1', '0', '123', '0', '', '99', '/tmp/s'].join('\u001f');
     const r = parsePaneLines(`garbage\u001b]0;x\u0007\n${good}\n${good.replace('$1', 'x')}\n`);
     expect(r.panes).toHaveLength(1);
-    expect(r).toMatchObject({ serverPid: 99, socketPath: '/tmp/s', dropped: 2, firstBad: 'garbage\\x1b]0;x\\x07' });
+    expect(r).toMatchObject({ serverPid: 99, socketPath: '/tmp/s', dropped: 2, firstBad: 'garbage\\e]0;x\\a' });
     expect(PANE_FORMAT.split('\u001f')).toHaveLength(13);
     expect(PANE_FORMAT).not.toContain('pane_current_command');
   });
