@@ -21,12 +21,13 @@ describe('at 120×40', () => {
     expect(l[3]).toBe(' 1 Sessions 3  2 Processes 6  3 Zombies 2  4 Descriptors 6  5 Log 0   sort status');
   });
 
-  it('the sessions table: its columns, orphans first, the first row selected; the event log; the footer', async () => {
+  it('the sessions table: its columns (the sorted one marked), orphans first, the first row selected; the event log; the footer', async () => {
     const c = await openConsole();
     const l = c.lines();
-    expect(l[4]!.trim().split(/\s+/)).toEqual(['SESSION', 'STATUS', 'WHY', 'AGENT', 'TASK', 'TYPE', 'PROJECT', 'AGE', 'PROCS', 'CPU%', 'RSS', 'FDS']);
-    expect(l[5]).toMatch(/^▶agent_bravo +orphan +registry says completed +bravo +TASK-1 +- +payments-api +2m00s +1 +1\.0 +50M +20 *$/);
-    expect(l[6]).toMatch(/^ claude-agent-charlie +orphan +not in any registry +- +- +- +- +2m00s/);
+    // (TYPE, the least important, gives its room to the sort mark and AGE's steady width)
+    expect(l[4]!.trim().split(/\s+/)).toEqual(['SESSION', 'STATUS▲', 'WHY', 'AGENT', 'TASK', 'PROJECT', 'AGE', 'PROCS', 'CPU%', 'RSS', 'FDS']);
+    expect(l[5]).toMatch(/^▶agent_bravo +orphan +registry says completed +bravo +TASK-1 +payments-api +2m00s +1 +1\.0 +50M +20 *$/);
+    expect(l[6]).toMatch(/^ claude-agent-charlie +orphan +not in any registry +- +- +- +2m00s/);
     expect(l[7]).toMatch(/^ agent_alpha +active +running +alpha/);
     expect(lineWith(c.frame(), '─ events')).toMatch(/^─ events \(0, all in 5\) ─+$/);
     expect(l.at(-1)).toBe('? help  Tab panel  Enter expand  / filter  s sort  x kill  K kill orphans  z zombies  S shutdown  p pause  q quit');
@@ -78,7 +79,7 @@ describe('at 80×24', () => {
   it('drops the least important columns, keeps SESSION, STATUS and WHY, and fits', async () => {
     const c = await openConsole({ columns: 80, rows: 24 });
     const header = c.lines()[4]!.trim().split(/\s+/);
-    expect(header.slice(0, 3)).toEqual(['SESSION', 'STATUS', 'WHY']);
+    expect(header.slice(0, 3)).toEqual(['SESSION', 'STATUS▲', 'WHY']);
     for (const gone of ['AGENT', 'TASK', 'TYPE', 'PROJECT', 'PANES']) expect(header).not.toContain(gone);
     expect(c.lines()).toHaveLength(23);
     for (const line of c.lines()) expect(line.length).toBeLessThanOrEqual(80);
@@ -105,10 +106,12 @@ describe('too small', () => {
     [70, 20],
     [79, 24],
     [80, 23],
-  ])('%i×%i: says so, and which size it is', async (columns, rows) => {
+  ])('%i×%i: says so, and which size it is, wrapped, not cut', async (columns, rows) => {
     const c = await openConsole({ columns, rows });
     expect(c.lines()[0]).toBe('orch-top needs a terminal of at least 80×24');
-    expect(c.lines()[1]).toBe(`this one is ${columns}×${rows}: enlarge it (q quits; orch-top --snapshot prints a table)`.slice(0, columns));
+    const said = `this one is ${columns}×${rows}: enlarge it (q quits; orch-top --snapshot prints a table)`;
+    expect(c.lines().slice(1).join(' ').replace(/\s+/g, ' ').trim()).toBe(said);
+    for (const line of c.lines()) expect(line.length).toBeLessThanOrEqual(columns);
     expect(c.frame()).not.toContain('SESSION');
   });
 
@@ -157,8 +160,8 @@ describe('states', () => {
         cancelling: false,
       }),
     );
-    // (cut at the width: a line never wraps)
-    expect(f.split('\n')[2]).toBe('▶ kill orphans: phase 1 1/3 settled, grace 3.2s left · 1 done · every 1s · tick 7 at 11:59:59 in 35 ms · tmux -L test pi');
+    // (cut at the width, and marked so: a line never wraps)
+    expect(f.split('\n')[2]).toBe('▶ kill orphans: phase 1 1/3 settled, grace 3.2s left · 1 done · every 1s · tick 7 at 11:59:59 in 35 ms · tmux -L test p…');
     f = await c.update(() => c.store.getState().updateActivity({ cancelling: true, graceLeftMs: null, done: 2 }));
     expect(f.split('\n')[2]).toMatch(/^■ cancelling kill orphans: phase 1 2\/3 settled · 1 done · every 1s/);
     f = await c.update(() => c.store.getState().setActivity(null));

@@ -172,7 +172,7 @@ export async function openConsole(opts: OpenOptions = {}): Promise<Opened> {
   });
   store.setState({
     snapshot: opts.snap === undefined ? makeSnapshot() : opts.snap,
-    tick: { count: 7, lastAt: NOW - 300, durationMs: 35, slow: 0, error: null, inFlight: false },
+    tick: { count: 7, lastAt: NOW - 300, durationMs: 35, slow: 0, slowRun: 0, error: null },
   });
   const view = createViewStore();
   const service = fakeService(store);
