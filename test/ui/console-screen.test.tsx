@@ -3,6 +3,7 @@
 // runs. Pinned clock and Date, UTC, no colour: the frames are the same every run.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { helpRows } from '../../src/ui/keys.js';
+import { helpLineCount } from '../../src/ui/components/HelpOverlay.js';
 import { KEY, lineWith, makeSnapshot, NOW, openConsole, pinTime, unmountAll } from './harness.js';
 
 beforeEach(pinTime);
@@ -197,15 +198,24 @@ describe('states', () => {
   });
 });
 
+/** A help line's key column: as wide as the longest key of its group, and two. */
+const labelWidth = (group: string) =>
+  Math.max(
+    ...helpRows()
+      .filter((r) => r.group === group)
+      .map((r) => r.label.length),
+  ) + 2;
+
 describe('the help screen', () => {
   it('lists every line of the key table when it fits (200×60), and any key closes it', async () => {
     const c = await openConsole({ columns: 200, rows: 60 });
     const f = await c.press('?');
     const rows = helpRows();
-    const w = Math.max(...rows.map((r) => r.label.length)) + 2;
-    for (const r of rows) expect(f, `${r.label}: ${r.description}`).toContain(`  ${r.label.padEnd(w)}${r.description}`);
+    for (const r of rows) expect(f, `${r.label}: ${r.description}`).toContain(`  ${r.label.padEnd(labelWidth(r.group))}${r.description}`);
     // Each group's heading, at the start of a column (the second column starts mid-line).
     for (const g of new Set(rows.map((r) => r.group))) expect(f).toMatch(new RegExp(`(│ | {3})${g} {3}`));
+    // Nothing is cut.
+    for (const l of f.split('\n')) if (l.startsWith('│')) expect(l).not.toContain('…');
     const closed = await c.press('x');
     expect(closed).not.toContain('orch-top keys');
     expect(closed).not.toContain('Confirm'); // the key that closed it did nothing else
@@ -215,7 +225,7 @@ describe('the help screen', () => {
   it('scrolls on a small screen, and every row of the table is on one of its pages', async () => {
     const c = await openConsole({ columns: 80, rows: 24 });
     let f = await c.press('?');
-    const total = helpRows().length + new Set(helpRows().map((r) => r.group)).size;
+    const total = helpLineCount(80);
     expect(f).toContain(`↑↓ scroll (1-15 of ${total})`);
     const seen = new Set(f.split('\n'));
     while (!f.includes(`-${total} of ${total})`)) {
@@ -224,8 +234,8 @@ describe('the help screen', () => {
     }
     expect(f).toContain(`(${total - 14}-${total} of ${total})`);
     const all = [...seen].join('\n');
-    const w = Math.max(...helpRows().map((r) => r.label.length)) + 2;
-    for (const r of helpRows()) expect(all, r.label).toContain(`  ${r.label.padEnd(w)}${r.description.slice(0, 30)}`);
+    for (const r of helpRows()) expect(all, r.label).toContain(`  ${r.label.padEnd(labelWidth(r.group))}${r.description.slice(0, 30)}`);
+    for (const l of all.split('\n')) if (l.startsWith('│')) expect(l).not.toContain('…');
     f = await c.press(KEY.up);
     expect(f).toContain(`(${total - 15}-${total - 1} of ${total})`);
     f = await c.press(KEY.pageUp); // a page is the table's height less two
