@@ -204,7 +204,7 @@ function emptyText(panel: PanelId, filter: string): string {
   if (filter) return `nothing matches "${filter}" (Esc clears the filter)`;
   switch (panel) {
     case 'sessions':
-      return 'no agent sessions on this tmux server';
+      return 'no agent sessions on this tmux server: --workspace DIR, -L/-S and --prefix point orch-top at an orchestrator (orch-top --snapshot says where it looked)';
     case 'processes':
       return 'no agent processes';
     case 'zombies':
