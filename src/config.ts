@@ -409,8 +409,10 @@ What to watch:
   -L, --socket-name NAME         the tmux server on socket NAME (as tmux -L); default: tmux's default server
   -S, --socket-path PATH         the tmux server on socket PATH (as tmux -S)
       --prefix PREFIX            session-name prefix of agent sessions (repeatable; default claude-agent-)
-      --workspace DIR            orchestrator workspace holding registry/ (repeatable; default
-                                 $CLAUDE_ORCHESTRATOR_WORKSPACE and ./.agent-workspace when they exist)
+      --workspace DIR            orchestrator workspace holding registry/ (repeatable). Default: every active
+                                 workspace in ~/.claude-orchestrator/global_registry.sqlite3 (the orchestrator's
+                                 index of projects), plus $CLAUDE_ORCHESTRATOR_WORKSPACE,
+                                 ~/.claude-orchestrator/workspaces and ./.agent-workspace when they exist
       --orchestrator-pid PID     the orchestrator's pid
       --pidfile PATH             a file holding the orchestrator's pid
       --orchestrator-match RE    regex on command lines that finds the orchestrator (default real_mcp_server\\.py)

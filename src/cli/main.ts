@@ -44,9 +44,10 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
     err.write('orch-top: the console needs a terminal; for scripts and CI use --snapshot (or --snapshot --json)\n');
     return EXIT.usage;
   }
-  const demo = config.demo ? await startDemoFor(config, err) : { extraWorkspaces: [], stop: null };
+  const demo = config.demo ? await startDemoFor(config, err) : { extraWorkspaces: [], stop: null, stateHome: null };
   if (demo === null) return EXIT.usage;
-  const ctx: RunCtx = { out, err, env, cwd, extraWorkspaces: demo.extraWorkspaces };
+  // The demo's acts go to its sandbox's state (audit log, pane memory), not the user's real one.
+  const ctx: RunCtx = { out, err, env: demo.stateHome ? { ...env, XDG_STATE_HOME: demo.stateHome } : env, cwd, extraWorkspaces: demo.extraWorkspaces };
   try {
     return await runMode(config, ctx, io.stdin ?? process.stdin);
   } finally {
@@ -70,7 +71,7 @@ async function runMode(config: Config, ctx: RunCtx, stdin: NodeJS.ReadStream): P
 async function startDemoFor(
   config: Config,
   err: Io['stderr'],
-): Promise<{ extraWorkspaces: { path: string; how: WorkspaceHow }[]; stop: () => Promise<void> } | null> {
+): Promise<{ extraWorkspaces: { path: string; how: WorkspaceHow }[]; stop: () => Promise<void>; stateHome: string } | null> {
   const { startDemo, installDemoCleanup } = await import('../demo/sandbox.js');
   err.write('orch-top: starting the demo sandbox (private tmux socket, temporary workspace)…\n');
   let demo;
@@ -91,5 +92,6 @@ async function startDemoFor(
     config.intervalMs = Math.min(config.intervalMs, DEMO_INTERVAL_MS);
   }
   const extraWorkspaces = config.workspaces.length === 0 ? demo.workspaces.map((path) => ({ path, how: 'demo' as const })) : [];
-  return { extraWorkspaces, stop: () => demo.stop() };
+  err.write(`  state (audit log, pane memory): ${demo.stateHome}/orch-top${config.auditLog ? `; audit log ${config.auditLog}` : ''}\n`);
+  return { extraWorkspaces, stop: () => demo.stop(), stateHome: demo.stateHome };
 }

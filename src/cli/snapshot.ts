@@ -1,10 +1,14 @@
 // `--snapshot` (`--json`): one look for CI, a table or the JSON document, and an exit code that fails
 // the build on leftovers (1) or on a look that could not see what it was asked to (3).
 
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Config } from '../config.js';
 import type { Snapshot } from '../model/types.js';
 import { formatNamed } from '../render/formats/index.js';
-import { inert } from '../render/inert.js';
+import { inert, inertDeep } from '../render/inert.js';
+import { foundNothing, type LookedAt, nothingFoundLines } from '../render/text.js';
 import { colorWanted, makePaint } from '../render/theme.js';
 import { EXIT, makeLooker, type RunCtx } from './looker.js';
 
@@ -17,6 +21,8 @@ export async function runSnapshot(config: Config, ctx: RunCtx): Promise<number> 
   const snap = await takeSnapshot(config, ctx);
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
   ctx.out.write(formatNamed(config.format).snapshot(snap, { paint, width: ctx.out.isTTY ? (ctx.out.columns ?? 120) : 160 }));
+  // Found nothing: say where it looked and how to point it elsewhere (stderr: the document stays exact).
+  if (foundNothing(snap) && snap.tmux.available && !snap.tmux.error) ctx.err.write(`${nothingFoundLines(inertDeep(snap), inertDeep(lookedAt(config, ctx)), paint).join('\n')}\n`);
   if (!snap.tmux.available || snap.tmux.error) {
     ctx.err.write(`orch-top: ${inert(snap.tmux.error ?? 'tmux is not available')}\n`);
     return EXIT.usage;
@@ -26,4 +32,26 @@ export async function runSnapshot(config: Config, ctx: RunCtx): Promise<number> 
     return EXIT.incomplete;
   }
   return snap.summary.findings > 0 ? EXIT.findings : EXIT.clean;
+}
+
+/** The places a look with this config reads workspaces from (collectors/orchestrator-workspaces.ts's order). */
+export function lookedAt(config: Config, ctx: Pick<RunCtx, 'env' | 'cwd'>): LookedAt {
+  const home = ctx.env.HOME || homedir();
+  const envWs = ctx.env.CLAUDE_ORCHESTRATOR_WORKSPACE;
+  const index = join(home, '.claude-orchestrator', 'global_registry.sqlite3');
+  return {
+    flags: config.workspaces,
+    places: [
+      {
+        what: "the orchestrator's index of projects",
+        path: index,
+        held: existsSync(index) ? 'lists no active workspace' : 'not there',
+      },
+      { what: '$CLAUDE_ORCHESTRATOR_WORKSPACE', path: envWs ? resolve(ctx.cwd, envWs) : null, held: envWs ? undefined : 'not set' },
+      { what: 'the home workspace', path: join(home, '.claude-orchestrator', 'workspaces') },
+      { what: 'this directory', path: join(ctx.cwd, '.agent-workspace') },
+    ],
+    prefixes: config.prefixes,
+    orchestratorMatch: config.orchestratorMatch.source,
+  };
 }

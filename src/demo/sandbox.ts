@@ -86,6 +86,10 @@ export interface DemoSandbox {
   sqliteTaskId: string;
   /** Both workspaces, `workspace` first. */
   workspaces: string[];
+  /** Where orch-top keeps its state while it watches the demo — its XDG_STATE_HOME, so the audit log,
+   *  the pane memory and the shutdown record are the sandbox's, never the user's real ones (an explicit
+   *  --audit-log still wins for the audit log). Removed by stop(). */
+  stateHome: string;
   orchestratorPid: number;
   /** The prefix orch-top should be given for this sandbox (orch-top's default). */
   prefix: string;
@@ -389,6 +393,8 @@ const syncStops = new WeakMap<DemoSandbox, () => void>();
 
 interface Dirs {
   ws: string;
+  /** orch-top's own state while it watches the demo (XDG_STATE_HOME/orch-top: audit log, pane memory, shutdown record). */
+  state: string;
   sqliteProject: string;
   sqliteWs: string;
 }
@@ -454,6 +460,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
       sqliteWorkspace: dirs.sqliteWs,
       sqliteTaskId: sqlite.taskId,
       workspaces: [dirs.ws, dirs.sqliteWs],
+      stateHome: dirs.state,
       orchestratorPid: orchestrator.pid,
       prefix: DEMO_PREFIX,
       agents: demoAgents(sessions, survivor, dirs),
@@ -504,7 +511,9 @@ function makeDirs(st: TeardownState): Dirs {
   }
   st.roots.push(sqliteRoot);
   const sqliteProject = join(sqliteRoot, SQLITE_PROJECT);
-  return { ws, sqliteProject, sqliteWs: join(sqliteProject, '.agent-workspace') };
+  const state = join(jsonRoot, 'orch-top-state');
+  mkdirSync(state, { recursive: true });
+  return { ws, state, sqliteProject, sqliteWs: join(sqliteProject, '.agent-workspace') };
 }
 
 /** The JSON workspace: ids and times as the reference orchestrator makes them, agents a few seconds apart. */

@@ -18,6 +18,8 @@ export interface Column<T> {
   max?: number;
   /** For the flex column: narrower than this, drop other columns first (default 12). */
   min?: number;
+  /** At least this wide whatever the rows hold, so the column does not jitter as its values grow. */
+  width?: number;
 }
 
 export interface Layout<T> {
@@ -37,7 +39,7 @@ export function layoutColumns<T>(rows: T[], columns: Column<T>[], width = Infini
   // Cells are outside strings (command lines, names): shown inert, and measured as shown.
   const cells = (cs: Column<T>[]) => rows.map((r) => cs.map((c) => inert(c.get(r))));
   const widthsOf = (cs: Column<T>[], data: string[][]) =>
-    cs.map((c, i) => Math.min(c.max ?? Infinity, Math.max(c.header.length, ...data.map((row) => row[i]!.length))));
+    cs.map((c, i) => Math.min(c.max ?? Infinity, Math.max(c.width ?? 0, c.header.length, ...data.map((row) => row[i]!.length))));
   const total = (ws: number[]) => indent + ws.reduce((a, b) => a + b, 0) + GAP * (ws.length - 1);
   let data = cells(cols);
   let widths = widthsOf(cols, data);

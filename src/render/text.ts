@@ -25,6 +25,53 @@ export function summaryLine(s: Snapshot, paint: Paint): string {
   return [plural(sum.sessions, 'agent session'), ...parts].join(', ');
 }
 
+/** Where a look went, for when it found nothing: the tmux server, and each place workspaces come from. */
+export interface LookedAt {
+  /** --workspace given (then nothing else is looked at). */
+  flags: string[];
+  /** Each default place, as a path or a variable, and what it held (when the snapshot says). */
+  /** `held`: what it held when the caller knows ("not set"); else found (with no agents) or not there. */
+  places: { what: string; path: string | null; held?: string }[];
+  prefixes: string[];
+  orchestratorMatch: string;
+}
+
+/** True when a look found nothing to watch: no agent session, no orchestrator, no workspace with agents. */
+export function foundNothing(s: Snapshot): boolean {
+  return s.sessions.length === 0 && s.ghosts.length === 0 && s.orchestrators.length === 0 && !s.workspaces.some((w) => w.agents > 0);
+}
+
+/** What was looked at and how to point orch-top at an orchestrator, for a look that found nothing. */
+export function nothingFoundLines(s: Snapshot, looked: LookedAt, paint: Paint): string[] {
+  const t = s.tmux;
+  const server = !t.available
+    ? `tmux unavailable (${t.error ?? 'not found'})`
+    : !t.running
+      ? `tmux ${t.socket}: no server running`
+      : `tmux ${t.socket}: ${plural(t.otherSessions, 'session')}, none an agent's`;
+  const found = new Set(s.workspaces.map((w) => w.path));
+  const ws = looked.flags.length
+    ? [`  workspaces given with --workspace: ${looked.flags.join(', ')}`]
+    : [
+        '  workspaces, none given with --workspace, so the default places:',
+        ...looked.places.map(
+          (p) => `    ${p.what}${p.path ? ` ${p.path}` : ''}: ${p.held ?? (p.path && found.has(p.path) ? 'found, no agents' : 'not there')}`,
+        ),
+      ];
+  return [
+    paint('heading', 'Nothing to watch was found. Looked at:'),
+    `  ${server} (sessions named ${looked.prefixes.map((p) => `${p}*`).join(', ')} or listed in a registry)`,
+    ...ws,
+    `  the orchestrator: command lines matching /${looked.orchestratorMatch}/: none running`,
+    'Point orch-top at an orchestrator with:',
+    '  --workspace DIR       its workspace (the directory holding registry/, usually <project>/.agent-workspace)',
+    '  -L NAME / -S PATH     its tmux server, when it is not the default one',
+    "  --prefix PREFIX       its agent sessions' name prefix, when not claude-agent-",
+    '  --orchestrator-pid PID, --pidfile PATH or --orchestrator-match RE   its process',
+    paint('dim', 'orch-top --demo shows what it looks like with a misbehaving orchestrator; orch-top --help lists every flag.'),
+  ];
+}
+
 function headerLines(s: Snapshot, paint: Paint, now: number): string[] {
   const t = s.tmux;
   let tmux: string;

@@ -1,6 +1,8 @@
 // Feeds the store at the store's interval. A tick never overlaps the previous one: the next starts
 // only after the last finished (a setTimeout chain, not setInterval), and a tick that overran the
-// interval is counted and logged as slow instead of being stacked.
+// interval is counted as slow instead of being stacked (the log says when a run of slow ticks starts
+// and when it ends). Changing the interval, or resuming, reschedules at once: the timer armed for the
+// old interval is dropped, so going from 30 s back to 500 ms does not wait out the 30 s.
 
 import type { StoreApi } from 'zustand/vanilla';
 import type { RawWorld } from '../model/types.js';
@@ -24,8 +26,7 @@ export function startPoller(store: StoreApi<AppState>, collect: () => Promise<Ra
   let lastEnd: number | null = null;
 
   const runOnce = async () => {
-    const s = store.getState();
-    s.tickStarted();
+    // No store change when a tick starts: nothing on the screen shows it, and every change is a frame.
     const started = now();
     lastStart = started;
     try {
@@ -33,6 +34,7 @@ export function startPoller(store: StoreApi<AppState>, collect: () => Promise<Ra
       const took = now() - started;
       store.getState().ingest(raw, took);
       if (took > store.getState().intervalMs) store.getState().tickSlow(took);
+      else store.getState().tickOnTime(took);
     } catch (e) {
       store.getState().tickFailed((e as Error).message ?? String(e), now() - started);
     } finally {
@@ -62,6 +64,14 @@ export function startPoller(store: StoreApi<AppState>, collect: () => Promise<Ra
     }, wait);
   };
   schedule();
+  // A new interval or a resume: re-arm the waiting timer for it (a tick in flight re-arms on its own).
+  const unsubscribe = store.subscribe((state, prev) => {
+    if (stopped || !timer) return;
+    if (state.intervalMs === prev.intervalMs && state.paused === prev.paused) return;
+    clearTimeout(timer);
+    timer = null;
+    schedule();
+  });
 
   const tickFresh = async (): Promise<void> => {
     while (inFlight) await inFlight;
@@ -73,6 +83,7 @@ export function startPoller(store: StoreApi<AppState>, collect: () => Promise<Ra
     tickFresh,
     async stop() {
       stopped = true;
+      unsubscribe();
       if (timer) clearTimeout(timer);
       timer = null;
       if (inFlight) await inFlight;

@@ -22,9 +22,10 @@ export interface TickInfo {
   durationMs: number | null;
   /** Ticks that took longer than the interval (the next one was not stacked on top). */
   slow: number;
+  /** Slow ticks in a row now (0: the last tick was on time): the log says when a run starts and ends. */
+  slowRun: number;
   /** The last tick's failure, cleared by the next good one. */
   error: string | null;
-  inFlight: boolean;
 }
 
 /** A plan being executed (the console shows its progress; one at a time). */
@@ -52,9 +53,10 @@ export interface AppState {
   activity: Activity | null;
 
   ingest(raw: RawWorld, durationMs: number): Snapshot;
-  tickStarted(): void;
   tickFailed(error: string, durationMs: number): void;
   tickSlow(durationMs: number): void;
+  /** A tick within the interval: ends a run of slow ones (once, in the log). */
+  tickOnTime(durationMs: number): void;
   setInterval(ms: number): void;
   setPaused(paused: boolean): void;
   log(level: EventLevel, text: string, at?: number): void;
@@ -69,7 +71,7 @@ export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; int
   return createStore<AppState>()((set, get) => ({
     snapshot: null,
     history: opts.history ?? emptyHistory(),
-    tick: { count: 0, lastAt: null, durationMs: null, slow: 0, error: null, inFlight: false },
+    tick: { count: 0, lastAt: null, durationMs: null, slow: 0, slowRun: 0, error: null },
     intervalMs: opts.intervalMs,
     paused: false,
     events: [],
@@ -82,23 +84,27 @@ export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; int
       set({
         snapshot,
         history: advanceHistory(history, raw, snapshot, cfg),
-        tick: { ...tick, count: tick.count + 1, lastAt: raw.takenAt, durationMs, error: null, inFlight: false },
+        tick: { ...tick, count: tick.count + 1, lastAt: raw.takenAt, durationMs, error: null },
       });
       return snapshot;
     },
-    tickStarted() {
-      set({ tick: { ...get().tick, inFlight: true } });
-    },
     tickFailed(error, durationMs) {
       const repeated = get().tick.error === error;
-      set({ tick: { ...get().tick, error, durationMs, inFlight: false } });
+      set({ tick: { ...get().tick, error, durationMs } });
       // Once per failure, not once per tick: the header keeps showing it while it lasts.
       if (!repeated) get().log('error', `poll failed: ${error}`);
     },
     tickSlow(durationMs) {
       const t = get().tick;
-      set({ tick: { ...t, slow: t.slow + 1 } });
-      get().log('warn', `slow tick: ${durationMs} ms (interval ${get().intervalMs} ms); the next one was not stacked`);
+      set({ tick: { ...t, slow: t.slow + 1, slowRun: t.slowRun + 1 } });
+      // Once when a run of slow ticks starts, not once per tick: on a busy machine that is every tick.
+      if (t.slowRun === 0) get().log('warn', `slow ticks: ${durationMs} ms (interval ${get().intervalMs} ms); the next is not stacked, polling eases off`);
+    },
+    tickOnTime(durationMs) {
+      const t = get().tick;
+      if (t.slowRun === 0) return;
+      set({ tick: { ...t, slowRun: 0 } });
+      get().log('info', `ticks on time again (${durationMs} ms) after ${t.slowRun} slow ${t.slowRun === 1 ? 'one' : 'ones'}`);
     },
     setInterval(ms) {
       set({ intervalMs: ms });

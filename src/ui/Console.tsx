@@ -1,6 +1,8 @@
 // The console's root: reads the two stores, lays the screen out for the terminal's size, and hands
 // keys to the one listener. Layout only; what a panel shows is in panels.ts, what a key does in
-// use-console-keys.ts, and acting goes through the ActionService.
+// use-console-keys.ts, and acting goes through the ActionService. Frames: one per tick (the app
+// store's changes are gathered by useAppFrame, "now" moves with them), none for what is not drawn;
+// each panel's rows are built once per snapshot (the log's once per event), not once per frame.
 
 import { Box } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
@@ -16,11 +18,14 @@ import { Header } from './components/Header.js';
 import { helpLineCount, HelpOverlay } from './components/HelpOverlay.js';
 import { Line } from './components/Line.js';
 import { TabBar } from './components/TabBar.js';
-import { GHOST_PREFIX, PANEL_SPECS, PANELS, visibleRows, type PanelId, type ProcRow, type ViewCtx } from './panels.js';
+import { GHOST_PREFIX, PANEL_SPECS, PANELS, visibleRows, type PanelId, type ProcRow, type RowsCtx, type ViewCtx } from './panels.js';
 import { makeTheme, ThemeContext } from './theme.js';
+import { useAppFrame } from './use-app-frame.js';
 import { useConsoleKeys } from './use-console-keys.js';
-import { useNow } from './use-now.js';
+import { usePanelRows } from './use-panel-rows.js';
+import { useStaleClock } from './use-stale-clock.js';
 import { useTerminalSize, type Size } from './use-terminal-size.js';
+import { wrapLine } from './wrap.js';
 import { createViewStore, resolveCursor, type ViewState } from './view-store.js';
 
 const MIN_SIZE: Size = { columns: 80, rows: 24 };
@@ -34,7 +39,7 @@ export interface ConsoleProps {
   /** A fixed terminal size (tests); else the terminal's, following resizes. */
   size?: Size;
   clock?: () => number;
-  /** How often "now" advances (0: never, for tests). */
+  /** How often "now" advances while the last tick is stale (0: never, for tests); otherwise it moves with the ticks. */
   clockEveryMs?: number;
   title?: string;
 }
@@ -46,14 +51,9 @@ export function Console(props: ConsoleProps) {
   const [clock] = useState(() => props.clock ?? Date.now);
   const theme = useMemo(() => makeTheme(props.color ?? false), [props.color]);
   const { columns, rows: termRows } = useTerminalSize(props.size);
-  const now = useNow(clock, props.clockEveryMs ?? 1_000);
-
-  const snap = useStore(props.store, (s) => s.snapshot);
-  const events = useStore(props.store, (s) => s.events);
-  const tick = useStore(props.store, (s) => s.tick);
-  const intervalMs = useStore(props.store, (s) => s.intervalMs);
-  const paused = useStore(props.store, (s) => s.paused);
-  const activity = useStore(props.store, (s) => s.activity);
+  const [frame, setNow] = useAppFrame(props.store, clock);
+  const { snapshot: snap, events, tick, intervalMs, paused, activity, now } = frame;
+  useStaleClock({ clock, everyMs: props.clockEveryMs ?? 1_000, lastAt: tick.lastAt, intervalMs, paused, setNow });
   const panel = useStore(view, (s) => s.panel);
   const params = useStore(view, (s) => s.params[s.panel]);
   const selected = useStore(view, (s) => s.selected[s.panel]);
@@ -65,10 +65,12 @@ export function Console(props: ConsoleProps) {
   const flash = useStore(view, (s) => s.flash);
 
   const spec = PANEL_SPECS[panel];
-  const ctx: ViewCtx | null = useMemo(() => (snap ? { snap, now, events, scope } : null), [snap, now, events, scope]);
-  // Every panel's rows, once per look: the tab counts, the table and a lost selection all read them.
-  const all = useMemo(() => Object.fromEntries(PANELS.map((p) => [p.id, ctx ? PANEL_SPECS[p.id].rows(ctx) : []])) as Record<PanelId, unknown[]>, [ctx]);
-  const rows = useMemo(() => (ctx ? visibleRows(spec, ctx, params, all[panel]) : []), [spec, ctx, params, all, panel]);
+  const sort = spec.sorts[params.sort % spec.sorts.length]!;
+  const ctx: ViewCtx | null = useMemo(() => (snap ? { snap, now, scope } : null), [snap, now, scope]);
+  // Every panel's rows, once per snapshot: the tab counts, the table and a lost selection all read them.
+  const all = usePanelRows(snap, events, scope);
+  const rowsCtx: RowsCtx | null = useMemo(() => (snap ? { snap, events, scope } : null), [snap, events, scope]);
+  const rows = useMemo(() => (rowsCtx ? visibleRows(spec, rowsCtx, params, all[panel]) : []), [spec, rowsCtx, params, all, panel]);
   const ids = useMemo(() => rows.map((r) => spec.rowId(r)), [rows, spec]);
   const { index, lost } = resolveCursor(ids, selected, lastCursor);
   // A selected row the filter hides is not gone: say which.
@@ -122,11 +124,20 @@ export function Console(props: ConsoleProps) {
   });
 
   if (small) {
+    // Wrapped, not cut: on a small terminal this is all there is to read.
+    const say = [
+      ...wrapLine(`orch-top needs a terminal of at least ${MIN_SIZE.columns}×${MIN_SIZE.rows}`, columns).map((text) => ({ text, token: 'warn' as const })),
+      ...wrapLine(`this one is ${columns}×${termRows}: enlarge it (q quits; orch-top --snapshot prints a table)`, columns).map((text) => ({
+        text,
+        token: null,
+      })),
+    ];
     return (
       <ThemeContext.Provider value={theme}>
         <Box flexDirection="column">
-          <Line segments={[{ text: 'orch-top needs a terminal of at least 80×24', token: 'warn' }]} width={columns} />
-          <Line segments={[{ text: `this one is ${columns}×${termRows}: enlarge it (q quits; orch-top --snapshot prints a table)` }]} width={columns} />
+          {say.slice(0, Math.max(1, termRows - 1)).map((l, i) => (
+            <Line key={i} segments={[l]} width={columns} />
+          ))}
         </Box>
       </ThemeContext.Provider>
     );
@@ -154,6 +165,8 @@ export function Console(props: ConsoleProps) {
         width={columns}
         height={body}
         empty={emptyText(panel, params.filter)}
+        sortColumn={sort.column ?? null}
+        sortDesc={!!sort.desc !== params.reverse}
       />
     );
 
@@ -191,7 +204,7 @@ function emptyText(panel: PanelId, filter: string): string {
   if (filter) return `nothing matches "${filter}" (Esc clears the filter)`;
   switch (panel) {
     case 'sessions':
-      return 'no agent sessions on this tmux server';
+      return 'no agent sessions on this tmux server: --workspace DIR, -L/-S and --prefix point orch-top at an orchestrator (orch-top --snapshot says where it looked)';
     case 'processes':
       return 'no agent processes';
     case 'zombies':

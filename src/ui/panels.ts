@@ -20,23 +20,33 @@ export const PANELS: { id: PanelId; title: string; short: string }[] = [
 
 export interface SortOrder<T> {
   label: string;
+  /** The column it sorts by (its header): marked ▲/▼ and never dropped while this order is chosen. */
+  column?: string;
   /** Ascending key; ties keep the model's order. */
   key: (row: T) => number | string;
   /** The natural direction of this key (largest first for CPU, RSS…). */
   desc?: boolean;
 }
 
-export interface ViewCtx {
+/** What a panel's rows are made of: rows are built once per snapshot (the log's once per event),
+ *  never because the clock moved. */
+export interface RowsCtx {
   snap: Snapshot;
-  now: number;
   events: LogEvent[];
   /** Processes panel: only this session's tree (a session id), or every agent process. */
   scope: string | null;
 }
 
+/** What cells and details are drawn with: ages need "now". */
+export interface ViewCtx {
+  snap: Snapshot;
+  now: number;
+  scope: string | null;
+}
+
 export interface PanelSpec<T> {
   id: PanelId;
-  rows(ctx: ViewCtx): T[];
+  rows(ctx: RowsCtx): T[];
   rowId(row: T): string;
   /** What the row is, in words, for messages about it ("session $3 agent_x"). */
   label(row: T): string;
@@ -53,6 +63,9 @@ export interface PanelSpec<T> {
 }
 
 const age = (now: number, t: number) => formatAge(now - t);
+/** formatAge's usual width ("1m04s", "3d04h"): an age column does not widen, and squeeze its neighbours, as it
+ *  grows past a minute (10h-47h is one wider; the table's sticky widths keep that one steady). */
+const AGE_WIDTH = 5;
 
 // ---- Sessions -------------------------------------------------------------------------------------
 
@@ -69,7 +82,7 @@ export interface SessionRow {
 
 export const GHOST_PREFIX = 'ghost:';
 
-function sessionRows({ snap }: ViewCtx): SessionRow[] {
+function sessionRows({ snap }: RowsCtx): SessionRow[] {
   return [
     ...snap.sessions.map((s) => ({ id: s.id, name: s.name, status: s.status, why: s.reason ?? s.registryStatus ?? '', session: s, ghost: null })),
     ...snap.ghosts.map((g) => ({
@@ -99,7 +112,7 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
     { header: 'TASK', get: (r) => r.session?.taskId ?? r.ghost?.taskId ?? '-', max: 16, priority: 4 },
     { header: 'TYPE', get: (r) => r.session?.agent?.type ?? '-', max: 12, priority: 7 },
     { header: 'PROJECT', get: (r) => r.session?.project ?? r.ghost?.project ?? '-', max: 18, priority: 5 },
-    { header: 'AGE', get: (r) => (r.session ? age(now, r.session.created) : '-'), align: 'right', priority: 3 },
+    { header: 'AGE', get: (r) => (r.session ? age(now, r.session.created) : '-'), align: 'right', width: AGE_WIDTH, priority: 3 },
     { header: 'PANES', get: (r) => (r.session ? String(r.session.panes.length) : '-'), align: 'right', priority: 8 },
     { header: 'PROCS', get: (r) => (r.session ? String(r.session.processes.length) : '-'), align: 'right', priority: 2 },
     { header: 'CPU%', get: (r) => (r.session ? formatPct(r.session.cpu) : '-'), align: 'right', priority: 2 },
@@ -107,13 +120,13 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
     { header: 'FDS', get: (r) => (r.session ? formatCount(r.session.fds) : '-'), align: 'right', priority: 4 },
   ],
   sorts: [
-    { label: 'status', key: (r) => STATUS_RANK[r.status] },
-    { label: 'name', key: (r) => r.name },
-    { label: 'age', key: (r) => r.session?.created ?? Infinity },
-    { label: 'cpu', key: (r) => r.session?.cpu ?? -1, desc: true },
-    { label: 'rss', key: (r) => r.session?.rss ?? -1, desc: true },
-    { label: 'fds', key: (r) => r.session?.fds ?? -1, desc: true },
-    { label: 'processes', key: (r) => r.session?.processes.length ?? -1, desc: true },
+    { label: 'status', column: 'STATUS', key: (r) => STATUS_RANK[r.status] },
+    { label: 'name', column: 'SESSION', key: (r) => r.name },
+    { label: 'age', column: 'AGE', key: (r) => r.session?.created ?? Infinity },
+    { label: 'cpu', column: 'CPU%', key: (r) => r.session?.cpu ?? -1, desc: true },
+    { label: 'rss', column: 'RSS', key: (r) => r.session?.rss ?? -1, desc: true },
+    { label: 'fds', column: 'FDS', key: (r) => r.session?.fds ?? -1, desc: true },
+    { label: 'processes', column: 'PROCS', key: (r) => r.session?.processes.length ?? -1, desc: true },
   ],
   search: (r) => {
     const s = r.session;
@@ -168,7 +181,7 @@ export interface ProcRow {
   session: string;
 }
 
-function processRows({ snap, scope }: ViewCtx): ProcRow[] {
+function processRows({ snap, scope }: RowsCtx): ProcRow[] {
   const names = new Map(snap.sessions.map((s) => [s.id, s.name]));
   const leakedSession = new Map(snap.leaked.map((l) => [l.pid, l.sessionId]));
   // A leaked process's session is usually gone: name it as the trace did.
@@ -221,16 +234,16 @@ export const processesPanel: PanelSpec<ProcRow> = {
     { header: 'RSS', get: (r) => formatBytes(r.p.rss), align: 'right', priority: 2 },
     { header: 'FDS', get: (r) => formatCount(r.p.fds), align: 'right', priority: 4 },
     { header: 'THR', get: (r) => String(r.p.threads), align: 'right', priority: 6 },
-    { header: 'AGE', get: (r) => age(now, r.p.startedAt), align: 'right', priority: 5 },
+    { header: 'AGE', get: (r) => age(now, r.p.startedAt), align: 'right', width: AGE_WIDTH, priority: 5 },
     { header: 'COMMAND', get: (r) => r.guide + r.p.command, flex: true, min: 16, priority: 0 },
   ],
   sorts: [
     { label: 'tree', key: () => 0 },
-    { label: 'cpu', key: (r) => r.p.cpu, desc: true },
-    { label: 'rss', key: (r) => r.p.rss, desc: true },
-    { label: 'fds', key: (r) => r.p.fds ?? -1, desc: true },
-    { label: 'pid', key: (r) => r.p.pid },
-    { label: 'age', key: (r) => r.p.startedAt },
+    { label: 'cpu', column: 'CPU%', key: (r) => r.p.cpu, desc: true },
+    { label: 'rss', column: 'RSS', key: (r) => r.p.rss, desc: true },
+    { label: 'fds', column: 'FDS', key: (r) => r.p.fds ?? -1, desc: true },
+    { label: 'pid', column: 'PID', key: (r) => r.p.pid },
+    { label: 'age', column: 'AGE', key: (r) => r.p.startedAt },
   ],
   search: (r) => `${r.p.pid} ${r.p.role} ${r.session} ${r.p.command}`,
   tone: (r) => (r.p.role === 'leaked' || r.p.state === 'Z' ? 'error' : null),
@@ -265,15 +278,15 @@ const zombiesPanel: PanelSpec<ZombieView> = {
       { header: 'PARENT', get: (z) => String(z.ppid), align: 'right', priority: 0 },
       { header: 'SCOPE', get: scopeText, tone: (z) => (z.parentInScope ? 'error' : 'dim'), priority: 1 },
       { header: 'SESSION', get: (z) => (z.sessionId ? (names.get(z.sessionId) ?? z.sessionId) : '-'), max: 22, priority: 3 },
-      { header: 'AGE', get: (z) => age(now, z.startedAt), align: 'right', priority: 2 },
+      { header: 'AGE', get: (z) => age(now, z.startedAt), align: 'right', width: AGE_WIDTH, priority: 2 },
       { header: 'PARENT COMMAND', get: (z) => z.parentCommand ?? '?', flex: true, min: 12, priority: 1 },
     ];
   },
   sorts: [
-    { label: 'scope', key: (z) => (z.parentInScope ? 0 : 1) },
-    { label: 'age', key: (z) => z.startedAt },
-    { label: 'pid', key: (z) => z.pid },
-    { label: 'parent', key: (z) => z.ppid },
+    { label: 'scope', column: 'SCOPE', key: (z) => (z.parentInScope ? 0 : 1) },
+    { label: 'age', column: 'AGE', key: (z) => z.startedAt },
+    { label: 'pid', column: 'PID', key: (z) => z.pid },
+    { label: 'parent', column: 'PARENT', key: (z) => z.ppid },
   ],
   search: (z) => `${z.pid} ${z.command} ${z.ppid} ${z.parentCommand ?? ''} ${scopeText(z)}`,
   tone: (z) => (z.parentInScope ? 'error' : 'dim'),
@@ -317,10 +330,10 @@ const descriptorsPanel: PanelSpec<FdView> = {
     { header: 'COMMAND', get: (f) => f.command, flex: true, min: 12, priority: 0 },
   ],
   sorts: [
-    { label: 'growth', key: (f) => (f.growth ? 0 : 1) },
-    { label: 'count', key: (f) => f.count ?? -1, desc: true },
-    { label: 'slope', key: (f) => f.slopePerMin ?? -Infinity, desc: true },
-    { label: 'pid', key: (f) => f.pid },
+    { label: 'growth', column: 'TREND', key: (f) => (f.growth ? 0 : 1) },
+    { label: 'count', column: 'FDS', key: (f) => f.count ?? -1, desc: true },
+    { label: 'slope', column: '/MIN', key: (f) => f.slopePerMin ?? -Infinity, desc: true },
+    { label: 'pid', column: 'PID', key: (f) => f.pid },
   ],
   search: (f) => `${f.pid} ${f.command} ${f.role} ${f.trend}${f.growth ? ' growing growth' : ''}`,
   tone: (f) => (f.growth ? 'error' : null),
@@ -349,8 +362,8 @@ const logPanel: PanelSpec<LogRow> = {
     { header: 'EVENT', get: (r) => r.e.text, flex: true, min: 20, priority: 0 },
   ],
   sorts: [
-    { label: 'newest', key: (r) => -r.n },
-    { label: 'oldest', key: (r) => r.n },
+    { label: 'newest', column: 'TIME', key: (r) => r.n, desc: true },
+    { label: 'oldest', column: 'TIME', key: (r) => r.n },
   ],
   search: (r) => `${r.e.level} ${r.e.text}`,
   tone: (r) => (r.e.level === 'error' ? 'error' : r.e.level === 'warn' ? 'warn' : null),
@@ -376,7 +389,7 @@ export interface ViewParams {
 
 /** A panel's rows (`all`, when the caller has them already) as the table shows them: filtered (case-insensitive, every word must match), then
  *  sorted (stable; a tree panel's first order is the tree itself). */
-export function visibleRows<T>(spec: PanelSpec<T>, ctx: ViewCtx, params: ViewParams, all: T[] = spec.rows(ctx)): T[] {
+export function visibleRows<T>(spec: PanelSpec<T>, ctx: RowsCtx, params: ViewParams, all: T[] = spec.rows(ctx)): T[] {
   let rows = all;
   const words = params.filter.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length)

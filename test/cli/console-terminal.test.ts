@@ -349,4 +349,67 @@ describe('orch-top console in a real terminal', () => {
     await expectCleanExit(t, world, orchTop, 0);
     for (const p of pids) expect(alive(p)).toBe(true);
   });
+
+  it('- down to 30 s and + back to 500 ms takes effect at once: ticks resume, the header never says STALE', async () => {
+    const world = pool.tmuxServer('watched');
+    world.newSession('claude-agent-a', 'sleep 600');
+    await tree(world, 'claude-agent-a');
+    const t = startConsole(world, { width: 120, height: 32 }, ['--interval', '500ms']);
+    const orchTop = await t.pid();
+    await t.until(/every 500ms · tick/, 'polling at 500 ms');
+    for (let i = 0; i < 5; i++) t.press('-');
+    await t.until(/every 30s/, 'the interval at 30 s');
+    await t.ticks(1, 5_000).catch(() => t.screen()); // a tick in flight may still land
+    for (let i = 0; i < 6; i++) t.press('+');
+    await t.until(/every 250ms|every 500ms/, 'the interval back down');
+    t.press('-');
+    await t.until(/every 500ms/, 'the interval at 500 ms');
+    // Well before the old 30 s timer: ticks come again, and no screen in between says STALE.
+    const from = t.tick() ?? 0;
+    const seen: string[] = [];
+    await t.until(
+      (screen) => {
+        seen.push(screen);
+        return (t.tick(screen) ?? 0) >= from + 6;
+      },
+      'six more ticks at 500 ms',
+      10_000,
+    );
+    for (const screen of seen) expect(screen).not.toMatch(/STALE/);
+    t.press('q');
+    await expectCleanExit(t, world, orchTop, 0);
+  });
+
+  it.each([
+    [80, 24],
+    [120, 32],
+  ] as const)('at %i×%i: the table, its sort mark, the help laid out whole, nothing wider or taller than the terminal', async (width, height) => {
+    const world = pool.tmuxServer('watched');
+    world.newSession('claude-agent-a', 'sleep 600');
+    world.newSession('claude-agent-b', 'sleep 600');
+    await tree(world, 'claude-agent-a');
+    const t = startConsole(world, { width, height });
+    const orchTop = await t.pid();
+    const first = await t.until(/2 agent sessions · 2 orphans/, 'two orphans');
+    const fits = (screen: string) => {
+      const rows = screen.replace(/\n+$/, '').split('\n');
+      expect(rows.length).toBeLessThanOrEqual(height);
+      for (const r of rows) expect(r.length).toBeLessThanOrEqual(width);
+    };
+    fits(first);
+    expect(first.split('\n')[4]).toMatch(/^ SESSION +STATUS▲ +WHY/);
+    t.press('s', 's');
+    const byAge = await t.until(/AGE▲/, 'the age column marked');
+    fits(byAge);
+    t.press('?');
+    const help = await t.until(/orch-top keys/, 'the help');
+    fits(help);
+    const inside = help.split('\n').filter((l) => l.startsWith('│'));
+    expect(inside.length).toBeGreaterThan(10);
+    for (const l of inside) expect(l).not.toContain('…');
+    // The groups' headings stand alone: the left column never runs into the right one.
+    expect(help).toMatch(/│ Move {2,}/);
+    t.press('q'); // q in the help quits
+    await expectCleanExit(t, world, orchTop, 0);
+  });
 });

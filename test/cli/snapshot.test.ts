@@ -158,3 +158,28 @@ describe('orch-top --snapshot', () => {
     expect(v.stdout).toMatch(/^orch-top \d+\.\d+\.\d+/);
   });
 });
+
+describe('finding nothing', () => {
+  it('says what it looked at and how to point it at an orchestrator, on stderr; the JSON stays exact; exit 0', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'orchtop-nothing-'));
+    try {
+      const socket = `orchtop-test-nothing-${process.pid}`;
+      const r = await orchTop(['--snapshot', '-L', socket], { HOME: home });
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toContain('Nothing to watch was found. Looked at:');
+      expect(r.stderr).toContain(`tmux -L ${socket}: no server running`);
+      expect(r.stderr).toContain(`the orchestrator's index of projects ${join(home, '.claude-orchestrator', 'global_registry.sqlite3')}: not there`);
+      expect(r.stderr).toContain(`this directory ${join(dir, '.agent-workspace')}: not there`);
+      for (const flag of ['--workspace DIR', '-L NAME / -S PATH', '--prefix PREFIX', '--orchestrator-pid PID']) expect(r.stderr).toContain(flag);
+      const j = await orchTop(['--snapshot', '--json', '-L', socket], { HOME: home });
+      expect(j.exitCode).toBe(0);
+      expect(JSON.parse(j.stdout).summary.sessions).toBe(0);
+      // --help names the same default places
+      const h = await orchTop(['--help']);
+      for (const place of ['global_registry.sqlite3', '$CLAUDE_ORCHESTRATOR_WORKSPACE', '~/.claude-orchestrator/workspaces', './.agent-workspace'])
+        expect(h.stdout).toContain(place);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,7 +1,8 @@
 // The issue's acceptance check: `orch-top --demo --snapshot --json` reports every finding kind with
 // the right counts, exits 1, and leaves nothing of the sandbox behind.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -61,5 +62,25 @@ describe('orch-top --demo --snapshot --json', () => {
     for (const w of snap.workspaces) expect(existsSync(w.path)).toBe(false);
     const zombieParents = new Set(snap.zombies.filter((z) => z.parentInScope).map((z) => z.pid));
     await waitFor(() => ![...zombieParents].some((pid) => existsSync(`/proc/${pid}`)), 5000, 'the demo zombies to be reaped');
+  });
+
+  it("keeps orch-top's state (pane memory, audit log) in the sandbox, never the user's", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'orchtop-demo-home-'));
+    try {
+      const r = await execa('node', [BIN, '--demo', '--snapshot', '--json', '--sample', '1s'], {
+        reject: false,
+        env: { NO_COLOR: '1', HOME: home, XDG_STATE_HOME: '' },
+        extendEnv: true,
+        timeout: 30_000,
+      });
+      expect(r.exitCode).toBe(1);
+      const said = /state \(audit log, pane memory\): (\S+)/.exec(r.stderr)?.[1];
+      expect(said).toMatch(/^\/.*orch-top-demo-.*\/orch-top$/);
+      // Nothing under the user's state directory, and the sandbox's went with the sandbox.
+      expect(existsSync(join(home, '.local', 'state'))).toBe(false);
+      expect(existsSync(said!)).toBe(false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -68,6 +68,18 @@ describe('poller', () => {
     expect(store.getState().events.some((e) => /slow tick/.test(e.text))).toBe(true);
   });
 
+  it('a new interval reschedules at once: from 30 s back to 50 ms does not wait out the 30 s timer', async () => {
+    const store = newStore(50);
+    poller = startPoller(store, async () => emptyWorld());
+    await waitFor(() => store.getState().tick.count >= 1, 3000, 'the first tick');
+    store.getState().setInterval(30_000);
+    await sleep(200);
+    const count = store.getState().tick.count;
+    expect(count).toBeLessThanOrEqual(2); // the 30 s timer now waits
+    store.getState().setInterval(50);
+    await waitFor(() => store.getState().tick.count >= count + 2, 3000, 'ticks at 50 ms again, well before 30 s');
+  });
+
   it('tickNow joins a tick in flight instead of starting another', async () => {
     const store = newStore(10_000);
     let calls = 0;

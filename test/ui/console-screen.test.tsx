@@ -3,6 +3,7 @@
 // runs. Pinned clock and Date, UTC, no colour: the frames are the same every run.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { helpRows } from '../../src/ui/keys.js';
+import { helpLineCount } from '../../src/ui/components/HelpOverlay.js';
 import { KEY, lineWith, makeSnapshot, NOW, openConsole, pinTime, unmountAll } from './harness.js';
 
 beforeEach(pinTime);
@@ -21,12 +22,13 @@ describe('at 120×40', () => {
     expect(l[3]).toBe(' 1 Sessions 3  2 Processes 6  3 Zombies 2  4 Descriptors 6  5 Log 0   sort status');
   });
 
-  it('the sessions table: its columns, orphans first, the first row selected; the event log; the footer', async () => {
+  it('the sessions table: its columns (the sorted one marked), orphans first, the first row selected; the event log; the footer', async () => {
     const c = await openConsole();
     const l = c.lines();
-    expect(l[4]!.trim().split(/\s+/)).toEqual(['SESSION', 'STATUS', 'WHY', 'AGENT', 'TASK', 'TYPE', 'PROJECT', 'AGE', 'PROCS', 'CPU%', 'RSS', 'FDS']);
-    expect(l[5]).toMatch(/^▶agent_bravo +orphan +registry says completed +bravo +TASK-1 +- +payments-api +2m00s +1 +1\.0 +50M +20 *$/);
-    expect(l[6]).toMatch(/^ claude-agent-charlie +orphan +not in any registry +- +- +- +- +2m00s/);
+    // (TYPE, the least important, gives its room to the sort mark and AGE's steady width)
+    expect(l[4]!.trim().split(/\s+/)).toEqual(['SESSION', 'STATUS▲', 'WHY', 'AGENT', 'TASK', 'PROJECT', 'AGE', 'PROCS', 'CPU%', 'RSS', 'FDS']);
+    expect(l[5]).toMatch(/^▶agent_bravo +orphan +registry says completed +bravo +TASK-1 +payments-api +2m00s +1 +1\.0 +50M +20 *$/);
+    expect(l[6]).toMatch(/^ claude-agent-charlie +orphan +not in any registry +- +- +- +2m00s/);
     expect(l[7]).toMatch(/^ agent_alpha +active +running +alpha/);
     expect(lineWith(c.frame(), '─ events')).toMatch(/^─ events \(0, all in 5\) ─+$/);
     expect(l.at(-1)).toBe('? help  Tab panel  Enter expand  / filter  s sort  x kill  K kill orphans  z zombies  S shutdown  p pause  q quit');
@@ -78,7 +80,7 @@ describe('at 80×24', () => {
   it('drops the least important columns, keeps SESSION, STATUS and WHY, and fits', async () => {
     const c = await openConsole({ columns: 80, rows: 24 });
     const header = c.lines()[4]!.trim().split(/\s+/);
-    expect(header.slice(0, 3)).toEqual(['SESSION', 'STATUS', 'WHY']);
+    expect(header.slice(0, 3)).toEqual(['SESSION', 'STATUS▲', 'WHY']);
     for (const gone of ['AGENT', 'TASK', 'TYPE', 'PROJECT', 'PANES']) expect(header).not.toContain(gone);
     expect(c.lines()).toHaveLength(23);
     for (const line of c.lines()) expect(line.length).toBeLessThanOrEqual(80);
@@ -105,10 +107,12 @@ describe('too small', () => {
     [70, 20],
     [79, 24],
     [80, 23],
-  ])('%i×%i: says so, and which size it is', async (columns, rows) => {
+  ])('%i×%i: says so, and which size it is, wrapped, not cut', async (columns, rows) => {
     const c = await openConsole({ columns, rows });
     expect(c.lines()[0]).toBe('orch-top needs a terminal of at least 80×24');
-    expect(c.lines()[1]).toBe(`this one is ${columns}×${rows}: enlarge it (q quits; orch-top --snapshot prints a table)`.slice(0, columns));
+    const said = `this one is ${columns}×${rows}: enlarge it (q quits; orch-top --snapshot prints a table)`;
+    expect(c.lines().slice(1).join(' ').replace(/\s+/g, ' ').trim()).toBe(said);
+    for (const line of c.lines()) expect(line.length).toBeLessThanOrEqual(columns);
     expect(c.frame()).not.toContain('SESSION');
   });
 
@@ -157,8 +161,8 @@ describe('states', () => {
         cancelling: false,
       }),
     );
-    // (cut at the width: a line never wraps)
-    expect(f.split('\n')[2]).toBe('▶ kill orphans: phase 1 1/3 settled, grace 3.2s left · 1 done · every 1s · tick 7 at 11:59:59 in 35 ms · tmux -L test pi');
+    // (cut at the width, and marked so: a line never wraps)
+    expect(f.split('\n')[2]).toBe('▶ kill orphans: phase 1 1/3 settled, grace 3.2s left · 1 done · every 1s · tick 7 at 11:59:59 in 35 ms · tmux -L test p…');
     f = await c.update(() => c.store.getState().updateActivity({ cancelling: true, graceLeftMs: null, done: 2 }));
     expect(f.split('\n')[2]).toMatch(/^■ cancelling kill orphans: phase 1 2\/3 settled · 1 done · every 1s/);
     f = await c.update(() => c.store.getState().setActivity(null));
@@ -194,15 +198,24 @@ describe('states', () => {
   });
 });
 
+/** A help line's key column: as wide as the longest key of its group, and two. */
+const labelWidth = (group: string) =>
+  Math.max(
+    ...helpRows()
+      .filter((r) => r.group === group)
+      .map((r) => r.label.length),
+  ) + 2;
+
 describe('the help screen', () => {
   it('lists every line of the key table when it fits (200×60), and any key closes it', async () => {
     const c = await openConsole({ columns: 200, rows: 60 });
     const f = await c.press('?');
     const rows = helpRows();
-    const w = Math.max(...rows.map((r) => r.label.length)) + 2;
-    for (const r of rows) expect(f, `${r.label}: ${r.description}`).toContain(`  ${r.label.padEnd(w)}${r.description}`);
+    for (const r of rows) expect(f, `${r.label}: ${r.description}`).toContain(`  ${r.label.padEnd(labelWidth(r.group))}${r.description}`);
     // Each group's heading, at the start of a column (the second column starts mid-line).
     for (const g of new Set(rows.map((r) => r.group))) expect(f).toMatch(new RegExp(`(│ | {3})${g} {3}`));
+    // Nothing is cut.
+    for (const l of f.split('\n')) if (l.startsWith('│')) expect(l).not.toContain('…');
     const closed = await c.press('x');
     expect(closed).not.toContain('orch-top keys');
     expect(closed).not.toContain('Confirm'); // the key that closed it did nothing else
@@ -212,7 +225,7 @@ describe('the help screen', () => {
   it('scrolls on a small screen, and every row of the table is on one of its pages', async () => {
     const c = await openConsole({ columns: 80, rows: 24 });
     let f = await c.press('?');
-    const total = helpRows().length + new Set(helpRows().map((r) => r.group)).size;
+    const total = helpLineCount(80);
     expect(f).toContain(`↑↓ scroll (1-15 of ${total})`);
     const seen = new Set(f.split('\n'));
     while (!f.includes(`-${total} of ${total})`)) {
@@ -221,8 +234,8 @@ describe('the help screen', () => {
     }
     expect(f).toContain(`(${total - 14}-${total} of ${total})`);
     const all = [...seen].join('\n');
-    const w = Math.max(...helpRows().map((r) => r.label.length)) + 2;
-    for (const r of helpRows()) expect(all, r.label).toContain(`  ${r.label.padEnd(w)}${r.description.slice(0, 30)}`);
+    for (const r of helpRows()) expect(all, r.label).toContain(`  ${r.label.padEnd(labelWidth(r.group))}${r.description.slice(0, 30)}`);
+    for (const l of all.split('\n')) if (l.startsWith('│')) expect(l).not.toContain('…');
     f = await c.press(KEY.up);
     expect(f).toContain(`(${total - 15}-${total - 1} of ${total})`);
     f = await c.press(KEY.pageUp); // a page is the table's height less two

@@ -116,6 +116,10 @@ export interface Opened {
   /** The last frame without SGR. */
   frame(): string;
   lines(): string[];
+  /** How many frames Ink has drawn so far (each React commit is one). */
+  frameCount(): number;
+  /** Lets pending store changes, renders and timers of this turn run (inside act()), without waiting for a change. */
+  settle(): Promise<void>;
   /** Writes a key, then waits for the frame to change (or `until` to hold). */
   press(key: string, until?: (frame: string) => boolean): Promise<string>;
   /** Several keys, each waited for. */
@@ -172,7 +176,7 @@ export async function openConsole(opts: OpenOptions = {}): Promise<Opened> {
   });
   store.setState({
     snapshot: opts.snap === undefined ? makeSnapshot() : opts.snap,
-    tick: { count: 7, lastAt: NOW - 300, durationMs: 35, slow: 0, error: null, inFlight: false },
+    tick: { count: 7, lastAt: NOW - 300, durationMs: 35, slow: 0, slowRun: 0, error: null },
   });
   const view = createViewStore();
   const service = fakeService(store);
@@ -185,6 +189,13 @@ export async function openConsole(opts: OpenOptions = {}): Promise<Opened> {
     raw: () => r.lastFrame() ?? '',
     frame: () => plain(r.lastFrame() ?? ''),
     lines: () => plain(r.lastFrame() ?? '').split('\n'),
+    frameCount: () => r.frames.length,
+    async settle() {
+      for (let i = 0; i < 3; i++)
+        await act(async () => {
+          await new Promise((res) => setImmediate(res));
+        });
+    },
     press: (key, until) => waitAfter(() => r.stdin.write(key), until),
     async keys(...keys) {
       for (const k of keys) await o.press(k);

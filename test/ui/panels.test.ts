@@ -13,6 +13,7 @@ import {
   type PanelId,
   type PanelSpec,
   type ProcRow,
+  type RowsCtx,
   type ViewCtx,
 } from '../../src/ui/panels.js';
 import { makeSnapshot, NOW } from '../helpers/snapshot.js';
@@ -22,10 +23,11 @@ const EVENTS: LogEvent[] = [
   { seq: 2, at: NOW - 2_000, level: 'warn', text: 'orphan: session $2 agent_bravo' },
   { seq: 3, at: NOW - 1_000, level: 'error', text: 'poll failed: tmux timed out' },
 ];
-const ctx = (snap: Snapshot = makeSnapshot(), over: Partial<ViewCtx> = {}): ViewCtx => ({ snap, now: NOW, events: EVENTS, scope: null, ...over });
+type Ctx = ViewCtx & RowsCtx;
+const ctx = (snap: Snapshot = makeSnapshot(), over: Partial<Ctx> = {}): Ctx => ({ snap, now: NOW, events: EVENTS, scope: null, ...over });
 const P = (sort = 0, reverse = false, filter = '') => ({ sort, reverse, filter });
 // biome-ignore lint/suspicious/noExplicitAny: the helper takes any panel, whatever its row type.
-const ids = (spec: PanelSpec<any>, c: ViewCtx, p = P()) => visibleRows(spec, c, p).map((r) => spec.rowId(r));
+const ids = (spec: PanelSpec<any>, c: Ctx, p = P()) => visibleRows(spec, c, p).map((r) => spec.rowId(r));
 
 /** A deeper process tree: 1001 has two children, the first of which has one. */
 function deepTree(): Snapshot {

@@ -9,13 +9,16 @@ import { plural } from '../../render/format.js';
 import { renderPlanText } from '../../render/plan.js';
 import { makePaint } from '../../render/theme.js';
 import { useTheme } from '../theme.js';
+import { wrapLine } from '../wrap.js';
 import { Line } from './Line.js';
 
-/** The plan's lines as the dialog shows them (also how far it can scroll). */
+/** The plan's lines as the dialog shows them (also how far it can scroll): wrapped, never cut, so
+ *  a step's reason and its warnings ("… ends with it") are always read whole. */
 export function planLines(plan: Plan, width: number, color: boolean): string[] {
   return renderPlanText(plan, { paint: makePaint(color), width: width - 4 })
     .replace(/\n$/, '')
-    .split('\n');
+    .split('\n')
+    .flatMap((l) => wrapLine(l, width - 4, '        '));
 }
 
 /** `lines`: the plan as planLines() renders it (the caller needs them too, for how far to scroll). */

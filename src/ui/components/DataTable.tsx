@@ -1,11 +1,15 @@
 // A table over one panel's rows: a header, the rows that fit (scrolled to keep the cursor in view),
 // the cursor as a bar, an expanded row's details under it. Columns come from the panel spec and drop
 // by priority when the terminal is narrow. Draws only; the rows and the cursor come from outside.
+// Widths are sticky (a column that grew stays that wide until the terminal is resized), so values
+// that grow do not make the columns beside them jitter; the sorted column is marked ▲/▼ and never
+// dropped. Memoised: a frame that changes nothing it draws (a log line) does not redraw it.
 
 import { Box } from 'ink';
-import { useRef } from 'react';
-import { GAP, fitCell, layoutColumns } from '../../render/table.js';
+import { memo, useRef } from 'react';
+import { type Column, GAP, fitCell, layoutColumns } from '../../render/table.js';
 import type { PanelSpec, ViewCtx } from '../panels.js';
+import { wrapLine } from '../wrap.js';
 import { Line, type Segment } from './Line.js';
 
 export interface DataTableProps<T> {
@@ -20,11 +24,31 @@ export interface DataTableProps<T> {
   width: number;
   height: number;
   empty: string;
+  /** The sorted column's header (none: the tree order) and whether it runs largest first. */
+  sortColumn: string | null;
+  sortDesc: boolean;
 }
 
-export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width, height, empty }: DataTableProps<T>) {
+const MARKS = /[▲▼]$/;
+
+/** The spec's columns with the sort mark and the widths seen so far (by `sticky`). */
+function markedColumns<T>(columns: Column<T>[], sticky: Map<string, number>, sortColumn: string | null, sortDesc: boolean): Column<T>[] {
+  return columns.map((c) => {
+    const seen = c.flex ? undefined : sticky.get(c.header);
+    const w = seen === undefined ? c.width : Math.max(c.width ?? 0, seen);
+    if (c.header !== sortColumn) return { ...c, width: w };
+    return { ...c, header: c.header + (sortDesc ? '▼' : '▲'), priority: 0, width: w };
+  });
+}
+
+function DataTableView<T>({ spec, ctx, rows, cursor, lost, expandedId, width, height, empty, sortColumn, sortDesc }: DataTableProps<T>) {
   const offsetRef = useRef(0);
-  const layout = layoutColumns(rows, spec.columns(ctx, width), width - 1, 1);
+  const sticky = useRef({ key: '', widths: new Map<string, number>() });
+  if (sticky.current.key !== `${spec.id}:${width}`) sticky.current = { key: `${spec.id}:${width}`, widths: new Map() };
+  const layout = layoutColumns(rows, markedColumns(spec.columns(ctx, width), sticky.current.widths, sortColumn, sortDesc), width - 1, 1);
+  layout.columns.forEach((c, i) => {
+    if (!c.flex) sticky.current.widths.set(c.header.replace(MARKS, ''), layout.widths[i]!);
+  });
   const expandedAt = expandedId === null ? -1 : rows.findIndex((r) => spec.rowId(r) === expandedId);
   // Details wrap (they are read, not scanned), up to what leaves room for a few rows.
   const wrapAt = Math.max(20, width - 6);
@@ -32,7 +56,7 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
     expandedAt >= 0
       ? spec
           .detail(rows[expandedAt]!, ctx)
-          .flatMap((l) => wrap(l, wrapAt))
+          .flatMap((l) => wrapLine(l, wrapAt))
           .slice(0, Math.max(1, height - 4))
       : [];
   // A table longer than its room gives its last line to where the view is (a header cannot hold
@@ -92,17 +116,4 @@ export function DataTable<T>({ spec, ctx, rows, cursor, lost, expandedId, width,
   );
 }
 
-function wrap(line: string, width: number): string[] {
-  const out: string[] = [];
-  for (let rest = line; rest.length; ) {
-    if (rest.length <= width) {
-      out.push(rest);
-      break;
-    }
-    const cut = rest.lastIndexOf(' ', width);
-    const at = cut > width / 2 ? cut : width;
-    out.push(rest.slice(0, at));
-    rest = '  ' + rest.slice(at).trimStart();
-  }
-  return out.length ? out : [''];
-}
+export const DataTable = memo(DataTableView) as typeof DataTableView;

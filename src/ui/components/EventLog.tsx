@@ -2,24 +2,27 @@
 // appearing and going. The whole log is panel 5.
 
 import { Box } from 'ink';
-import type { LogEvent } from '../../store/store.js';
+import { memo } from 'react';
 import { formatClock } from '../../render/format.js';
+import type { LogEvent } from '../../store/store.js';
 import { Line } from './Line.js';
 
-export function EventLog({ events, height, width }: { events: LogEvent[]; height: number; width: number }) {
+/** Memoised: a tick that logs nothing does not redraw it. A line too long ends in "…" (all of it is in 5). */
+export const EventLog = memo(function EventLog({ events, height, width }: { events: LogEvent[]; height: number; width: number }) {
   const shown = events.slice(-(height - 1));
+  const title = `─ events (${events.length}, all in 5) `;
   return (
     <Box flexDirection="column" height={height}>
       <Line
         width={width}
         segments={[
-          { text: `─ events (${events.length}, all in 5) `, token: 'muted' },
-          { text: '─'.repeat(Math.max(0, width - 24)), token: 'muted' },
+          { text: title, token: 'muted' },
+          { text: '─'.repeat(Math.max(0, width - title.length)), token: 'muted' },
         ]}
       />
-      {shown.map((e, i) => (
+      {shown.map((e) => (
         <Line
-          key={i}
+          key={e.seq}
           width={width}
           segments={[
             { text: `${formatClock(e.at)} `, token: 'muted' },
@@ -29,4 +32,4 @@ export function EventLog({ events, height, width }: { events: LogEvent[]; height
       ))}
     </Box>
   );
-}
+});

@@ -1,5 +1,5 @@
-// One terminal line from styled segments, cut to the width (never wrapped: a wrapped line would push
-// the layout past the screen).
+// One terminal line from styled segments, cut to the width with "…" where text was lost (never
+// wrapped: a wrapped line would push the layout past the screen).
 
 import { Text } from 'ink';
 import { inert } from '../../render/inert.js';
@@ -12,7 +12,15 @@ export interface Segment {
 
 export function Line({ segments, width, token }: { segments: Segment[]; width?: number; token?: Token | null }) {
   const theme = useTheme();
-  let left = width ?? Infinity;
+  // Cut (more than trailing blanks lost): the last column shown says so.
+  const cut =
+    width !== undefined &&
+    width > 0 &&
+    segments
+      .map((s) => s.text)
+      .join('')
+      .trimEnd().length > width;
+  let left = cut ? width - 1 : (width ?? Infinity);
   const parts: Segment[] = [];
   for (const s of segments) {
     if (left <= 0) break;
@@ -23,6 +31,13 @@ export function Line({ segments, width, token }: { segments: Segment[]; width?: 
     const prev = parts[parts.length - 1];
     if (prev && prev.token === s.token) prev.text += text;
     else parts.push({ text, token: s.token ?? null });
+  }
+  if (cut) {
+    const last = parts[parts.length - 1];
+    // Trailing blanks before the mark read as nothing lost: the mark goes right after the text.
+    if (last) last.text = `${last.text.replace(/\s+$/, '')}…`;
+    else parts.push({ text: '…', token: null });
+    left = width - parts.reduce((n, p) => n + p.text.length, 0);
   }
   // A line styled as a whole (the selected row) fills the width, so the highlight is a bar.
   if (token && width !== undefined && left > 0 && left !== Infinity) parts.push({ text: ' '.repeat(left), token: null });
