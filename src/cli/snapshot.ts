@@ -22,7 +22,8 @@ export async function runSnapshot(config: Config, ctx: RunCtx): Promise<number> 
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
   ctx.out.write(formatNamed(config.format).snapshot(snap, { paint, width: ctx.out.isTTY ? (ctx.out.columns ?? 120) : 160 }));
   // Found nothing: say where it looked and how to point it elsewhere (stderr: the document stays exact).
-  if (foundNothing(snap) && snap.tmux.available && !snap.tmux.error) ctx.err.write(`${nothingFoundLines(inertDeep(snap), inertDeep(lookedAt(config, ctx)), paint).join('\n')}\n`);
+  if (foundNothing(snap) && snap.tmux.available && !snap.tmux.error)
+    ctx.err.write(`${nothingFoundLines(inertDeep(snap), inertDeep(lookedAt(config, ctx)), paint).join('\n')}\n`);
   if (!snap.tmux.available || snap.tmux.error) {
     ctx.err.write(`orch-top: ${inert(snap.tmux.error ?? 'tmux is not available')}\n`);
     return EXIT.usage;
