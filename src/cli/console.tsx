@@ -6,7 +6,7 @@
 import { render } from 'ink';
 import { createConsoleActions } from '../actions/console-actions.js';
 import type { Config } from '../config.js';
-import { workerCollector } from '../collector.js';
+import { type Seen, workerCollector } from '../collector.js';
 import { colorWanted } from '../render/theme.js';
 import { startPoller } from '../store/poller.js';
 import { watchSnapshots } from '../store/watch.js';
@@ -18,12 +18,12 @@ const ALT_SCREEN_OFF = '\u001b[?25h\u001b[?1049l';
 
 export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.ReadStream; title?: string }): Promise<number> {
   const out = ctx.out as NodeJS.WriteStream;
-  // Collect in a worker thread: the screen and the keys never wait for /proc.
-  const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
   // The panes earlier runs saw, so what they left is traced from the first tick; saved again on quit.
-  const { store, save } = makeStore(config, ctx.env, 'read-write');
+  const { store, history, save } = makeStore(config, ctx.env, 'read-write');
+  // Tick in a worker thread: the screen and the keys never wait for /proc or the model.
+  const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces, history });
   const unwatch = watchSnapshots(store);
-  const poller = startPoller(store, () => collector.collect(store.getState().history));
+  const poller = startPoller(store, () => collector.tick());
   const service = createConsoleActions({ store, config, env: ctx.env, poller });
 
   let restored = false;
@@ -91,7 +91,7 @@ async function takeDown(p: {
   unwatch: () => void;
   poller: ReturnType<typeof startPoller>;
   collector: ReturnType<typeof workerCollector>;
-  save: () => string | null;
+  save: (seen: Seen) => string | null;
 }): Promise<string | null> {
   p.service.cancel();
   await p.service.idle();
@@ -99,6 +99,13 @@ async function takeDown(p: {
   await p.app.waitUntilExit().catch(() => {});
   p.unwatch();
   await p.poller.stop();
+  // The worker hands over what it has seen, then goes.
+  let problem: string | null = null;
+  try {
+    problem = p.save(await p.collector.seen());
+  } catch (e) {
+    problem = `could not save the pane memory: ${(e as Error).message}`;
+  }
   await p.collector.close();
-  return p.save();
+  return problem;
 }

@@ -3,7 +3,7 @@
 // interval is counted and logged as slow instead of being stacked.
 
 import type { StoreApi } from 'zustand/vanilla';
-import type { RawWorld } from '../model/types.js';
+import type { Snapshot } from '../model/types.js';
 import type { AppState } from './store.js';
 
 export interface Poller {
@@ -15,7 +15,7 @@ export interface Poller {
   readonly running: boolean;
 }
 
-export function startPoller(store: StoreApi<AppState>, collect: () => Promise<RawWorld>, opts: { now?: () => number } = {}): Poller {
+export function startPoller(store: StoreApi<AppState>, collect: () => Promise<Snapshot>, opts: { now?: () => number } = {}): Poller {
   const now = opts.now ?? Date.now;
   let timer: NodeJS.Timeout | null = null;
   let inFlight: Promise<void> | null = null;
@@ -29,9 +29,9 @@ export function startPoller(store: StoreApi<AppState>, collect: () => Promise<Ra
     const started = now();
     lastStart = started;
     try {
-      const raw = await collect();
+      const snapshot = await collect();
       const took = now() - started;
-      store.getState().ingest(raw, took);
+      store.getState().ingest(snapshot, took);
       if (took > store.getState().intervalMs) store.getState().tickSlow(took);
     } catch (e) {
       store.getState().tickFailed((e as Error).message ?? String(e), now() - started);

@@ -36,7 +36,7 @@ function setup(server: TmuxServerFixture, audit: string) {
   const env = { HOME: dir, XDG_STATE_HOME: join(dir, 'state') };
   const collector = inProcessCollector(config, { env, cwd: dir, extraWorkspaces: [] });
   const { store } = makeStore(config, env, 'off');
-  poller = startPoller(store, () => collector.collect(store.getState().history));
+  poller = startPoller(store, () => collector.tick());
   const service = createConsoleActions({ store, config, env, poller, execute: { pollMs: 25 } });
   return { store, service, config };
 }
