@@ -11,7 +11,8 @@ export const viewSocket = `orchtop-bench-view-${process.pid}`;
 export const scratch = mkdtempSync(join(tmpdir(), 'orchtop-bench-'));
 const cleanEnv = { ...process.env, TMUX: '', TMUX_PANE: '' };
 
-export const tmux = (socket, ...a) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...a], { encoding: 'utf8', env: cleanEnv });
+export const tmux = (socket, ...a) =>
+  execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...a], { encoding: 'utf8', env: cleanEnv, stdio: ['ignore', 'pipe', 'ignore'] });
 
 const groups = [];
 /** Starts `n` sleepers in one process group (its shell waits for them); resolves when they run. */

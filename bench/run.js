@@ -17,7 +17,8 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { addSleepers, capture, stopScreens, cpuTicks, growTo, loadSocket, processCount, rssMb, scratch, screen, startSessions, teardown } from './load.js';
-import { tickCosts, readerCosts } from './ticks.js';
+import { frameCosts } from './frames.js';
+import { readerCosts, tickCosts } from './ticks.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
 const EXTRA = Number(process.env.BENCH_EXTRA ?? 2000);
@@ -141,13 +142,13 @@ function snapshotVsFloor() {
   };
   const floor = wall('ps', ['-eo', 'pid,ppid,pgid,sid,stat,lstart,rss,args']) + wall('tmux', ['-L', loadSocket, 'list-panes', '-a']);
   const snap = (dir) => wall(process.execPath, [`${dir}/bin/orch-top.js`, '--snapshot', '--json', ...watchArgs], stateEnv);
-  say(
-    `\n  node -e '' ${f1(wall(process.execPath, ['-e', '']))} ms; orch-top --version (node + the CLI's imports) ${f1(wall(process.execPath, [`${HERE}/bin/orch-top.js`, '--version']))} ms`,
-  );
+  const node = wall(process.execPath, ['-e', '']);
+  const version = wall(process.execPath, [`${HERE}/bin/orch-top.js`, '--version']);
   const rows = [['this', snap(HERE)]];
   if (BEFORE) rows.push(['before', snap(BEFORE)]);
   say(`\n--snapshot --json wall time (median of 5), the floor: ps -eo pid,ppid,pgid,sid,stat,lstart,rss,args + one tmux list-panes -a = ${f1(floor)} ms`);
   for (const [label, ms] of rows) say(`  orch-top ${label.padEnd(7)} ${f1(ms)} ms = ${(ms / floor).toFixed(2)}× the floor`);
+  say(`  start-up alone: node -e '' ${f1(node)} ms; orch-top --version (node + the CLI's imports) ${f1(version)} ms`);
   return rows[0][1] / floor;
 }
 
@@ -163,6 +164,7 @@ try {
   say(`  setup ${((performance.now() - t0) / 1000).toFixed(1)} s, ${processCount()} processes`);
   perTick.push(await tickCosts(watchArgs));
   await readerCosts(say, watchArgs);
+  await frameCosts(say, watchArgs);
   const sbs = await sideBySide();
   printSideBySide(sbs);
   const snapRatio = snapshotVsFloor();

@@ -7,28 +7,13 @@ import type { Config } from '../config.js';
 import type { Seen } from '../collector.js';
 import { Engine } from '../engine.js';
 import { emptyHistory } from '../model/classify.js';
-import type { Snapshot, WorkspaceHow } from '../model/types.js';
+import type { Snapshot } from '../model/types.js';
 import { sleep } from '../sleep.js';
 import { loadPaneMemory, paneMemoryPath, savePaneMemory } from '../store/pane-memory.js';
 import { createAppStore } from '../store/store.js';
+import type { RunCtx } from './io.js';
 
-export interface Io {
-  stdout: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean; columns?: number };
-  stderr: { write(s: string): boolean };
-  stdin: NodeJS.ReadStream;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
-
-export interface RunCtx {
-  out: Io['stdout'];
-  err: Io['stderr'];
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  extraWorkspaces: { path: string; how: WorkspaceHow }[];
-}
+export { EXIT, type Io, type RunCtx } from './io.js';
 
 /**
  * The store every mode uses, and the pane memory of earlier runs when `memory` allows, so a one-shot

@@ -2,19 +2,20 @@
 // of agents, orphans or scope. A process that vanishes mid-read is skipped; a permission error is
 // "n/a"; nothing here throws for the state of another process.
 //
-// Why plain synchronous reads into one reused buffer: DESIGN.md measured, for 2,266 processes,
-// 44 ms this way against 470–1,000 ms with fs/promises (one promise and one buffer per file).
-// Measured here with `npm run bench` (2,276 processes, 2 cores, Node 20): this reader 37 ms warm /
-// 98 ms cold; ps-list 127–169 ms (and it lacks state, sid, start time); pidusage for every pid 37 ms
-// median, 187 ms p90, for CPU and memory only. So on Linux /proc is read directly and CPU % comes
-// from stat's tick counters between ticks (the model), not from pidusage; ps-list is the fallback
-// where there is no /proc. The scan runs in a worker thread for the console (src/collector.ts).
+// Why /proc directly: ps-list lacks state, session id and start time (the kill-safety check needs
+// the start time) and is slower; pidusage gives CPU and memory only. Why plain synchronous reads into
+// one reused buffer: fs/promises costs one promise and one buffer per file, an order of magnitude
+// more for thousands of small files. `npm run bench` prints this reader against ps-list and pidusage.
+// CPU % comes from stat's tick counters between ticks (the model). ps-list is the fallback where
+// there is no /proc. The console runs the scan in a worker thread (src/collector.ts).
 // Command lines and environments are cached per (pid, start time) and pruned when the process is
 // gone. exec() replaces both but keeps pid and start time, so a cached entry also remembers the
 // command name (stat's comm, which exec changes) and is read again when it differs; and nothing is
 // cached for a process younger than a second, when a fork-then-exec is most likely still under way.
 // (An exec of a binary with the same name, or a process rewriting its own argv, can still go unseen
-// until the process is gone; orch-top only needs argv to recognise processes.)
+// until the process is gone; orch-top only needs argv to recognise processes.) Between whole scans
+// the table may be read partly (readTable's scope): the caller bounds what that can miss by how
+// often it asks for a whole one (src/engine.ts, FULL_SCAN_MS).
 
 import { closeSync, existsSync, openSync, readdirSync, readlinkSync, readSync, statSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -126,7 +127,7 @@ function kindOf(target: string): keyof FdKinds {
 export class ProcReader {
   private buf = Buffer.alloc(64 * 1024);
   /** argv and uid per (pid, start): read once. A uid cached at first sight can miss a later setuid();
-   *  no rule depends on uid, and the stat call costs ~20% of a scan (`npm run bench`). */
+   *  no rule depends on uid, and the stat call is one more syscall per process per scan. */
   private readonly idents = new Map<ProcKey, { cmdline: string[]; uid: number | null; comm: string }>();
   private readonly envs = new Map<ProcKey, { trace: EnvTrace | null; comm: string | undefined }>();
   /** Descriptor kinds per (pid, start time), with the count they were read at. */
