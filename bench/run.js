@@ -1,218 +1,193 @@
 #!/usr/bin/env node
-// `npm run bench`: how fast and how big one tick is, on a private tmux server with N agent sessions.
-// Prints figures; asserts nothing (tests never assert timings). Tears down everything it started.
-//   BENCH_SESSIONS=200 BENCH_TICKS=30 npm run bench
-import { execFileSync, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
-import psList from 'ps-list';
-import pidusage from 'pidusage';
-import { parseCli } from '../dist/config.js';
-import { Engine, classifyConfigOf } from '../dist/engine.js';
-import { ProcReader } from '../dist/collectors/procfs.js';
-import { listPanes } from '../dist/collectors/tmux.js';
-import { createAppStore } from '../dist/store/store.js';
-import { workerCollector, inProcessCollector } from '../dist/collector.js';
-import { classify, emptyHistory } from '../dist/model/classify.js';
-import { makePlan } from '../dist/model/plan.js';
-import { executePlan } from '../dist/actions/execute.js';
-import { makeLooker } from '../dist/cli/main.js';
-import React from 'react';
-import { render, renderToString } from 'ink';
-import { EventEmitter } from 'node:events';
-import { Console } from '../dist/ui/Console.js';
-import { createViewStore } from '../dist/ui/view-store.js';
+// `npm run bench`: what orch-top costs, side by side in one run on its own load (a private tmux
+// server with BENCH_SESSIONS agent sessions, BENCH_EXTRA extra sleeping processes). Prints figures
+// and the targets of issue 13; asserts nothing (tests never assert timings). Tears down everything
+// it started (bench/load.js), even on failure or Ctrl-C.
+//
+//   BENCH_WINDOW_MS   each CPU window (default 30000; the console's CPU is the median of three)
+//   BENCH_WARMUP_MS   before the first window (default 15000)
+//   BENCH_RSS_MS      how long the console runs before its RSS is read (default 300000: 5 minutes)
+//   BENCH_BEFORE      another built orch-top checkout (e.g. the base commit) measured beside this one
+//   BENCH_V8          V8 flags for more consoles beside, ';' between sets, to see whether they pay
+//   BENCH_SESSIONS=200 BENCH_EXTRA=2000
+// A quick run while developing: BENCH_WINDOW_MS=5000 BENCH_WARMUP_MS=5000 BENCH_RSS_MS=30000 npm run bench
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { addSleepers, capture, stopScreens, cpuTicks, growTo, loadSocket, processCount, rssMb, scratch, screen, startSessions, teardown } from './load.js';
+import { frameCosts } from './frames.js';
+import { readerCosts, tickCosts } from './ticks.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
-const TICKS = Number(process.env.BENCH_TICKS ?? 30);
-// Background processes, so the /proc scan sees a busy machine (DESIGN.md measured 2,266).
 const EXTRA = Number(process.env.BENCH_EXTRA ?? 2000);
-const socket = `orchtop-bench-${process.pid}`;
-const tmux = (...a) => execFileSync('tmux', ['-L', socket, ...a], { encoding: 'utf8', env: { ...process.env, TMUX: '' } });
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 30_000);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 15_000);
+const RSS_MS = Number(process.env.BENCH_RSS_MS ?? 300_000);
+const BEFORE = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : null;
+const V8 = process.env.BENCH_V8 ?? '';
+const HERE = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const CLK = 100;
 
-const stats = (xs) => {
+process.on('exit', teardown);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return `median ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms, min ${s[0].toFixed(1)} ms`;
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-async function time(n, fn) {
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+const say = (s = '') => console.log(s);
+const watchArgs = ['-L', loadSocket, '--orchestrator-match', 'no_such_orchestrator_in_the_bench'];
+// orch-top's state (pane memory, audit log) goes to the scratch directory, never the user's.
+const stateEnv = { HOME: scratch, XDG_STATE_HOME: join(scratch, 'state'), XDG_CONFIG_HOME: join(scratch, 'config') };
+
+/** htop (apt-get when missing) and btop when present, at a 1 s refresh. */
+function tools() {
+  if (spawnSync('sh', ['-c', 'command -v htop']).status !== 0) {
+    say('  (installing htop with apt-get)');
+    spawnSync('sh', ['-c', 'apt-get install -y htop >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y htop >/dev/null 2>&1)']);
+  }
   const out = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
+  if (spawnSync('sh', ['-c', 'command -v htop']).status === 0) out.push({ name: 'htop -d 10', cmd: 'htop -d 10' });
+  if (spawnSync('sh', ['-c', 'command -v btop']).status === 0) {
+    mkdirSync(join(scratch, 'config', 'btop'), { recursive: true });
+    writeFileSync(join(scratch, 'config', 'btop', 'btop.conf'), 'update_ms = 1000\n');
+    out.push({ name: 'btop at 1000 ms', cmd: 'btop --utf-force', env: { ...stateEnv, LANG: 'C.UTF-8' } });
   }
   return out;
 }
 
-let cleaned = false;
-let extra = null;
-function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  try {
-    tmux('kill-server');
-  } catch {
-    /* gone */
+/** Every console and tool at once on the same load; CPU in windows, then RSS until RSS_MS. */
+async function sideBySide() {
+  const node = process.execPath;
+  const consoles = [
+    { name: 'orch-top console (this)', cmd: `${node} ${HERE}/bin/orch-top.js ${watchArgs.join(' ')} --interval 1s`, env: stateEnv, ours: 'after' },
+  ];
+  if (BEFORE)
+    consoles.push({
+      name: 'orch-top console (before)',
+      cmd: `${node} ${BEFORE}/bin/orch-top.js ${watchArgs.join(' ')} --interval 1s`,
+      env: stateEnv,
+      ours: 'before',
+    });
+  if (V8)
+    consoles.push({
+      name: `orch-top console (${V8})`,
+      cmd: `${node} ${V8} ${HERE}/bin/orch-top.js ${watchArgs.join(' ')} --interval 1s`,
+      env: stateEnv,
+      ours: 'v8',
+    });
+  const all = [...consoles, ...tools()];
+  all.forEach((x, i) => {
+    x.pid = screen(`s${i}`, x.cmd, x.env ?? {});
+    x.session = `s${i}`;
+    x.cpu = [];
+    x.rss = [];
+  });
+  await sleep(WARMUP_MS);
+  const t0 = Date.now();
+  for (let w = 0; w < 3; w++) {
+    const before = all.map((x) => cpuTicks(x.pid));
+    const start = performance.now();
+    await sleep(WINDOW_MS);
+    const secs = (performance.now() - start) / 1000;
+    all.forEach((x, i) => x.cpu.push(((cpuTicks(x.pid) - before[i]) / CLK / secs) * 100));
+    for (const x of all) x.rss.push(rssMb(x.pid));
   }
-  rmSync(`${process.env.TMUX_TMPDIR || '/tmp'}/tmux-${process.getuid()}/${socket}`, { force: true });
-  // The sleepers share one process group: end them all; their shell waits for (reaps) them.
-  if (extra?.pid)
-    try {
-      process.kill(-extra.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
+  while (Date.now() - t0 < RSS_MS - WARMUP_MS) {
+    await sleep(Math.min(10_000, RSS_MS - WARMUP_MS - (Date.now() - t0)));
+    for (const x of consoles) x.rss.push(rssMb(x.pid));
+  }
+  for (const x of consoles) x.rss.push(rssMb(x.pid));
+  for (const x of all) x.screenOk = capture(x.session).trim().length > 0;
+  const ok = consoles.every((c) => /claude-agent-/.test(capture(c.session)));
+  stopScreens();
+  return { all, consoles, ok };
 }
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+
+function printSideBySide({ all, consoles, ok }) {
+  const htop = all.find((x) => x.name.startsWith('htop'));
+  say(`\nSide by side, ${SESSIONS} agent sessions + ${EXTRA} extra processes (${processCount()} in all), 160×50, 1 s interval`);
+  say(`  CPU: median of three ${WINDOW_MS / 1000} s windows after ${WARMUP_MS / 1000} s; RSS after ${(RSS_MS / 60_000).toFixed(1)} min`);
+  say(`  ${'what'.padEnd(34)} ${'CPU % of a core'.padEnd(26)} ${'× htop'.padEnd(7)} RSS MB`);
+  for (const x of all) {
+    const cpu = median(x.cpu);
+    const ratio = htop ? cpu / median(htop.cpu) : NaN;
+    const rss = x.rss.at(-1);
+    say(`  ${x.name.padEnd(34)} ${`${f1(cpu)} (${x.cpu.map(f1).join(', ')})`.padEnd(26)} ${f1(ratio).padEnd(7)} ${f1(rss)}`);
+  }
+  for (const c of consoles) {
+    const r = c.rss.filter(Number.isFinite);
+    const third = Math.max(1, Math.floor(r.length / 3));
+    const rise = median(r.slice(-third)) - median(r.slice(0, third));
+    c.flat = rise < Math.max(5, 0.05 * median(r));
+    say(`  ${c.name} RSS samples (MB): ${r.map((x) => x.toFixed(0)).join(' ')} → ${c.flat ? 'flat' : `rising (+${rise.toFixed(0)} MB)`}`);
+  }
+  if (!ok) say('  WARNING: a console did not show the agent sessions: its figures are not comparable');
+}
+
+/** `orch-top --snapshot --json` wall time against ps + one tmux list-panes, median of 5 each. */
+function snapshotVsFloor() {
+  const wall = (cmd, args, env = {}) => {
+    const xs = [];
+    for (let i = 0; i < 6; i++) {
+      const t = performance.now();
+      spawnSync(cmd, args, { env: { ...process.env, ...env, TMUX: '' }, stdio: ['ignore', 'ignore', 'ignore'] });
+      if (i) xs.push(performance.now() - t); // the first run warms the page cache
+    }
+    return median(xs);
+  };
+  const floor = wall('ps', ['-eo', 'pid,ppid,pgid,sid,stat,lstart,rss,args']) + wall('tmux', ['-L', loadSocket, 'list-panes', '-a']);
+  const snap = (dir) => wall(process.execPath, [`${dir}/bin/orch-top.js`, '--snapshot', '--json', ...watchArgs], stateEnv);
+  const node = wall(process.execPath, ['-e', '']);
+  const version = wall(process.execPath, [`${HERE}/bin/orch-top.js`, '--version']);
+  const rows = [['this', snap(HERE)]];
+  if (BEFORE) rows.push(['before', snap(BEFORE)]);
+  say(`\n--snapshot --json wall time (median of 5), the floor: ps -eo pid,ppid,pgid,sid,stat,lstart,rss,args + one tmux list-panes -a = ${f1(floor)} ms`);
+  for (const [label, ms] of rows) say(`  orch-top ${label.padEnd(7)} ${f1(ms)} ms = ${(ms / floor).toFixed(2)}× the floor`);
+  say(`  start-up alone: node -e '' ${f1(node)} ms; orch-top --version (node + the CLI's imports) ${f1(version)} ms`);
+  return rows[0][1] / floor;
+}
 
 try {
   const t0 = performance.now();
-  if (EXTRA > 0) {
-    extra = spawn('sh', ['-c', `trap 'kill 0; wait; exit 0' TERM; i=0; while [ $i -lt ${EXTRA} ]; do sleep 3600 & i=$((i+1)); done; echo up; wait`], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    await new Promise((r) => extra.stdout.once('data', r));
-  }
-  tmux('new-session', '-d', '-s', 'claude-agent-0', 'sleep 3600');
-  for (let i = 1; i < SESSIONS; i++) tmux('new-session', '-d', '-s', `claude-agent-${i}`, 'sleep 3600');
-  const procCount = execFileSync('ps', ['-e', '--no-headers'], { encoding: 'utf8' }).trim().split('\n').length;
-  console.log(`orch-top bench: ${SESSIONS} agent sessions on tmux -L ${socket}, ${procCount} processes, node ${process.version}, ${TICKS} ticks each`);
-  console.log(`  setup                       ${(performance.now() - t0).toFixed(0)} ms`);
-
-  const r = parseCli(['--snapshot', '-L', socket, '--orchestrator-match', 'no-such-orchestrator'], process.env);
-  const config = r.config;
-
-  console.log(`  tmux list-panes -a (1 call) ${stats(await time(TICKS, () => listPanes(config.server)))}`);
-
-  const cold = new ProcReader();
-  const coldT = await time(1, () => cold.readTable());
-  console.log(`  /proc table, cold cache     ${coldT[0].toFixed(1)} ms`);
-  const warm = new ProcReader();
-  warm.readTable();
-  console.log(`  /proc table, warm cache     ${stats(await time(TICKS, () => warm.readTable()))}`);
-  console.log(`  ps-list (all processes)     ${stats(await time(Math.min(TICKS, 10), () => psList()))}`);
-  const pids = [...warm.readTable().procs.keys()];
-  console.log(`  pidusage (all ${pids.length} pids)  ${stats(await time(Math.min(TICKS, 5), () => pidusage(pids).catch(() => null)))}`);
-
-  const engine = new Engine(config);
-  const coldTick = await time(1, () => engine.collect());
-  console.log(`  whole collect, first tick   ${coldTick[0].toFixed(1)} ms (reads every environment once)`);
-  const store = createAppStore({ classifyConfig: () => classifyConfigOf(config), intervalMs: 1000 });
-  const ticks = await time(TICKS, async () => {
-    const t = performance.now();
-    const raw = await engine.collect();
-    store.getState().ingest(raw, performance.now() - t);
-  });
-  console.log(`  whole tick (collect+model)  ${stats(ticks)}`);
-  const raw = await engine.collect();
-  console.log(`  classify alone              ${stats(await time(TICKS, () => classify(raw, classifyConfigOf(config), emptyHistory())))}`);
-  const cpu0 = process.cpuUsage();
-  const w0 = performance.now();
-  for (let i = 0; i < 10; i++) {
-    const raw2 = await engine.collect();
-    store.getState().ingest(raw2, 0);
-  }
-  const cpu = process.cpuUsage(cpu0);
-  const wall = performance.now() - w0;
-  console.log(
-    `  CPU per tick                ${((cpu.user + cpu.system) / 1000 / 10).toFixed(1)} ms (${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0)}% of a core while ticking back to back)`,
+  startSessions(SESSIONS);
+  say(`orch-top bench: node ${process.version}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores, tmux -L ${loadSocket}`);
+  // Cost per tick as the machine grows: ~500, then the side-by-side load, then ~5,000 processes.
+  const perTick = [];
+  await growTo(500);
+  perTick.push(await tickCosts(watchArgs));
+  await addSleepers(Math.max(0, EXTRA - (processCount() - 500)));
+  say(`  setup ${((performance.now() - t0) / 1000).toFixed(1)} s, ${processCount()} processes`);
+  perTick.push(await tickCosts(watchArgs));
+  await readerCosts(say, watchArgs);
+  await frameCosts(say, watchArgs);
+  const sbs = await sideBySide();
+  printSideBySide(sbs);
+  const snapRatio = snapshotVsFloor();
+  await growTo(5000);
+  perTick.push(await tickCosts(watchArgs));
+  say('\nCost per tick, in-process (the console runs the same Engine.tick in its worker), CPU ms:');
+  say(`  ${'processes'.padEnd(10)} ${'whole scan'.padEnd(11)} ${'partial'.padEnd(9)} ${'at 1 s'.padEnd(8)} per 1,000 processes at 1 s`);
+  for (const t of perTick)
+    say(`  ${String(t.procs).padEnd(10)} ${f1(t.whole).padEnd(11)} ${f1(t.partial).padEnd(9)} ${f1(t.avg).padEnd(8)} ${f1((t.avg / t.procs) * 1000)}`);
+  const ours = sbs.all[0];
+  const htop = sbs.all.find((x) => x.name.startsWith('htop'));
+  const cpuRatio = htop ? median(ours.cpu) / median(htop.cpu) : NaN;
+  // Linear: what each further 1,000 processes add stays about the same (the fixed part, tmux and the
+  // registries, is not per process).
+  const per = perTick.slice(1).map((t, i) => ((t.avg - perTick[i].avg) / (t.procs - perTick[i].procs)) * 1000);
+  const linear = per.every((x) => x > 0) && Math.max(...per) / Math.min(...per) < 2;
+  say('\nTargets (issue 13):');
+  say(`  console CPU ≤ 0.5× htop: ${f1(cpuRatio)}× → ${cpuRatio <= 0.5 ? 'holds' : 'MISSED'}`);
+  say(
+    `  console RSS ≤ 100 MB, flat: ${f1(ours.rss.at(-1))} MB, ${sbs.consoles[0].flat ? 'flat' : 'rising'} → ${ours.rss.at(-1) <= 100 && sbs.consoles[0].flat ? 'holds' : 'MISSED'}`,
   );
-  console.log(`  at a 1 s interval           ~${((cpu.user + cpu.system) / 1000 / 10 / 10).toFixed(1)}% of one core`);
-  global.gc?.();
-  const m = process.memoryUsage();
-  console.log(`  memory after ${TICKS * 2 + 12} ticks       rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB`);
-  // How long the main thread is blocked while ticking: in-process vs in a worker thread.
-  for (const [label, make] of [
-    ['in-process', inProcessCollector],
-    ['worker thread', workerCollector],
-  ]) {
-    const c = make(config);
-    await c.collect();
-    const h = monitorEventLoopDelay({ resolution: 1 });
-    h.enable();
-    for (let i = 0; i < 10; i++) await c.collect();
-    h.disable();
-    await c.close();
-    console.log(`  event-loop delay, ${label.padEnd(13)} max ${(h.max / 1e6).toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms (10 ticks)`);
-  }
-  const snap = store.getState().snapshot;
-  console.log(`  snapshot                    ${snap.summary.sessions} sessions, ${snap.summary.processes} watched processes, ${snap.summary.orphans} orphans`);
-
-  // The console's cost per frame: the whole screen (rows sorted, filtered, laid out, drawn) with this
-  // snapshot, per panel, at 120×40 — what each tick costs the main thread on top of the ingest, and
-  // what the first frame (a mount) costs.
-  const service = { plan: () => null, run: async () => {}, cancel() {}, busy: () => false, refresh() {}, idle: async () => {} };
-  for (const panel of ['sessions', 'processes', 'zombies', 'descriptors']) {
-    const frame = () =>
-      renderToString(
-        React.createElement(Console, { store, service, quit() {}, view: createViewStore({ panel }), size: { columns: 120, rows: 40 }, clockEveryMs: 0 }),
-        { columns: 120 },
-      );
-    frame();
-    const mount = stats(await time(Math.min(TICKS, 10), frame));
-    // A new snapshot into a mounted console (what a tick does): React reconciles, Ink lays out and
-    // writes the frame; measured until the write.
-    class Out extends EventEmitter {
-      columns = 120;
-      rows = 40;
-      writes = 0;
-      write = () => {
-        this.writes++;
-        return true;
-      };
-    }
-    class In extends EventEmitter {
-      isTTY = true;
-      setRawMode() {}
-      setEncoding() {}
-      resume() {}
-      pause() {}
-      ref() {}
-      unref() {}
-      read() {
-        return null;
-      }
-    }
-    const out = new Out();
-    const app = render(
-      React.createElement(Console, { store, service, quit() {}, view: createViewStore({ panel }), size: { columns: 120, rows: 40 }, clockEveryMs: 0 }),
-      { stdout: out, stdin: new In(), debug: true, patchConsole: false, exitOnCtrlC: false },
-    );
-    const update = await time(Math.min(TICKS, 20), async () => {
-      const w = out.writes;
-      store.setState({ snapshot: { ...store.getState().snapshot } });
-      while (out.writes === w) await new Promise((r) => setImmediate(r));
-    });
-    app.unmount();
-    console.log(`  console ${panel.padEnd(12)}        update ${stats(update)}; mount ${mount}`);
-  }
-
-  // Cleanup: every session is an orphan (no orchestrator). One shared grace period, polled.
-  const GRACE = 2000;
-  const reapOnce = async (label) => {
-    const looker = makeLooker(config, { env: process.env, cwd: process.cwd(), extraWorkspaces: [] });
-    const before = await looker.look();
-    const tp = performance.now();
-    const plan = makePlan(before, { kind: 'reap' }, { graceMs: GRACE, server: config.server });
-    const planMs = performance.now() - tp;
-    const m0 = process.memoryUsage().rss;
-    const ex = await executePlan(plan, { look: () => looker.look(0) });
-    const counts = {};
-    for (const x of ex.results) counts[x.outcome] = (counts[x.outcome] ?? 0) + 1;
-    const left = (await looker.look(0)).summary.sessions;
-    console.log(
-      `  reap ${label.padEnd(22)} plan ${planMs.toFixed(1)} ms, execute ${ex.durationMs} ms (grace ${GRACE} ms), ${Object.entries(counts)
-        .map(([k, v]) => `${v} ${k}`)
-        .join(', ')}; ${left} sessions left; rss +${((process.memoryUsage().rss - m0) / 2 ** 20).toFixed(0)} MB`,
-    );
-  };
-  await reapOnce(`${SESSIONS} sessions (exit on TERM)`);
-  const STUBBORN = Math.min(100, SESSIONS);
-  for (let i = 0; i < STUBBORN; i++) tmux('new-session', '-d', '-s', `claude-agent-s${i}`, `sh -c "trap '' TERM HUP; sleep 3600"`);
-  await reapOnce(`${STUBBORN} sessions (ignore TERM)`);
+  say(`  --snapshot ≤ 1.0× the floor: ${snapRatio.toFixed(2)}× → ${snapRatio <= 1 ? 'holds' : 'MISSED'}`);
+  say(`  per-tick cost linear (each further 1,000 processes add within 2× the same): ${per.map(f1).join(', ')} ms → ${linear ? 'holds' : 'MISSED'}`);
 } finally {
-  cleanup();
+  teardown();
 }

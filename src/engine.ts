@@ -1,6 +1,7 @@
-// One tick: ask every collector, in the right order, and hand the result to the model. The engine
-// holds the collectors' caches (the ProcReader) and decides nothing itself: what to watch comes from
-// the model (`classify`), what is true comes from the collectors.
+// One tick: ask every collector, in the right order, hand the result to the model once, and keep the
+// history for the next tick. The engine holds the collectors' caches (the ProcReader) and decides
+// nothing itself: what to watch comes from the model (`classify`, asking for the environments and
+// descriptor counts it needs), what is true comes from the collectors.
 
 import { join, resolve } from 'node:path';
 import { ProcReader } from './collectors/procfs.js';
@@ -10,10 +11,10 @@ import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
 import { findPlaces, readWorkspace } from './collectors/workspaces.js';
 import type { Config } from './config.js';
-import { classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type History } from './model/classify.js';
+import { advanceHistory, classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type History } from './model/classify.js';
 import { selfAndAncestors } from './model/process-index.js';
 import { expectedSocketPath } from './model/sockets.js';
-import type { FdCount, OrchestratorPlacement, OrchestratorProbe, ProcTable, RawWorld, WorkspaceHow } from './model/types.js';
+import type { EnvTrace, FdCount, OrchestratorPlacement, OrchestratorProbe, ProcTable, RawWorld, Snapshot, WorkspaceHow } from './model/types.js';
 
 export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
@@ -21,6 +22,10 @@ export interface EngineOptions {
   /** Workspaces to watch in addition to discovery (the demo's). */
   extraWorkspaces?: { path: string; how: WorkspaceHow }[];
   tmuxTimeoutMs?: number;
+  /** What earlier runs saw (the pane memory), to start the history from. */
+  history?: History;
+  /** How often the whole /proc table is read (default FULL_SCAN_MS; the bench measures both kinds of tick). */
+  fullScanMs?: number;
 }
 
 export function classifyConfigOf(cfg: Config, env: NodeJS.ProcessEnv = process.env): ClassifyConfig {
@@ -36,6 +41,10 @@ export class Engine {
   readonly reader = new ProcReader();
   private readonly env: NodeJS.ProcessEnv;
   private readonly cwd: string;
+  private history: History;
+  /** What the last tick's snapshot showed: re-read every tick between whole scans. */
+  private watch: Set<number> | undefined;
+  private lastFullScan: number | null = null;
 
   constructor(
     readonly config: Config,
@@ -43,6 +52,7 @@ export class Engine {
   ) {
     this.env = opts.env ?? process.env;
     this.cwd = opts.cwd ?? process.cwd();
+    this.history = opts.history ?? emptyHistory();
   }
 
   readonly classifyConfig = (): ClassifyConfig => classifyConfigOf(this.config, this.env);
@@ -102,10 +112,34 @@ export class Engine {
   }
 
   /**
-   * Reads the world once. `history` is the store's (what earlier ticks saw): it decides which
-   * processes are watched, e.g. a leftover traced to an agent pane seen on an earlier tick.
+   * One whole tick: read the world, classify it once, advance the history. The console runs this in
+   * its worker thread (only the Snapshot crosses to the screen); one-shot modes run it in-process.
    */
-  async collect(history: History = emptyHistory()): Promise<RawWorld> {
+  async tick(): Promise<Snapshot> {
+    const now = Date.now();
+    const full = this.lastFullScan === null || now - this.lastFullScan >= (this.opts.fullScanMs ?? FULL_SCAN_MS);
+    const raw = await this.collect(full ? undefined : this.watch);
+    if (full) this.lastFullScan = now;
+    const cfg = this.classifyConfig();
+    const snapshot = classify(raw, cfg, this.history);
+    this.history = advanceHistory(this.history, raw, snapshot, cfg);
+    this.watch = watchedPids(snapshot, raw);
+    return snapshot;
+  }
+
+  /** What ticks have seen so far (the pane memory a console saves on quit). */
+  get seen(): History {
+    return this.history;
+  }
+
+  /**
+   * Reads the world once. The environments and descriptor counts
+   * in the RawWorld are read when the model first asks for a process's (LazyEnv, LazyFds): only what
+   * it watches gets its descriptors counted, and only a process outside every live tree (where a leak
+   * can be) gets its environment read. Classify it before the next collect. With `watch`, the /proc
+   * table is read partly (ProcReader.readTable): new pids, these, and today's panes.
+   */
+  async collect(watch?: ReadonlySet<number>): Promise<RawWorld> {
     const errors: string[] = [];
     // Every agent-state source says where its state is; each place is read by the sources that found it.
     const found = findPlaces({ flags: this.config.workspaces, env: this.env, cwd: this.cwd }, this.opts.extraWorkspaces);
@@ -115,7 +149,8 @@ export class Engine {
       Promise.all(found.places.map((p) => readWorkspace(p.ref, p.sources))),
     ]);
     // Read /proc after tmux answered, so every pane pid tmux named is already in the table.
-    const procs = await collectProcTable(this.reader);
+    const scope = watch ? { watch: withPanes(watch, tmux) } : undefined;
+    const procs = await collectProcTable(this.reader, scope);
     const takenAt = procs.takenAt;
     const self = selfAndAncestors((pid) => procs.procs.get(pid)?.ppid);
     const orchestrator = this.probeOrchestrator(procs, self);
@@ -126,31 +161,82 @@ export class Engine {
         if (p) orchestrator.placements.set(pid, this.placeOrchestrator(pid, p.startTime, p.comm));
       }
     }
-
-    // Environment traces ($TMUX, $TMUX_PANE) of every user process: cached per (pid, start time) by the
-    // reader, so only processes new since the last tick cost a read.
-    const env = new Map<number, NonNullable<ReturnType<ProcReader['readEnvTrace']>>>();
-    if (procs.source === 'procfs')
-      for (const p of procs.procs.values()) {
-        if (p.ppid === 2 || p.pid === 2 || p.state === 'Z') continue;
-        const e = this.reader.readEnvTrace(p.pid, p.startTime, p.comm);
-        if (e) env.set(p.pid, e);
-      }
-
-    const raw: RawWorld = { takenAt, tmux, procs, env, fds: new Map(), workspaces, orchestrator, self, errors };
+    const procfs = procs.source === 'procfs';
+    const env = procfs ? new LazyEnv(this.reader, procs) : new Map<number, EnvTrace>();
+    const fds = procfs ? new LazyFds(this.reader, procs, !!watch) : new Map<number, FdCount>();
+    const raw: RawWorld = { takenAt, tmux, procs, env, fds, workspaces, orchestrator, self, errors };
     if (tmux.error) errors.push(tmux.error);
     if (orchestrator.error) errors.push(orchestrator.error);
     for (const w of workspaces) if (w.error) errors.push(w.error);
-
-    // Which processes are watched is the model's decision: classify once without descriptors, then
-    // count descriptors of exactly what it watches. (Classifying twice costs ~1 ms; deciding scope
-    // here instead would put policy in the engine.)
-    if (procs.source === 'procfs') {
-      const pre = classify(raw, this.classifyConfig(), history);
-      const fds = new Map<number, FdCount>();
-      for (const v of pre.processes) if (v.state !== 'Z') fds.set(v.pid, this.reader.countFds(v.pid, v.startTime, true));
-      raw.fds = fds;
-    }
     return raw;
+  }
+}
+
+/**
+ * How long a change in a process nobody watches can go unseen: every this often the whole /proc
+ * table is read again (an out-of-scope zombie, a re-parented process, a pid reused by an unwatched
+ * process, the descriptor kinds of a process whose count stayed the same). So such a change shows
+ * within FULL_SCAN_MS plus one interval; at intervals of FULL_SCAN_MS or more every tick reads it all.
+ */
+export const FULL_SCAN_MS = 5_000;
+
+/** The pids whose stat every tick re-reads: what the snapshot shows, and the parents of its zombies. */
+export function watchedPids(snap: Snapshot, raw: RawWorld): Set<number> {
+  const w = new Set<number>([raw.self.pid, ...raw.self.ancestors]);
+  for (const p of snap.processes) w.add(p.pid);
+  for (const z of snap.zombies) w.add(z.pid).add(z.ppid);
+  for (const o of snap.orchestrators) w.add(o.pid);
+  for (const l of snap.leaked) w.add(l.pid);
+  for (const l of snap.strays) w.add(l.pid);
+  if (raw.tmux.running && raw.tmux.serverPid) w.add(raw.tmux.serverPid);
+  return w;
+}
+
+function withPanes(watch: ReadonlySet<number>, tmux: RawWorld['tmux']): Set<number> {
+  const w = new Set(watch);
+  for (const p of tmux.panes) w.add(p.panePid);
+  return w;
+}
+
+/**
+ * Environment traces read on first ask, cached per (pid, start time) by the reader. Kernel threads and
+ * zombies have none. A Map for the model's type (it only ever calls get); iterating it shows what
+ * was asked so far.
+ */
+class LazyEnv extends Map<number, EnvTrace> {
+  constructor(
+    private readonly reader: ProcReader,
+    private readonly procs: ProcTable,
+  ) {
+    super();
+  }
+  override get(pid: number): EnvTrace | undefined {
+    if (super.has(pid)) return super.get(pid);
+    const p = this.procs.procs.get(pid);
+    if (!p || p.ppid === 2 || p.pid === 2 || p.state === 'Z') return undefined;
+    const e = this.reader.readEnvTrace(p.pid, p.startTime, p.comm);
+    if (e) super.set(pid, e);
+    return e ?? undefined;
+  }
+}
+
+/** Descriptor counts read on first ask (once per tick): the model asks only for what it watches. */
+class LazyFds extends Map<number, FdCount> {
+  private readonly asked = new Set<number>();
+  constructor(
+    private readonly reader: ProcReader,
+    private readonly procs: ProcTable,
+    private readonly reuseKinds: boolean,
+  ) {
+    super();
+  }
+  override get(pid: number): FdCount | undefined {
+    if (this.asked.has(pid)) return super.get(pid);
+    this.asked.add(pid);
+    const p = this.procs.procs.get(pid);
+    if (!p || p.state === 'Z') return undefined;
+    const f = this.reader.countFds(p.pid, p.startTime, true, this.reuseKinds);
+    super.set(pid, f);
+    return f;
   }
 }

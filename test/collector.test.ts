@@ -1,4 +1,4 @@
-// The worker-thread collector gives the same world as the in-process one.
+// The worker-thread collector ticks to the same snapshot as the in-process one.
 import { afterEach, describe, expect, it } from 'vitest';
 import { inProcessCollector, workerCollector, type Collector } from '../src/collector.js';
 import { parseCli } from '../src/config.js';
@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 describe('collectors', () => {
-  it('a worker-thread collector reads the same sessions, processes and descriptors', async () => {
+  it('a worker-thread collector ticks to the same snapshot as the in-process one, and hands over what it saw', async () => {
     const s = pool.tmuxServer('worker');
     s.newSession('claude-agent-w', 'sleep 600');
     s.newSession('scratch', 'sleep 600');
@@ -22,16 +22,29 @@ describe('collectors', () => {
     const p = inProcessCollector(r.config, { env: {}, cwd: '/' });
     open.push(w, p);
     expect(w.where).toBe('worker');
-    const [a, b] = [await w.collect(), await p.collect()];
-    expect(a.procs.procs).toBeInstanceOf(Map);
-    expect(a.tmux.panes.map((x) => x.sessionName).sort()).toEqual(['claude-agent-w', 'scratch']);
-    expect(a.tmux.panes).toEqual(b.tmux.panes);
-    const pane = a.tmux.panes.find((x) => x.sessionName === 'claude-agent-w')!.panePid;
-    expect(a.procs.procs.get(pane)?.cmdline).toEqual(['sleep', '600']);
-    expect(a.fds.get(pane)?.count).toBe(b.fds.get(pane)?.count);
-    expect(a.self.pid).toBe(process.pid); // a worker thread is the same process
-    // A second tick works too (the worker keeps its caches).
-    expect((await w.collect()).tmux.panes).toHaveLength(2);
+    const [a, b] = [await w.tick(), await p.tick()];
+    expect(a.sessions.map((x) => x.name)).toEqual(['claude-agent-w']);
+    expect(a.tmux.otherSessions).toEqual(b.tmux.otherSessions);
+    const pane = a.sessions[0]!.panes[0]!.pid;
+    expect(a.processes.find((x) => x.pid === pane)?.command).toBe('sleep 600');
+    expect(a.fds.find((x) => x.pid === pane)?.count).toBe(b.fds.find((x) => x.pid === pane)?.count);
+    // A second tick works too (the worker keeps its caches and the history: two descriptor samples).
+    const again = await w.tick();
+    expect(again.fds.find((x) => x.pid === pane)?.samples).toBe(2);
+    // What it saw is handed over (the console saves it as the pane memory on quit).
+    const seen = await w.seen();
+    expect([...seen.sessions.values()].map((x) => x.sessionName).sort()).toEqual(['claude-agent-w', 'scratch']);
+    expect(seen.panes.size).toBe(2);
+  });
+
+  it('a worker starts from the pane memory it is given', async () => {
+    const r = parseCli(['--snapshot', '-L', `orchtop-test-none-${process.pid}`], {}, '/');
+    if (r.kind !== 'run') throw new Error();
+    const pane = { serverPid: 1, paneId: '%9', sessionId: '$9', sessionName: 'claude-agent-old', agent: true, agentId: null, panePid: 1, lastSeen: Date.now() };
+    const history = { cpu: new Map(), fds: new Map(), panes: new Map([['1:%9', pane]]), sessions: new Map() };
+    const w = workerCollector(r.config, { env: {}, cwd: '/', history });
+    open.push(w);
+    expect((await w.seen()).panes.get('1:%9')).toEqual(pane);
   });
 
   it('after close, collect rejects instead of hanging', async () => {
@@ -39,6 +52,6 @@ describe('collectors', () => {
     if (r.kind !== 'run') throw new Error();
     const w = workerCollector(r.config, { env: {}, cwd: '/' });
     await w.close();
-    await expect(w.collect()).rejects.toThrow(/closed/);
+    await expect(w.tick()).rejects.toThrow(/closed/);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCli, type Config } from '../src/config.js';
-import { Engine, classifyConfigOf } from '../src/engine.js';
+import { Engine } from '../src/engine.js';
 import { createAppStore } from '../src/store/store.js';
 import { ProcessPool, waitFor, alive, type TmuxServerFixture } from './helpers/world.js';
 
@@ -23,11 +23,11 @@ function configFor(server: TmuxServerFixture, extra: string[] = []): Config {
 }
 function watcher(config: Config) {
   const engine = new Engine(config, { env: { HOME: dir }, cwd: dir });
-  const store = createAppStore({ classifyConfig: () => classifyConfigOf(config, {}), intervalMs: 1000 });
+  const store = createAppStore({ intervalMs: 1000 });
   return {
     engine,
     store,
-    tick: async () => store.getState().ingest(await engine.collect(store.getState().history), 0),
+    tick: async () => store.getState().ingest(await engine.tick(), 0),
   };
 }
 /** The first child of a pane process, once it exists (tracked for teardown). */

@@ -6,7 +6,7 @@
 import { render } from 'ink';
 import { createConsoleActions } from '../actions/console-actions.js';
 import type { Config } from '../config.js';
-import { workerCollector } from '../collector.js';
+import { type Seen, workerCollector } from '../collector.js';
 import { colorWanted } from '../render/theme.js';
 import { startPoller } from '../store/poller.js';
 import { watchSnapshots } from '../store/watch.js';
@@ -21,12 +21,12 @@ const QUIT_STEP_MS = 250;
 
 export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.ReadStream; title?: string }): Promise<number> {
   const out = ctx.out as NodeJS.WriteStream;
-  // Collect in a worker thread: the screen and the keys never wait for /proc.
-  const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
   // The panes earlier runs saw, so what they left is traced from the first tick; saved again on quit.
-  const { store, save } = makeStore(config, ctx.env, 'read-write');
+  const { store, history, save } = makeStore(config, ctx.env, 'read-write');
+  // Tick in a worker thread: the screen and the keys never wait for /proc or the model.
+  const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces, history });
   const unwatch = watchSnapshots(store);
-  const poller = startPoller(store, () => collector.collect(store.getState().history));
+  const poller = startPoller(store, () => collector.tick());
   const service = createConsoleActions({ store, config, env: ctx.env, poller });
 
   let restored = false;
@@ -99,7 +99,7 @@ async function takeDown(p: {
   unwatch: () => void;
   poller: ReturnType<typeof startPoller>;
   collector: ReturnType<typeof workerCollector>;
-  save: () => string | null;
+  save: (seen: Seen) => string | null;
 }): Promise<{ problem: string | null; stuck: boolean }> {
   p.service.cancel();
   await within(p.service.idle(), QUIT_STEP_MS);
@@ -107,9 +107,17 @@ async function takeDown(p: {
   await within(p.app.waitUntilExit(), QUIT_STEP_MS);
   p.unwatch();
   const stopping = p.poller.stop();
+  // The worker hands over what it has seen, then goes; a stuck worker never answers, so both are bounded.
+  let problem: string | null = null;
+  try {
+    const asked = p.collector.seen();
+    problem = (await within(asked, QUIT_STEP_MS)) ? p.save(await asked) : 'could not save the pane memory: the collector did not answer';
+  } catch (e) {
+    problem = `could not save the pane memory: ${(e as Error).message}`;
+  }
   const closed = await p.collector.close();
   await within(stopping, QUIT_STEP_MS);
-  return { problem: p.save(), stuck: closed === 'stuck' };
+  return { problem, stuck: closed === 'stuck' };
 }
 
 /**

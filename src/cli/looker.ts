@@ -4,36 +4,22 @@
 
 import { ProcReader } from '../collectors/procfs.js';
 import type { Config } from '../config.js';
-import { Engine, classifyConfigOf } from '../engine.js';
+import type { Seen } from '../collector.js';
+import { Engine } from '../engine.js';
 import { emptyHistory } from '../model/classify.js';
-import type { Snapshot, WorkspaceHow } from '../model/types.js';
+import type { Snapshot } from '../model/types.js';
 import { sleep } from '../sleep.js';
 import { loadPaneMemory, paneMemoryPath, savePaneMemory } from '../store/pane-memory.js';
 import { createAppStore } from '../store/store.js';
+import type { RunCtx } from './io.js';
 
-export interface Io {
-  stdout: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean; columns?: number };
-  stderr: { write(s: string): boolean };
-  stdin: NodeJS.ReadStream;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-/** 3: the look could not see something it was asked to see (Snapshot.incomplete), whatever it found. */
-export const EXIT = { clean: 0, findings: 1, usage: 2, incomplete: 3 } as const;
-
-export interface RunCtx {
-  out: Io['stdout'];
-  err: Io['stderr'];
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  extraWorkspaces: { path: string; how: WorkspaceHow }[];
-}
+export { EXIT, type Io, type RunCtx } from './io.js';
 
 /**
- * The store every mode uses, seeded with the panes earlier runs saw when `memory` allows, so a
- * one-shot run can trace what a pane left behind after its session went (src/store/pane-memory.ts);
- * `save()` writes them back (read-write only). The demo's private server is never remembered.
+ * The store every mode uses, and the pane memory of earlier runs when `memory` allows, so a one-shot
+ * run can trace what a pane left behind after its session went (src/store/pane-memory.ts): `history`
+ * seeds the engine (in-process or the console's worker), `save(seen)` writes what it has seen back
+ * (read-write only). The demo's private server is never remembered.
  */
 export function makeStore(config: Config, env: NodeJS.ProcessEnv, memory: 'off' | 'read' | 'read-write') {
   let bootTime = 0;
@@ -47,27 +33,27 @@ export function makeStore(config: Config, env: NodeJS.ProcessEnv, memory: 'off' 
   const memoryPath = paneMemoryPath(env);
   const history = emptyHistory();
   if (bootTime) Object.assign(history, loadPaneMemory(memoryPath, bootTime));
-  const store = createAppStore({ classifyConfig: () => classifyConfigOf(config, env), intervalMs: config.intervalMs, history });
+  const store = createAppStore({ intervalMs: config.intervalMs });
   /** Writes the pane memory back; returns a problem to report, or null. */
-  const save = (): string | null => (memory === 'read-write' && bootTime ? savePaneMemory(memoryPath, store.getState().history, bootTime) : null);
-  return { store, save };
+  const save = (seen: Seen): string | null => (memory === 'read-write' && bootTime ? savePaneMemory(memoryPath, seen, bootTime) : null);
+  return { store, history, save };
 }
 
 /** An engine and a store that keep their history between looks (a reap looks before and after). */
 export function makeLooker(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>, memory: 'off' | 'read' | 'read-write' = 'off') {
-  const engine = new Engine(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces });
-  const { store, save } = makeStore(config, ctx.env, memory);
+  const { store, history, save } = makeStore(config, ctx.env, memory);
+  const engine = new Engine(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces, history });
   /** Ticks for `sampleMs` (at least one), through the same store the console uses. */
   const look = async (sampleMs = config.sampleMs): Promise<Snapshot> => {
     const start = Date.now();
     for (;;) {
       const t0 = Date.now();
-      const raw = await engine.collect(store.getState().history);
-      store.getState().ingest(raw, Date.now() - t0);
+      const snapshot = await engine.tick();
+      store.getState().ingest(snapshot, Date.now() - t0);
       if (Date.now() - start >= sampleMs) break;
       await sleep(Math.max(0, Math.min(config.intervalMs - (Date.now() - t0), sampleMs - (Date.now() - start))));
     }
     return store.getState().snapshot!;
   };
-  return { engine, store, look, save };
+  return { engine, store, look, save: () => save(engine.seen) };
 }

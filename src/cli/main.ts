@@ -1,15 +1,14 @@
 // The command line: picks the mode, wires engine → store → view, and turns outcomes into exit codes
-// (0 clean, 1 findings, 2 usage/config/environment, 3 an incomplete look). Every mode uses the same engine and store
-// (cli/looker.ts); each mode is a module of its own, imported when chosen.
+// (0 clean, 1 findings, 2 usage/config/environment, 3 an incomplete look). Every mode uses the same
+// engine and store (cli/looker.ts); each mode is a module of its own, imported when chosen, so a mode
+// loads only what it needs (--snapshot and --reap: no ink or react; the SQLite driver only when a
+// state file exists).
 
 import { version } from '../version.js';
 import { parseCli, HELP, UsageError, type Config } from '../config.js';
 import type { WorkspaceHow } from '../model/types.js';
 import { inert } from '../render/inert.js';
-import { EXIT, type Io, type RunCtx } from './looker.js';
-
-// Where tests and callers have always found them.
-export { makeLooker, makeStore } from './looker.js';
+import { EXIT, type Io, type RunCtx } from './io.js';
 
 /** How long `--demo --snapshot` watches by default: enough ticks for the descriptor trend. */
 const DEMO_SAMPLE_MS = 3_000;

@@ -2,22 +2,23 @@
 // of agents, orphans or scope. A process that vanishes mid-read is skipped; a permission error is
 // "n/a"; nothing here throws for the state of another process.
 //
-// Why plain synchronous reads into one reused buffer: DESIGN.md measured, for 2,266 processes,
-// 44 ms this way against 470–1,000 ms with fs/promises (one promise and one buffer per file).
-// Measured here with `npm run bench` (2,276 processes, 2 cores, Node 20): this reader 37 ms warm /
-// 98 ms cold; ps-list 127–169 ms (and it lacks state, sid, start time); pidusage for every pid 37 ms
-// median, 187 ms p90, for CPU and memory only. So on Linux /proc is read directly and CPU % comes
-// from stat's tick counters between ticks (the model), not from pidusage; ps-list is the fallback
-// where there is no /proc. The scan runs in a worker thread for the console (src/collector.ts).
+// Why /proc directly: ps-list lacks state, session id and start time (the kill-safety check needs
+// the start time) and is slower; pidusage gives CPU and memory only. Why plain synchronous reads into
+// one reused buffer: fs/promises costs one promise and one buffer per file, an order of magnitude
+// more for thousands of small files. `npm run bench` prints this reader against ps-list and pidusage.
+// CPU % comes from stat's tick counters between ticks (the model). ps-list is the fallback where
+// there is no /proc. The console runs the scan in a worker thread (src/collector.ts).
 // Command lines and environments are cached per (pid, start time) and pruned when the process is
 // gone. exec() replaces both but keeps pid and start time, so a cached entry also remembers the
 // command name (stat's comm, which exec changes) and is read again when it differs; and nothing is
 // cached for a process younger than a second, when a fork-then-exec is most likely still under way.
 // (An exec of a binary with the same name, or a process rewriting its own argv, can still go unseen
-// until the process is gone; orch-top only needs argv to recognise processes.)
+// until the process is gone; orch-top only needs argv to recognise processes.) Between whole scans
+// the table may be read partly (readTable's scope): the caller bounds what that can miss by how
+// often it asks for a whole one (src/engine.ts, FULL_SCAN_MS).
 
 import { closeSync, existsSync, openSync, readdirSync, readlinkSync, readSync, statSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import type { EnvTrace, FdCount, FdKinds, ProcInfo, ProcKey, ProcTable } from '../model/types.js';
 
 export const procKey = (pid: number, startTime: number): ProcKey => `${pid}:${startTime}`;
@@ -64,19 +65,38 @@ export function parseStat(text: string): ParsedStat | null {
   return Number.isFinite(parsed.pid) && Number.isFinite(parsed.startTime) ? parsed : null;
 }
 
-function sysconf(name: string, fallback: number): number {
-  try {
-    const v = Number(execFileSync('getconf', [name], { encoding: 'utf8', timeout: 1000, stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    return Number.isFinite(v) && v > 0 ? v : fallback;
-  } catch {
-    return fallback;
+/** AT_PAGESZ and AT_CLKTCK in the auxiliary vector the kernel hands every process (elf.h). */
+const AT_PAGESZ = 6;
+const AT_CLKTCK = 17;
+
+/**
+ * Page size and CLK_TCK from /proc/self/auxv: (type, value) pairs of native words, 8-byte on 64-bit
+ * (4-byte on 32-bit), ended by AT_NULL. Node has no sysconf, and a `getconf` subprocess per constant
+ * cost a --snapshot two spawns. Unreadable or absent: the values nearly every Linux has.
+ */
+export function parseAuxv(buf: Buffer, wordBytes = process.arch.endsWith('64') ? 8 : 4): { pageSize: number | null; clockTicks: number | null } {
+  const out = { pageSize: null as number | null, clockTicks: null as number | null };
+  const word = (at: number) => (wordBytes === 8 ? Number(buf.readBigUInt64LE(at)) : buf.readUInt32LE(at));
+  for (let at = 0; at + 2 * wordBytes <= buf.length; at += 2 * wordBytes) {
+    const type = word(at);
+    if (type === 0) break;
+    if (type === AT_PAGESZ) out.pageSize = word(at + wordBytes);
+    else if (type === AT_CLKTCK) out.clockTicks = word(at + wordBytes);
   }
+  return out;
 }
 
 let sysCache: { pageSize: number; clockTicks: number } | null = null;
-/** Page size and CLK_TCK: Node has no sysconf, so ask getconf once per process. */
 function systemConstants(): { pageSize: number; clockTicks: number } {
-  sysCache ??= { pageSize: sysconf('PAGESIZE', 4096), clockTicks: sysconf('CLK_TCK', 100) };
+  if (sysCache) return sysCache;
+  let aux: ReturnType<typeof parseAuxv> = { pageSize: null, clockTicks: null };
+  try {
+    if (os.endianness() === 'LE') aux = parseAuxv(readFileSync('/proc/self/auxv'));
+  } catch {
+    /* no /proc: the fallbacks */
+  }
+  const ok = (v: number | null, fallback: number) => (v !== null && Number.isFinite(v) && v > 0 ? v : fallback);
+  sysCache = { pageSize: ok(aux.pageSize, 4096), clockTicks: ok(aux.clockTicks, 100) };
   return sysCache;
 }
 
@@ -88,13 +108,37 @@ const isGone = (e: unknown) => {
   return c === 'ENOENT' || c === 'ESRCH';
 };
 
+/** A descriptor's kind from its link target: "/path", "socket:[…]", "pipe:[…]", "anon_inode:…". */
+function kindOf(target: string): keyof FdKinds {
+  switch (target.charCodeAt(0)) {
+    case 47: // '/'
+      return 'file';
+    case 115: // 's'
+      return target.startsWith('socket:') ? 'socket' : 'other';
+    case 112: // 'p'
+      return target.startsWith('pipe:') ? 'pipe' : 'other';
+    case 97: // 'a'
+      return target.startsWith('anon_inode:') ? 'anon' : 'other';
+    default:
+      return 'other';
+  }
+}
+
 export class ProcReader {
   private buf = Buffer.alloc(64 * 1024);
   /** argv and uid per (pid, start): read once. A uid cached at first sight can miss a later setuid();
-   *  no rule depends on uid, and the stat call costs ~20% of a scan (`npm run bench`). */
+   *  no rule depends on uid, and the stat call is one more syscall per process per scan. */
   private readonly idents = new Map<ProcKey, { cmdline: string[]; uid: number | null; comm: string }>();
   private readonly envs = new Map<ProcKey, { trace: EnvTrace | null; comm: string | undefined }>();
+  /** Descriptor kinds per (pid, start time), with the count they were read at. */
+  private readonly fdKinds = new Map<ProcKey, { count: number; kinds: FdKinds }>();
   private bootMs: number | null = null;
+  /** The last table, whose rows a partial table reuses. */
+  private last: Map<number, ProcInfo> | null = null;
+  /** Pids whose argv was not cached (young, or empty): read again next table. */
+  private unsettled = new Set<number>();
+  /** The errno of the last failed readInto. */
+  private lastError: unknown = null;
 
   constructor(readonly procRoot = '/proc') {}
 
@@ -103,7 +147,8 @@ export class ProcReader {
     let fd: number;
     try {
       fd = openSync(path, 'r');
-    } catch {
+    } catch (e) {
+      this.lastError = e;
       return -1;
     }
     try {
@@ -118,7 +163,8 @@ export class ProcReader {
         if (n === 0) return len;
         len += n;
       }
-    } catch {
+    } catch (e) {
+      this.lastError = e;
       return -1;
     } finally {
       closeSync(fd);
@@ -147,57 +193,83 @@ export class ProcReader {
     return this.bootMs;
   }
 
-  /** The whole process table, synchronously (threads are not processes and are not listed). */
-  readTable(): ProcTable {
+  /**
+   * The process table, synchronously (threads are not processes and are not listed). `/proc` is
+   * listed every time; with `scope`, only new pids, the pids in `scope.watch` and those whose
+   * command line is not settled yet are read again, and every other row is last table's; without it
+   * (and on the first call) every pid's stat is read. What a partial table can miss is a change in a
+   * process nobody watches (its state, parent, figures), or a pid reused by an unwatched process
+   * between two tables: the caller bounds both by asking for a whole table every few seconds.
+   */
+  readTable(scope?: { watch: ReadonlySet<number> }): ProcTable {
     const { pageSize, clockTicks } = systemConstants();
     const boot = this.bootTimeMs();
     const procs = new Map<number, ProcInfo>();
     const live = new Set<ProcKey>();
     const takenAt = Date.now();
+    const last = scope ? this.last : null;
+    const unsettled = new Set<number>();
     for (const name of readdirSync(this.procRoot)) {
       const c = name.charCodeAt(0);
       if (c < 48 || c > 57) continue;
-      const text = this.readText(`${this.procRoot}/${name}/stat`);
-      if (text === null) continue; // gone between readdir and read
-      const s = parseStat(text);
-      if (!s) continue;
-      const k = procKey(s.pid, s.startTime);
-      live.add(k);
-      let ident = this.idents.get(k);
-      if (ident !== undefined && ident.comm !== s.comm) ident = undefined; // it exec'd
-      if (ident === undefined) {
-        let uid: number | null = null;
-        try {
-          uid = statSync(`${this.procRoot}/${name}`).uid;
-        } catch {
-          /* gone */
-        }
-        ident = { cmdline: this.readNulList(`${this.procRoot}/${name}/cmdline`) ?? [], uid, comm: s.comm };
-        // A zombie's or a kernel thread's argv is empty, and a process still exec'ing may show its
-        // parent's: cache neither, read them again next tick.
-        const young = takenAt - (boot + (s.startTime / clockTicks) * 1000) < YOUNG_MS;
-        if (ident.cmdline.length && !young) this.idents.set(k, ident);
+      const pid = Number(name);
+      const prev = last?.get(pid);
+      if (prev && !scope!.watch.has(pid) && !this.unsettled.has(pid)) {
+        procs.set(pid, prev);
+        live.add(procKey(pid, prev.startTime));
+        continue;
       }
-      const { cmdline, uid } = ident;
-      procs.set(s.pid, {
-        pid: s.pid,
-        ppid: s.ppid,
-        pgid: s.pgid,
-        sid: s.sid,
-        state: s.state,
-        startTime: s.startTime,
-        startedAt: boot + (s.startTime / clockTicks) * 1000,
-        cpuTicks: s.utime + s.stime,
-        rss: s.rssPages * pageSize,
-        threads: s.threads,
-        uid,
-        comm: s.comm,
-        cmdline,
-      });
+      const info = this.readRow(name, boot, pageSize, clockTicks, takenAt, unsettled);
+      if (!info) continue; // gone between readdir and read
+      procs.set(info.pid, info);
+      live.add(procKey(info.pid, info.startTime));
     }
     for (const k of this.idents.keys()) if (!live.has(k)) this.idents.delete(k);
     for (const k of this.envs.keys()) if (!live.has(k)) this.envs.delete(k);
+    for (const k of this.fdKinds.keys()) if (!live.has(k)) this.fdKinds.delete(k);
+    this.last = procs;
+    this.unsettled = unsettled;
     return { takenAt, clockTicks, source: 'procfs', procs };
+  }
+
+  /** One process's row from its stat (and its argv, once per (pid, start time)); null when gone. */
+  private readRow(name: string, boot: number, pageSize: number, clockTicks: number, takenAt: number, unsettled: Set<number>): ProcInfo | null {
+    const text = this.readText(`${this.procRoot}/${name}/stat`);
+    if (text === null) return null;
+    const s = parseStat(text);
+    if (!s) return null;
+    const k = procKey(s.pid, s.startTime);
+    let ident = this.idents.get(k);
+    if (ident !== undefined && ident.comm !== s.comm) ident = undefined; // it exec'd
+    if (ident === undefined) {
+      let uid: number | null = null;
+      try {
+        uid = statSync(`${this.procRoot}/${name}`).uid;
+      } catch {
+        /* gone */
+      }
+      ident = { cmdline: this.readNulList(`${this.procRoot}/${name}/cmdline`) ?? [], uid, comm: s.comm };
+      // A zombie's or a kernel thread's argv is empty, and a process still exec'ing may show its
+      // parent's: cache neither, read them again next tick (kernel threads and zombies never exec).
+      const young = takenAt - (boot + (s.startTime / clockTicks) * 1000) < YOUNG_MS;
+      if (ident.cmdline.length && !young) this.idents.set(k, ident);
+      else if (s.state !== 'Z' && s.ppid !== 2 && s.pid !== 2) unsettled.add(s.pid);
+    }
+    return {
+      pid: s.pid,
+      ppid: s.ppid,
+      pgid: s.pgid,
+      sid: s.sid,
+      state: s.state,
+      startTime: s.startTime,
+      startedAt: boot + (s.startTime / clockTicks) * 1000,
+      cpuTicks: s.utime + s.stime,
+      rss: s.rssPages * pageSize,
+      threads: s.threads,
+      uid: ident.uid,
+      comm: s.comm,
+      cmdline: ident.cmdline,
+    };
   }
 
   /** /proc/PID/stat now (state and start time in one read), or null when the process is gone. */
@@ -261,18 +333,12 @@ export class ProcReader {
     const k = procKey(pid, startTime);
     const cached = this.envs.get(k);
     if (cached && cached.comm === comm) return cached.trace;
-    const path = `${this.procRoot}/${pid}/environ`;
-    let list: string[] | null;
-    try {
-      // readInto swallows errors; read the errno here to tell "gone" from "not allowed".
-      const fd = openSync(path, 'r');
-      closeSync(fd);
-      list = this.readNulList(path);
-    } catch (e) {
-      if (!isGone(e)) this.envs.set(k, { trace: null, comm }); // permission: remember, do not retry every tick
+    // One open: readInto keeps the errno, to tell "gone" from "not allowed".
+    const list = this.readNulList(`${this.procRoot}/${pid}/environ`);
+    if (list === null) {
+      if (!isGone(this.lastError)) this.envs.set(k, { trace: null, comm }); // permission: remember, do not retry every tick
       return null;
     }
-    if (list === null) return null;
     const trace: EnvTrace = { tmux: null, tmuxPane: null, workspace: null };
     for (const kv of list) {
       if (kv.startsWith('TMUX=')) trace.tmux = kv.slice(5);
@@ -286,9 +352,11 @@ export class ProcReader {
 
   /**
    * Open descriptors of a process, by kind from their link targets. A descriptor closed between
-   * readdir and readlink is counted as "other", so the kinds always add up to the count.
+   * readdir and readlink is counted as "other", so the kinds always add up to the count. Sorting by
+   * kind is one readlink per descriptor; with `reuseKinds`, a process whose count has not changed
+   * since its kinds were last read keeps them (the caller reads them afresh every few seconds).
    */
-  countFds(pid: number, startTime: number, withKinds = true): FdCount {
+  countFds(pid: number, startTime: number, withKinds = true, reuseKinds = false): FdCount {
     const dir = `${this.procRoot}/${pid}/fd`;
     let names: string[];
     try {
@@ -297,6 +365,9 @@ export class ProcReader {
       return { pid, startTime, count: null, kinds: null, error: isGone(e) ? 'gone' : 'n/a' };
     }
     if (!withKinds) return { pid, startTime, count: names.length, kinds: null, error: null };
+    const k = procKey(pid, startTime);
+    const known = this.fdKinds.get(k);
+    if (reuseKinds && known && known.count === names.length) return { pid, startTime, count: names.length, kinds: { ...known.kinds }, error: null };
     const kinds: FdKinds = { file: 0, socket: 0, pipe: 0, anon: 0, other: 0 };
     for (const n of names) {
       let target: string;
@@ -306,12 +377,9 @@ export class ProcReader {
         kinds.other++;
         continue;
       }
-      if (target.startsWith('/')) kinds.file++;
-      else if (target.startsWith('socket:')) kinds.socket++;
-      else if (target.startsWith('pipe:')) kinds.pipe++;
-      else if (target.startsWith('anon_inode:')) kinds.anon++;
-      else kinds.other++;
+      kinds[kindOf(target)]++;
     }
+    this.fdKinds.set(k, { count: names.length, kinds: { ...kinds } });
     return { pid, startTime, count: names.length, kinds, error: null };
   }
 

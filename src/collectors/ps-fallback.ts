@@ -5,8 +5,6 @@
 // unless it was reused within the same second.
 
 import { existsSync } from 'node:fs';
-import { execa } from 'execa';
-import psList from 'ps-list';
 import type { ProcInfo, ProcTable } from '../model/types.js';
 import type { ProcReader } from './procfs.js';
 
@@ -21,6 +19,8 @@ export function parsePsTime(t: string): number {
 }
 
 export async function readProcTableFallback(): Promise<ProcTable> {
+  // Loaded here, not at the top: on Linux nothing needs them, and a --snapshot should not pay for them.
+  const [{ execa }, { default: psList }] = await Promise.all([import('execa'), import('ps-list')]);
   const takenAt = Date.now();
   const [list, ps] = await Promise.all([
     psList({ all: true }),
@@ -58,7 +58,7 @@ export async function readProcTableFallback(): Promise<ProcTable> {
   return { takenAt, clockTicks: CLK, source: 'ps', procs };
 }
 
-/** /proc when the system has it, else ps-list + ps. */
-export async function collectProcTable(reader: ProcReader): Promise<ProcTable> {
-  return existsSync(`${reader.procRoot}/self/stat`) ? reader.readTable() : readProcTableFallback();
+/** /proc when the system has it (partly, with `scope`: see ProcReader.readTable), else ps-list + ps. */
+export async function collectProcTable(reader: ProcReader, scope?: { watch: ReadonlySet<number> }): Promise<ProcTable> {
+  return existsSync(`${reader.procRoot}/self/stat`) ? reader.readTable(scope) : readProcTableFallback();
 }

@@ -8,7 +8,10 @@
 //   - a minimum net rise, so a series that creeps by one descriptor is not called a leak;
 //   - the rise must continue in the recent half of the window: a step followed by a plateau stops
 //     being "growth" as soon as the plateau fills half the window.
-// n is at most the window size (60 by default), so the O(n²) pair loops cost nothing.
+// n is at most the window size (60 by default), but the O(n²) pair loops run for every watched
+// process every tick (the pairwise-slope median was most of classify's time with a full history). A
+// series whose count never changed, which is nearly every process, is judged in O(n): every pair's
+// sign and slope is 0, so its verdict is known without the pairs (exactly what the loops would give).
 
 import type { FdTrend } from './types.js';
 
@@ -71,7 +74,16 @@ export function theilSenPerMin(samples: readonly Sample[]): number | null {
   return slopes.length ? median(slopes) : null;
 }
 
+/** The verdict on a series whose count never changed: flat (or unknown when too short), slope 0. */
+function judgeConstant(samples: readonly Sample[], opts: GrowthOptions): GrowthVerdict {
+  const t0 = samples[0]!.t;
+  const slopePerMin = samples.some((s) => s.t !== t0) ? 0 : null;
+  if (samples.length < opts.minSamples) return { trend: 'unknown', growth: false, tau: null, slopePerMin, rise: null };
+  return { trend: 'flat', growth: false, tau: 0, slopePerMin, rise: 0 };
+}
+
 export function judgeGrowth(samples: readonly Sample[], opts: GrowthOptions = DEFAULT_GROWTH): GrowthVerdict {
+  if (samples.length > 1 && samples.every((s) => s.n === samples[0]!.n)) return judgeConstant(samples, opts);
   const slopePerMin = theilSenPerMin(samples);
   if (samples.length < opts.minSamples) return { trend: 'unknown', growth: false, tau: null, slopePerMin, rise: null };
   const values = samples.map((s) => s.n);

@@ -5,7 +5,7 @@
 // old interval is dropped, so going from 30 s back to 500 ms does not wait out the 30 s.
 
 import type { StoreApi } from 'zustand/vanilla';
-import type { RawWorld } from '../model/types.js';
+import type { Snapshot } from '../model/types.js';
 import type { AppState } from './store.js';
 
 export interface Poller {
@@ -17,7 +17,7 @@ export interface Poller {
   readonly running: boolean;
 }
 
-export function startPoller(store: StoreApi<AppState>, collect: () => Promise<RawWorld>, opts: { now?: () => number } = {}): Poller {
+export function startPoller(store: StoreApi<AppState>, collect: () => Promise<Snapshot>, opts: { now?: () => number } = {}): Poller {
   const now = opts.now ?? Date.now;
   let timer: NodeJS.Timeout | null = null;
   let inFlight: Promise<void> | null = null;
@@ -30,9 +30,9 @@ export function startPoller(store: StoreApi<AppState>, collect: () => Promise<Ra
     const started = now();
     lastStart = started;
     try {
-      const raw = await collect();
+      const snapshot = await collect();
       const took = now() - started;
-      store.getState().ingest(raw, took);
+      store.getState().ingest(snapshot, took);
       if (took > store.getState().intervalMs) store.getState().tickSlow(took);
       else store.getState().tickOnTime(took);
     } catch (e) {

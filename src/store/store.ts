@@ -1,10 +1,10 @@
-// The one store: the latest snapshot, the history the model needs from tick to tick, tick timing and
-// the event log. A zustand *vanilla* store, so --snapshot and --reap use it without React and the
-// console binds to it with useStore. State changes only through these actions.
+// The one store: the latest snapshot, tick timing and the event log. A zustand *vanilla* store, so
+// --snapshot and --reap use it without React and the console binds to it with useStore. State
+// changes only through these actions. It classifies nothing: a tick (Engine.tick, in the console's
+// worker thread or in-process) hands it a finished Snapshot, and the history stays with the engine.
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { advanceHistory, classify, emptyHistory, type ClassifyConfig, type History } from '../model/classify.js';
-import type { RawWorld, Snapshot } from '../model/types.js';
+import type { Snapshot } from '../model/types.js';
 
 export type EventLevel = 'info' | 'warn' | 'error';
 export interface LogEvent {
@@ -45,14 +45,14 @@ export interface Activity {
 
 export interface AppState {
   snapshot: Snapshot | null;
-  history: History;
   tick: TickInfo;
   intervalMs: number;
   paused: boolean;
   events: LogEvent[];
   activity: Activity | null;
 
-  ingest(raw: RawWorld, durationMs: number): Snapshot;
+  /** A tick's snapshot arrived (it took durationMs). */
+  ingest(snapshot: Snapshot, durationMs: number): Snapshot;
   tickFailed(error: string, durationMs: number): void;
   tickSlow(durationMs: number): void;
   /** A tick within the interval: ends a run of slow ones (once, in the log). */
@@ -66,26 +66,19 @@ export interface AppState {
 
 export const MAX_EVENTS = 500;
 
-export function createAppStore(opts: { classifyConfig: () => ClassifyConfig; intervalMs: number; history?: History }): StoreApi<AppState> {
+export function createAppStore(opts: { intervalMs: number; classifyConfig?: unknown }): StoreApi<AppState> {
   let seq = 0;
   return createStore<AppState>()((set, get) => ({
     snapshot: null,
-    history: opts.history ?? emptyHistory(),
     tick: { count: 0, lastAt: null, durationMs: null, slow: 0, slowRun: 0, error: null },
     intervalMs: opts.intervalMs,
     paused: false,
     events: [],
     activity: null,
 
-    ingest(raw, durationMs) {
-      const cfg = opts.classifyConfig();
-      const { history, tick } = get();
-      const snapshot = classify(raw, cfg, history);
-      set({
-        snapshot,
-        history: advanceHistory(history, raw, snapshot, cfg),
-        tick: { ...tick, count: tick.count + 1, lastAt: raw.takenAt, durationMs, error: null },
-      });
+    ingest(snapshot, durationMs) {
+      const { tick } = get();
+      set({ snapshot, tick: { ...tick, count: tick.count + 1, lastAt: Date.parse(snapshot.takenAt), durationMs, error: null } });
       return snapshot;
     },
     tickFailed(error, durationMs) {

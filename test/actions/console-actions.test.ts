@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleActions } from '../../src/actions/console-actions.js';
 import { inProcessCollector } from '../../src/collector.js';
-import { makeStore } from '../../src/cli/main.js';
+import { makeStore } from '../../src/cli/looker.js';
 import { parseCli, type Config } from '../../src/config.js';
 import { startPoller, type Poller } from '../../src/store/poller.js';
 import { ProcessPool, alive, childrenOf, waitFor, type TmuxServerFixture } from '../helpers/world.js';
@@ -36,7 +36,7 @@ function setup(server: TmuxServerFixture, audit: string) {
   const env = { HOME: dir, XDG_STATE_HOME: join(dir, 'state') };
   const collector = inProcessCollector(config, { env, cwd: dir, extraWorkspaces: [] });
   const { store } = makeStore(config, env, 'off');
-  poller = startPoller(store, () => collector.collect(store.getState().history));
+  poller = startPoller(store, () => collector.tick());
   const service = createConsoleActions({ store, config, env, poller, execute: { pollMs: 25 } });
   return { store, service, config };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { executePlan, type ActEvent, type ActResult, type ExecuteOptions } from '../../src/actions/execute.js';
-import { makeLooker } from '../../src/cli/main.js';
+import { makeLooker } from '../../src/cli/looker.js';
 import { parseCli, type Config } from '../../src/config.js';
 import { makePlan, type Intent, type Plan } from '../../src/model/plan.js';
 import { ProcessPool, ZOMBIE_MAKER_PERL, alive, childrenOf, procState, waitFor, type TmuxServerFixture } from '../helpers/world.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CLASSIFY } from '../../src/model/classify.js';
-import type { RawWorld } from '../../src/model/types.js';
+import { classify, DEFAULT_CLASSIFY, emptyHistory } from '../../src/model/classify.js';
+import type { RawWorld, Snapshot } from '../../src/model/types.js';
 import { startPoller, type Poller } from '../../src/store/poller.js';
 import { createAppStore, MAX_EVENTS } from '../../src/store/store.js';
 import { waitFor, sleep } from '../helpers/world.js';
@@ -18,7 +18,9 @@ function emptyWorld(takenAt = Date.now()): RawWorld {
     errors: [],
   };
 }
-const newStore = (intervalMs = 50) => createAppStore({ classifyConfig: () => DEFAULT_CLASSIFY, intervalMs });
+/** What a tick hands the store: the empty world, classified. */
+const emptySnapshot = (): Snapshot => classify(emptyWorld(), DEFAULT_CLASSIFY, emptyHistory());
+const newStore = (intervalMs = 50) => createAppStore({ intervalMs });
 
 let poller: Poller | null = null;
 afterEach(async () => {
@@ -30,7 +32,7 @@ describe('store', () => {
   it('each store is fresh and ingest makes a snapshot', () => {
     const a = newStore();
     const b = newStore();
-    a.getState().ingest(emptyWorld(), 3);
+    a.getState().ingest(emptySnapshot(), 3);
     expect(a.getState().snapshot?.version).toBe(1);
     expect(a.getState().tick).toMatchObject({ count: 1, durationMs: 3, error: null });
     expect(b.getState().snapshot).toBeNull();
@@ -47,7 +49,7 @@ describe('store', () => {
 describe('poller', () => {
   it('ticks at the interval', async () => {
     const store = newStore(40);
-    poller = startPoller(store, async () => emptyWorld());
+    poller = startPoller(store, async () => emptySnapshot());
     await waitFor(() => store.getState().tick.count >= 3, 3000, 'three ticks');
   });
 
@@ -60,7 +62,7 @@ describe('poller', () => {
       maxRunning = Math.max(maxRunning, running);
       await sleep(80);
       running--;
-      return emptyWorld();
+      return emptySnapshot();
     });
     await waitFor(() => store.getState().tick.count >= 3, 5000, 'three slow ticks');
     expect(maxRunning).toBe(1);
@@ -70,7 +72,7 @@ describe('poller', () => {
 
   it('a new interval reschedules at once: from 30 s back to 50 ms does not wait out the 30 s timer', async () => {
     const store = newStore(50);
-    poller = startPoller(store, async () => emptyWorld());
+    poller = startPoller(store, async () => emptySnapshot());
     await waitFor(() => store.getState().tick.count >= 1, 3000, 'the first tick');
     store.getState().setInterval(30_000);
     await sleep(200);
@@ -86,7 +88,7 @@ describe('poller', () => {
     poller = startPoller(store, async () => {
       calls++;
       await sleep(50);
-      return emptyWorld();
+      return emptySnapshot();
     });
     await Promise.all([poller.tickNow(), poller.tickNow(), poller.tickNow()]);
     expect(calls).toBe(1);
@@ -98,7 +100,7 @@ describe('poller', () => {
     poller = startPoller(store, async () => {
       n++;
       if (n === 1) throw new Error('tmux exploded');
-      return emptyWorld();
+      return emptySnapshot();
     });
     await waitFor(() => store.getState().tick.count >= 1, 3000, 'a good tick after a bad one');
     expect(store.getState().events[0]!.text).toMatch(/poll failed: tmux exploded/);
@@ -110,7 +112,7 @@ describe('poller', () => {
     let calls = 0;
     poller = startPoller(store, async () => {
       calls++;
-      return emptyWorld();
+      return emptySnapshot();
     });
     await waitFor(() => calls >= 1, 3000);
     store.getState().setPaused(true);
