@@ -5,6 +5,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { RE2JS } from 're2js';
+import type { CommandMatcher } from './model/orchestrators.js';
 import type { TmuxServer } from './model/types.js';
 import { fsReason } from './files.js';
 import { FORMAT_NAMES } from './render/formats/index.js';
@@ -28,7 +30,8 @@ export interface Config {
   workspaces: string[];
   orchestratorPid: number | null;
   pidfile: string | null;
-  orchestratorMatch: RegExp;
+  /** Matched with a linear-time engine (re2js): a user's pattern cannot hang orch-top. */
+  orchestratorMatch: CommandMatcher;
   intervalMs: number;
   /** How long --snapshot samples before it reports (0: one tick). */
   sampleMs: number;
@@ -72,12 +75,16 @@ function parsePid(text: string, what: string): number {
   return Number(text);
 }
 
-function parseRegex(text: string, what: string): RegExp {
+/** A user's regex, compiled by re2js (RE2: linear time, so `(a+)+$` cannot backtrack for ever). */
+function parseRegex(text: string, what: string): CommandMatcher {
   if (!text) throw new UsageError(`${what}: the pattern is empty`);
   try {
-    return new RegExp(text);
+    const re = RE2JS.compile(text);
+    return { source: text, test: (s: string) => re.test(s) };
   } catch (e) {
-    throw new UsageError(`${what}: '${text}' is not a valid regular expression (${(e as Error).message})`);
+    throw new UsageError(
+      `${what}: '${text}' is not a valid regular expression (${(e as Error).message}; orch-top takes RE2 syntax: no backreferences or lookaround)`,
+    );
   }
 }
 

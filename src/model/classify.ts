@@ -29,7 +29,7 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
   const index = indexProcesses(raw.procs.procs);
   const untouchable = neverTouch(raw);
   const registry = indexRegistry(raw.workspaces);
-  const orchs = findOrchestrators(raw.orchestrator, index, untouchable);
+  const orchs = findOrchestrators(raw.orchestrator, index, untouchable, raw.self);
   const found = findSessions({
     panes: raw.tmux.panes,
     index,
