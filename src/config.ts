@@ -30,8 +30,9 @@ export interface Config {
   workspaces: string[];
   orchestratorPid: number | null;
   pidfile: string | null;
-  /** Matched with a linear-time engine (re2js): a user's pattern cannot hang orch-top. */
-  orchestratorMatch: CommandMatcher;
+  /** Its source only (plain data); compileMatch makes the matcher, a linear-time engine (re2js), so a
+   *  user's pattern cannot hang orch-top. */
+  orchestratorMatch: { source: string };
   intervalMs: number;
   /** How long --snapshot samples before it reports (0: one tick). */
   sampleMs: number;
@@ -76,11 +77,17 @@ function parsePid(text: string, what: string): number {
 }
 
 /** A user's regex, compiled by re2js (RE2: linear time, so `(a+)+$` cannot backtrack for ever). */
-function parseRegex(text: string, what: string): CommandMatcher {
+export function compileMatch(text: string): CommandMatcher {
+  const re = RE2JS.compile(text);
+  return { source: text, test: (s: string) => re.test(s) };
+}
+
+/** Checked here, kept as its source: a Config crosses to the collector's worker thread by structured clone. */
+function parseRegex(text: string, what: string): { source: string } {
   if (!text) throw new UsageError(`${what}: the pattern is empty`);
   try {
-    const re = RE2JS.compile(text);
-    return { source: text, test: (s: string) => re.test(s) };
+    compileMatch(text);
+    return { source: text };
   } catch (e) {
     throw new UsageError(
       `${what}: '${text}' is not a valid regular expression (${(e as Error).message}; orch-top takes RE2 syntax: no backreferences or lookaround)`,

@@ -9,9 +9,9 @@ import { fsReason, isDir, realpathOr } from './files.js';
 import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
 import { findPlaces, readWorkspace } from './collectors/workspaces.js';
-import type { Config } from './config.js';
+import { compileMatch, type Config } from './config.js';
 import { classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type History } from './model/classify.js';
-import { matchOrchestrator } from './model/orchestrators.js';
+import { type CommandMatcher, matchOrchestrator } from './model/orchestrators.js';
 import { selfAndAncestors } from './model/process-index.js';
 import { expectedSocketPath } from './model/sockets.js';
 import type { FdCount, OrchestratorPlacement, OrchestratorProbe, ProcTable, RawWorld, WorkspaceHow } from './model/types.js';
@@ -36,6 +36,8 @@ export function classifyConfigOf(cfg: Config, env: NodeJS.ProcessEnv = process.e
 export class Engine {
   readonly reader = new ProcReader();
   private readonly env: NodeJS.ProcessEnv;
+  /** --orchestrator-match, compiled once (config.ts checked it). */
+  private readonly match: CommandMatcher;
   private readonly cwd: string;
 
   constructor(
@@ -43,6 +45,7 @@ export class Engine {
     private readonly opts: EngineOptions = {},
   ) {
     this.env = opts.env ?? process.env;
+    this.match = compileMatch(config.orchestratorMatch.source);
     this.cwd = opts.cwd ?? process.cwd();
   }
 
@@ -79,7 +82,7 @@ export class Engine {
     const matchedBy = new Map<number, 'script' | 'program'>();
     for (const p of procs.procs.values()) {
       if (p.pid === self.pid || p.state === 'Z' || !p.cmdline.length || (uid !== null && p.uid !== uid)) continue;
-      const how = matchOrchestrator(p.cmdline, c.orchestratorMatch);
+      const how = matchOrchestrator(p.cmdline, this.match);
       if (!how) continue;
       pids.push(p.pid);
       matchedBy.set(p.pid, how);
