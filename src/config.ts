@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { RE2JS } from 're2js';
+import type { CommandMatcher } from './model/orchestrators.js';
 import type { TmuxServer } from './model/types.js';
 import { MiB, readRegularFile } from './collectors/regular-file.js';
 import { FORMAT_NAMES } from './render/formats/index.js';
@@ -28,7 +30,9 @@ export interface Config {
   workspaces: string[];
   orchestratorPid: number | null;
   pidfile: string | null;
-  orchestratorMatch: RegExp;
+  /** Its source only (plain data); compileMatch makes the matcher, a linear-time engine (re2js), so a
+   *  user's pattern cannot hang orch-top. */
+  orchestratorMatch: { source: string };
   intervalMs: number;
   /** How long --snapshot samples before it reports (0: one tick). */
   sampleMs: number;
@@ -74,12 +78,22 @@ function parsePid(text: string, what: string): number {
   return Number(text);
 }
 
-function parseRegex(text: string, what: string): RegExp {
+/** A user's regex, compiled by re2js (RE2: linear time, so `(a+)+$` cannot backtrack for ever). */
+export function compileMatch(text: string): CommandMatcher {
+  const re = RE2JS.compile(text);
+  return { source: text, test: (s: string) => re.test(s) };
+}
+
+/** Checked here, kept as its source: a Config crosses to the collector's worker thread by structured clone. */
+function parseRegex(text: string, what: string): { source: string } {
   if (!text) throw new UsageError(`${what}: the pattern is empty`);
   try {
-    return new RegExp(text);
+    compileMatch(text);
+    return { source: text };
   } catch (e) {
-    throw new UsageError(`${what}: '${text}' is not a valid regular expression (${(e as Error).message})`);
+    throw new UsageError(
+      `${what}: '${text}' is not a valid regular expression (${(e as Error).message}; orch-top takes RE2 syntax: no backreferences or lookaround)`,
+    );
   }
 }
 

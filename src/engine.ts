@@ -10,8 +10,9 @@ import { readPidfile } from './collectors/pidfile.js';
 import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
 import { findPlaces, readWorkspace } from './collectors/workspaces.js';
-import type { Config } from './config.js';
+import { compileMatch, type Config } from './config.js';
 import { advanceHistory, classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type History } from './model/classify.js';
+import { type CommandMatcher, matchOrchestrator } from './model/orchestrators.js';
 import { selfAndAncestors } from './model/process-index.js';
 import { expectedSocketPath } from './model/sockets.js';
 import type { EnvTrace, FdCount, OrchestratorPlacement, OrchestratorProbe, ProcTable, RawWorld, Snapshot, WorkspaceHow } from './model/types.js';
@@ -40,6 +41,8 @@ export function classifyConfigOf(cfg: Config, env: NodeJS.ProcessEnv = process.e
 export class Engine {
   readonly reader = new ProcReader();
   private readonly env: NodeJS.ProcessEnv;
+  /** --orchestrator-match, compiled once (config.ts checked it). */
+  private readonly match: CommandMatcher;
   private readonly cwd: string;
   private history: History;
   /** What the last tick's snapshot showed: re-read every tick between whole scans. */
@@ -51,6 +54,7 @@ export class Engine {
     private readonly opts: EngineOptions = {},
   ) {
     this.env = opts.env ?? process.env;
+    this.match = compileMatch(config.orchestratorMatch.source);
     this.cwd = opts.cwd ?? process.cwd();
     this.history = opts.history ?? emptyHistory();
   }
@@ -75,11 +79,18 @@ export class Engine {
       const ok = procs.procs.has(pid);
       return { pids: ok ? [pid] : [], roots: ok ? [pid] : [], how: 'pidfile', error: ok ? null : `pid file ${c.pidfile}: pid ${pid} is not running` };
     }
-    const never = new Set([self.pid, ...self.ancestors]);
+    // orch-top's ancestors stay candidates: an ancestor that is the orchestrator is still the
+    // orchestrator (it is never signalled, and its agents stay owned). Only the invoking user's
+    // processes count, matched by program and script argument (model/orchestrators.ts).
+    const uid = process.getuid?.() ?? null;
     const pids: number[] = [];
+    const matchedBy = new Map<number, 'script' | 'program'>();
     for (const p of procs.procs.values()) {
-      if (never.has(p.pid) || p.state === 'Z' || !p.cmdline.length) continue;
-      if (c.orchestratorMatch.test(p.cmdline.join(' '))) pids.push(p.pid);
+      if (p.pid === self.pid || p.state === 'Z' || !p.cmdline.length || (uid !== null && p.uid !== uid)) continue;
+      const how = matchOrchestrator(p.cmdline, this.match);
+      if (!how) continue;
+      pids.push(p.pid);
+      matchedBy.set(p.pid, how);
     }
     // A server's own forks match too; only unrelated matches make the pattern ambiguous.
     const matched = new Set(pids);
@@ -89,7 +100,7 @@ export class Engine {
     });
     // Several roots are several orchestrators (one per project may run); which workspace each serves
     // is read below and judged by the model.
-    return { pids, roots, how: 'match', error: null };
+    return { pids, roots, matchedBy, how: 'match', error: null };
   }
 
   /**

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseCli, parseDuration, UsageError, type Config } from '../src/config.js';
+import { compileMatch, parseCli, parseDuration, UsageError, type Config } from '../src/config.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -53,8 +53,8 @@ describe('flags', () => {
       intervalMs: 1000,
       sampleMs: 0,
     });
-    expect(c.orchestratorMatch.test('python3 /srv/real_mcp_server.py')).toBe(true);
-    expect(c.orchestratorMatch.test('vim real_mcp_server_py')).toBe(false);
+    expect(compileMatch(c.orchestratorMatch.source).test('python3 /srv/real_mcp_server.py')).toBe(true);
+    expect(compileMatch(c.orchestratorMatch.source).test('vim real_mcp_server_py')).toBe(false);
   });
 
   it('takes every option of the snapshot', () => {

@@ -43,7 +43,7 @@ async function firstChild(pid: number): Promise<number> {
   pool.track(child);
   return child;
 }
-const fakeOrchestrator = () => pool.spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', 'fake_orchestrator_for_orchtop_tests']);
+const fakeOrchestrator = () => pool.orchestrator('fake_orchestrator_for_orchtop_tests');
 
 describe('the engine on a real server', () => {
   it('finds the orchestrator by its command line, and its agent sessions are then not orphans', async () => {

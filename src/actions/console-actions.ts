@@ -47,7 +47,7 @@ export function createConsoleActions(deps: ConsoleActionDeps): ActionService {
   return {
     plan(intent) {
       const snap = store.getState().snapshot;
-      return snap ? makePlan(snap, intent, { graceMs: config.graceMs, server: config.server }) : null;
+      return snap ? makePlan(snap, intent, { graceMs: config.graceMs, server: config.server, asRoot: process.getuid?.() === 0 }) : null;
     },
     run(plan) {
       if (running) {

@@ -396,7 +396,7 @@ function zombieParentsTick(run: Run, ph: Phase, now: number): number {
     if (!zp || zp.state !== 'nudged') continue;
     if (zombiesLeft(run, z).length === 0) zp.state = 'settled';
     else if (now >= deadline && z.nudgeOnly)
-      zp.state = 'settled'; // never terminate the tmux server
+      zp.state = 'settled'; // never terminate the tmux server, nor a parent inside an active agent
     else if (now >= deadline) {
       if (send(run, zp.tr, 'SIGTERM')) {
         zp.state = 'terminating';
@@ -467,9 +467,10 @@ async function settleZombies(run: Run, ph: Phase): Promise<void> {
 }
 
 function zombieDetail(z: ZombieStep, zp: ZombieParent | undefined, still: boolean): string {
+  const server = z.nudgeOnly && z.parent.role === 'tmux-server';
   if (still)
-    return `still defunct: ${z.nudgeOnly ? 'the tmux server' : `its parent ${z.parent.pid}`} ${zp?.tr.done?.outcome === 'denied' ? 'may not be signalled' : 'has not reaped it'}`;
-  if (zp && zp.state === 'settled' && !zp.tr.done) return z.nudgeOnly ? 'reaped by the tmux server after SIGCHLD' : 'reaped by its parent after SIGCHLD';
+    return `still defunct: ${server ? 'the tmux server' : `its parent ${z.parent.pid}`} ${zp?.tr.done?.outcome === 'denied' ? 'may not be signalled' : 'has not reaped it'}${z.nudgeOnly && !server ? ' (it is in an active agent session: only nudged, never terminated)' : ''}`;
+  if (zp && zp.state === 'settled' && !zp.tr.done) return server ? 'reaped by the tmux server after SIGCHLD' : 'reaped by its parent after SIGCHLD';
   return 'reaped once its parent was gone';
 }
 

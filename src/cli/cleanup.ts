@@ -35,7 +35,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
     config.mode === 'shutdown'
       ? { kind: 'shutdown', ...(config.orchestratorPid !== null ? { orchestratorPid: config.orchestratorPid } : {}) }
       : { kind: 'reap' };
-  const plan = makePlan(before, intent, { graceMs: config.graceMs, server: config.server });
+  const plan = makePlan(before, intent, { graceMs: config.graceMs, server: config.server, asRoot: process.getuid?.() === 0 });
   if (plan.refused) {
     say(`${config.mode === 'shutdown' ? '--shutdown' : '--reap'} refused: ${plan.refused}; nothing was touched`);
     return EXIT.usage;

@@ -12,7 +12,7 @@ import { startPoller } from '../store/poller.js';
 import { watchSnapshots } from '../store/watch.js';
 import { sleepSync, within } from '../sleep.js';
 import { Console } from '../ui/Console.js';
-import { EXIT, makeStore, type RunCtx } from './looker.js';
+import { EXIT, makeStore, type RunCtx, whenFirstSnapshot } from './looker.js';
 
 const ALT_SCREEN_ON = '\u001b[?1049h\u001b[?25l';
 const ALT_SCREEN_OFF = '\u001b[?25h\u001b[?1049l';
@@ -26,6 +26,7 @@ export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.R
   // Tick in a worker thread: the screen and the keys never wait for /proc or the model.
   const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces, history });
   const unwatch = watchSnapshots(store);
+  if (ctx.afterFirstLook) whenFirstSnapshot(store, ctx.afterFirstLook);
   const poller = startPoller(store, () => collector.tick());
   const service = createConsoleActions({ store, config, env: ctx.env, poller });
 

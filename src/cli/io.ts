@@ -21,4 +21,6 @@ export interface RunCtx {
   env: NodeJS.ProcessEnv;
   cwd: string;
   extraWorkspaces: { path: string; how: WorkspaceHow }[];
+  /** Called once, when the first snapshot is in (the demo's crash waits for it). */
+  afterFirstLook?: () => void;
 }

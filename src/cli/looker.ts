@@ -10,7 +10,8 @@ import { emptyHistory } from '../model/classify.js';
 import type { Snapshot } from '../model/types.js';
 import { sleep } from '../sleep.js';
 import { loadPaneMemory, paneMemoryPath, savePaneMemory } from '../store/pane-memory.js';
-import { createAppStore } from '../store/store.js';
+import { type AppState, createAppStore } from '../store/store.js';
+import type { StoreApi } from 'zustand/vanilla';
 import type { RunCtx } from './io.js';
 
 export { EXIT, type Io, type RunCtx } from './io.js';
@@ -39,9 +40,19 @@ export function makeStore(config: Config, env: NodeJS.ProcessEnv, memory: 'off' 
   return { store, history, save };
 }
 
+/** Calls `f` once, when the store's first snapshot is in. */
+export function whenFirstSnapshot(store: StoreApi<AppState>, f: () => void): void {
+  const stop = store.subscribe((s) => {
+    if (!s.snapshot) return;
+    stop();
+    f();
+  });
+}
+
 /** An engine and a store that keep their history between looks (a reap looks before and after). */
 export function makeLooker(config: Config, ctx: Omit<RunCtx, 'out' | 'err'>, memory: 'off' | 'read' | 'read-write' = 'off') {
   const { store, history, save } = makeStore(config, ctx.env, memory);
+  if (ctx.afterFirstLook) whenFirstSnapshot(store, ctx.afterFirstLook);
   const engine = new Engine(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces, history });
   /** Ticks for `sampleMs` (at least one), through the same store the console uses. */
   const look = async (sampleMs = config.sampleMs): Promise<Snapshot> => {

@@ -43,10 +43,17 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
     err.write('orch-top: the console needs a terminal; for scripts and CI use --snapshot (or --snapshot --json)\n');
     return EXIT.usage;
   }
-  const demo = config.demo ? await startDemoFor(config, err) : { extraWorkspaces: [], stop: null, stateHome: null };
+  const demo = config.demo ? await startDemoFor(config, err) : { extraWorkspaces: [], stop: null, stateHome: null, afterFirstLook: undefined };
   if (demo === null) return EXIT.usage;
   // The demo's acts go to its sandbox's state (audit log, pane memory), not the user's real one.
-  const ctx: RunCtx = { out, err, env: demo.stateHome ? { ...env, XDG_STATE_HOME: demo.stateHome } : env, cwd, extraWorkspaces: demo.extraWorkspaces };
+  const ctx: RunCtx = {
+    out,
+    err,
+    env: demo.stateHome ? { ...env, XDG_STATE_HOME: demo.stateHome } : env,
+    cwd,
+    extraWorkspaces: demo.extraWorkspaces,
+    ...(demo.afterFirstLook ? { afterFirstLook: demo.afterFirstLook } : {}),
+  };
   try {
     return await runMode(config, ctx, io.stdin ?? process.stdin);
   } finally {
@@ -70,7 +77,7 @@ async function runMode(config: Config, ctx: RunCtx, stdin: NodeJS.ReadStream): P
 async function startDemoFor(
   config: Config,
   err: Io['stderr'],
-): Promise<{ extraWorkspaces: { path: string; how: WorkspaceHow }[]; stop: () => Promise<void>; stateHome: string } | null> {
+): Promise<{ extraWorkspaces: { path: string; how: WorkspaceHow }[]; stop: () => Promise<void>; stateHome: string; afterFirstLook: () => void } | null> {
   const { startDemo, installDemoCleanup } = await import('../demo/sandbox.js');
   err.write('orch-top: starting the demo sandbox (private tmux socket, temporary workspace)…\n');
   let demo;
@@ -92,5 +99,6 @@ async function startDemoFor(
   }
   const extraWorkspaces = config.workspaces.length === 0 ? demo.workspaces.map((path) => ({ path, how: 'demo' as const })) : [];
   err.write(`  state (audit log, pane memory): ${demo.stateHome}/orch-top${config.auditLog ? `; audit log ${config.auditLog}` : ''}\n`);
-  return { extraWorkspaces, stop: () => demo.stop(), stateHome: demo.stateHome };
+  // The crashed agent crashes once orch-top has looked, so it is seen alive, then seen leaking.
+  return { extraWorkspaces, stop: () => demo.stop(), stateHome: demo.stateHome, afterFirstLook: () => void demo.crash() };
 }

@@ -97,6 +97,13 @@ export interface DemoSandbox {
   agents: DemoAgent[];
   /** Sentences about what the demo could not do on this machine, e.g. "perl not found: no zombie agent". */
   notes: string[];
+  /**
+   * Crashes the crashed agent now: its session is killed and its SIGHUP-proof survivor leaks. orch-top
+   * calls it after its first look, so it sees the pane alive first and then watches the survivor leak —
+   * the evidence a real leak leaves (TMUX_PANE naming a pane seen in an agent session). Idempotent;
+   * never rejects; a no-op once the sandbox is stopping.
+   */
+  crash(): Promise<void>;
   /** Idempotent; leaves nothing behind. */
   stop(): Promise<void>;
 }
@@ -436,7 +443,17 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
   const log = opts.log ?? (() => {});
   const scripts: Scripts = { node: process.execPath, agent: builtScript('agent'), orchestrator: builtScript('orchestrator') };
   const server: TmuxServer = { socketName: `orch-top-demo-${process.pid}-${hex(3)}` };
-  const st: TeardownState = { server, roots: [], socketPath: null, serverKey: null, zombieMaker: null, tracked: [], orchestrator: null, done: false, log };
+  const st: TeardownState = {
+    server,
+    roots: [],
+    socketPath: null,
+    serverKey: null,
+    zombieMaker: null,
+    tracked: [],
+    orchestrator: null,
+    done: false,
+    log,
+  };
   const dirs = makeDirs(st);
   const { stop, stopSync } = stoppers(st, `tmux -L ${server.socketName}, workspaces ${dirs.ws} ${dirs.sqliteWs}`);
   try {
@@ -452,6 +469,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
     const sessions = await startSessions(st, scripts, perl, json, sqlite);
     const survivor = await waitReady(st, orchestrator, sessions, json.planned);
     await expectSessions(server, sessions);
+    const crash = crasher(st, crashedSession(sessions, json.planned));
     const sandbox: DemoSandbox = {
       socketName: server.socketName!,
       server,
@@ -465,6 +483,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<DemoSandbox> {
       prefix: DEMO_PREFIX,
       agents: demoAgents(sessions, survivor, dirs),
       notes,
+      crash,
       stop,
     };
     syncStops.set(sandbox, stopSync);
@@ -689,28 +708,28 @@ async function waitReady(st: TeardownState, orch: Tracked & { cp: ChildProcess }
     'orchestrator running': () => !childGone(orch.cp) && isLive(orch),
     'fd leaker climbing': () => devNullFds(leaker.pid) >= 2,
     'SIGHUP-proof children of the hup-ignorer': () => (hupKids = hupProofKids(hup.pid, 'child')).length >= 2,
-    'crashed agent survivor leaked': async () => {
-      survivor ??= await leakSurvivor(st, crashed);
-      return survivor !== null && !isLive(crashed) && isLive(survivor);
+    'crashed agent survivor running': () => {
+      survivor ??= hupProofKids(crashed.pid, 'survivor')[0] ?? null;
+      return survivor !== null && isLive(survivor);
     },
   };
   if (zombieSess)
     checks[`${ZOMBIES_PER_MAKER} zombies`] = () => proc.childrenOf(zombieSess.pid).filter((c) => proc.readState(c) === 'Z').length >= ZOMBIES_PER_MAKER;
   await pollChecks(checks);
-  st.tracked.push(...hupKids);
+  st.tracked.push(...hupKids, survivor!);
   return survivor!;
 }
 
-/** Once the crashed agent's background survivor runs, its session is killed, so the survivor leaks. */
-async function leakSurvivor(st: TeardownState, crashed: Made): Promise<Tracked | null> {
-  const survivor = hupProofKids(crashed.pid, 'survivor')[0] ?? null;
-  if (!survivor) return null;
-  st.tracked.push(survivor);
-  // By id: a bare name falls back to a prefix match in tmux.
-  const r = await runTmux(st.server, ['kill-session', '-t', crashed.id]);
-  if (r.exitCode !== 0) throw new Error(`demo: kill-session ${crashed.id} failed: ${r.error}`);
-  st.log(`demo: killed session ${crashed.id} of the crashed agent; survivor pid ${survivor.pid}`);
-  return survivor;
+/** The crash: the crashed agent's session is killed (by id), so its SIGHUP-proof survivor leaks. */
+function crasher(st: TeardownState, crashed: Made): () => Promise<void> {
+  let crashing: Promise<void> | null = null;
+  return () =>
+    (crashing ??= (async () => {
+      if (st.done) return;
+      // By id: a bare name falls back to a prefix match in tmux.
+      // Nothing is logged: the console may be drawing; orch-top's own event log shows the leak.
+      await runTmux(st.server, ['kill-session', '-t', crashed.id]);
+    })());
 }
 
 async function pollChecks(checks: Record<string, () => boolean | Promise<boolean>>): Promise<void> {
@@ -724,10 +743,18 @@ async function pollChecks(checks: Record<string, () => boolean | Promise<boolean
   }
 }
 
+/** The crashed agent's session (the JSON workspace's crashed-leaker). */
+function crashedSession(ss: Sessions, planned: Planned[]): Made {
+  const a = planned.find((p) => p.behaviour === 'crashed-leaker');
+  const s = a ? ss.byAgent.get(a.agentId) : undefined;
+  if (!s) throw new Error('demo: the crashed agent has no session');
+  return s;
+}
+
 async function expectSessions(server: TmuxServer, ss: Sessions): Promise<void> {
   const listed = await runTmux(server, ['list-sessions', '-F', '#{session_name}']);
   const live = new Set(listed.stdout.split('\n'));
-  const expected = [SCRATCH_SESSION, STRAY_SESSION, ...ss.withSession.filter((a) => a.behaviour !== 'crashed-leaker').map((a) => a.session)];
+  const expected = [SCRATCH_SESSION, STRAY_SESSION, ...ss.withSession.map((a) => a.session)];
   const missing = expected.filter((n) => !live.has(n));
   if (missing.length) throw new Error(`demo: sessions vanished during startup: ${missing.join(', ')}`);
 }

@@ -31,7 +31,7 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
   const index = indexProcesses(raw.procs.procs);
   const untouchable = neverTouch(raw);
   const registry = indexRegistry(raw.workspaces);
-  const orchs = findOrchestrators(raw.orchestrator, index, untouchable);
+  const orchs = findOrchestrators(raw.orchestrator, index, untouchable, raw.self);
   // A look at tmux that failed or cannot be trusted (a line that did not validate, a server pid that is
   // not the socket's server) makes no session an agent's and no process a gone pane's leftover: which
   // panes are live is then unknown, and the live ones' processes would look like leftovers.

@@ -16,6 +16,12 @@ export interface SeenPane {
   agent: boolean;
   agentId: string | null;
   panePid: number;
+  /** The pane process's start time (clock ticks after boot); null or absent when unknown (a pane
+   *  memory written before it was kept): such a pane gives no session-id evidence. */
+  paneStart?: number | null;
+  /** The server's start time: the server is (pid, start time); null or absent when unknown. */
+  serverStart?: number | null;
+  /** The last look that saw it, epoch ms. */
   lastSeen: number;
 }
 
@@ -44,18 +50,24 @@ function rememberPanes(hist: History, raw: RawWorld, snap: Snapshot): Pick<Histo
   const serverPid = raw.tmux.running ? raw.tmux.serverPid : null;
   if (serverPid === null) return { panes, sessions };
   const registry = indexRegistry(raw.workspaces).bySession;
+  const serverStart = raw.procs.procs.get(serverPid)?.startTime ?? null;
   const agentSessions = new Map(snap.sessions.map((s) => [s.id, s]));
   for (const pane of raw.tmux.panes) {
     const s = agentSessions.get(pane.sessionId);
     const seen = {
       serverPid,
+      serverStart,
       sessionId: pane.sessionId,
       sessionName: pane.sessionName,
       agent: !!s,
       agentId: s?.agent?.agentId ?? registry.get(pane.sessionName)?.agent.agentId ?? null,
       lastSeen: raw.takenAt,
     };
-    panes.set(`${serverPid}:${pane.paneId}`, { ...seen, paneId: pane.paneId, panePid: pane.panePid });
+    const pp = raw.procs.procs.get(pane.panePid);
+    const prev = panes.get(`${serverPid}:${pane.paneId}`);
+    // A dead pane's process is gone: keep the start time an earlier look read, if it was this pid.
+    const paneStart = pp && !pane.paneDead ? pp.startTime : prev?.panePid === pane.panePid ? (prev.paneStart ?? null) : null;
+    panes.set(`${serverPid}:${pane.paneId}`, { ...seen, paneId: pane.paneId, panePid: pane.panePid, paneStart });
     sessions.set(`${serverPid}:${pane.sessionId}`, seen);
   }
   return { panes, sessions };

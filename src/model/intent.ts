@@ -6,7 +6,10 @@ export type Intent =
   | { kind: 'kill-orphans' } // orphan sessions and leaked processes (no zombies)
   | { kind: 'kill-session'; sessionId: string }
   | { kind: 'kill-leaked' }
-  | { kind: 'reap-zombies' }
+  // SIGCHLD to every in-scope parent; a parent inside an active agent session is only nudged and
+  // reported, except in the session named by endParentsOf (the user's explicit choice: the console's z
+  // on that session), where it is terminated if it does not reap.
+  | { kind: 'reap-zombies'; endParentsOf?: string }
   | { kind: 'shutdown'; orchestratorPid?: number }; // the orchestrator, then its sessions, leaks and zombies
 
 export type IntentKind = Intent['kind'];
@@ -22,7 +25,7 @@ export function intentLabel(intent: Intent): string {
     case 'kill-leaked':
       return 'kill leaked processes';
     case 'reap-zombies':
-      return 'reap zombies';
+      return intent.endParentsOf ? `reap zombies, ending their parents in session ${intent.endParentsOf}` : 'reap zombies';
     case 'shutdown':
       return 'graceful shutdown of the orchestrator';
   }

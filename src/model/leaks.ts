@@ -1,8 +1,9 @@
 // Leaked processes: what outlived its agent pane. A process is traced by positive evidence only —
-// its $TMUX/$TMUX_PANE naming a gone pane of this server, a session id that was a gone agent pane's
-// pid, or a pid the orchestrator recorded for a gone agent within that agent's life — and its
-// children leak with it. A leftover of a gone pane no agent can be traced to is a stray: listed,
-// never touched. Pure.
+// its $TMUX/$TMUX_PANE naming a gone agent pane of this server (the server by pid and start time), a
+// session id that was a gone agent pane's pid while orch-top saw that pane, or a pid the orchestrator
+// recorded for a gone agent within that agent's life — and its children leak with it. A pid alone is
+// never evidence, nor a command line that names an agent. A leftover of a gone pane no agent can be
+// traced to is a stray: listed, never touched. Pure.
 
 import type { SeenPane } from './history.js';
 import { commandOf, descendantsOf, isSessionLeaderAlive, type ProcessIndex } from './process-index.js';
@@ -80,23 +81,36 @@ function leakView(p: ProcInfo, reason: string, pane: string | null, seen: Seen):
 
 const SLACK_MS = 5_000; // the registry's clock and /proc's boot-time arithmetic differ by a little
 
+type SeenSession = Omit<SeenPane, 'panePid' | 'paneId'>;
+
+/** When each session name was last seen alive (the latest look, over every server). */
+function lastSeenByName(seenSessions: ReadonlyMap<string, SeenSession>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of seenSessions.values()) out.set(s.sessionName, Math.max(out.get(s.sessionName) ?? 0, s.lastSeen));
+  return out;
+}
+
 /**
  * Pids the registry recorded (claude_pid, cursor_pid) of agents whose session is gone, and which
- * of them a process is. Pids are reused, so a process only counts when it started within the agent's life.
+ * of them a process is. Pids are reused, so a process only counts when it started within the agent's
+ * life: not before it started, not after it ended, and for an agent with no end (a ghost) not after
+ * its session was last seen (never seen: no bound, so no evidence).
  */
-function recordedPids(registry: RegistryIndex, liveSessionNames: ReadonlySet<string>): (p: ProcInfo) => RegistryEntry | null {
+function recordedPids(x: LeaksInput): (p: ProcInfo) => RegistryEntry | null {
   const recorded = new Map<number, RegistryEntry>();
-  for (const e of registry.byId.values()) {
-    if (e.agent.tmuxSession && liveSessionNames.has(e.agent.tmuxSession)) continue;
+  for (const e of x.registry.byId.values()) {
+    if (e.agent.tmuxSession && x.liveSessionNames.has(e.agent.tmuxSession)) continue;
     for (const pid of [e.agent.claudePid, e.agent.cursorPid]) if (pid) recorded.set(pid, e);
   }
+  const lastSeen = lastSeenByName(x.seenSessions);
   return (p) => {
     const e = recorded.get(p.pid);
     if (!e) return null;
     const started = e.agent.startedAt ? Date.parse(e.agent.startedAt) : NaN;
-    const ended = e.agent.completedAt ? Date.parse(e.agent.completedAt) : NaN;
+    const completed = e.agent.completedAt ? Date.parse(e.agent.completedAt) : NaN;
+    const ended = Number.isFinite(completed) ? completed : e.agent.tmuxSession ? (lastSeen.get(e.agent.tmuxSession) ?? NaN) : NaN;
     if (!Number.isFinite(started) || p.startedAt < started - SLACK_MS) return null; // older than the agent: not its process
-    if (Number.isFinite(ended) && p.startedAt > ended + SLACK_MS) return null; // started after the agent ended
+    if (!Number.isFinite(ended) || p.startedAt > ended + SLACK_MS) return null; // after the agent ended, or no end known
     return e;
   };
 }
@@ -114,22 +128,51 @@ function recordedLeak(p: ProcInfo, e: RegistryEntry, paneId: string | null): Lea
 interface Tracer {
   x: LeaksInput;
   recordedAgentOf: (p: ProcInfo) => RegistryEntry | null;
-  attributeByCmdline: (p: ProcInfo) => RegistryEntry | null;
-  /** Pane pids seen in agent sessions, to trace processes that kept the pane's sid. */
-  seenAgentPanePids: Map<number, SeenPane>;
+  /** Only ever named in a stray's reason: a command line that names an agent is not evidence. */
+  namedAgent: (p: ProcInfo) => RegistryEntry | null;
+  /** Pane pids seen in agent sessions, to trace processes that kept the pane's sid (a pid may have been several panes'). */
+  seenAgentPanePids: Map<number, SeenPane[]>;
 }
 
 function makeTracer(x: LeaksInput): Tracer {
   const entries = [...x.registry.byId.values()];
   const needles = entries.map((e) => [e.agent.agentId, e.agent.tmuxSession].filter((s): s is string => !!s));
-  const seenAgentPanePids = new Map<number, SeenPane>();
-  for (const sp of x.seenPanes.values()) if (sp.agent) seenAgentPanePids.set(sp.panePid, sp);
+  const seenAgentPanePids = new Map<number, SeenPane[]>();
+  for (const sp of x.seenPanes.values()) if (sp.agent) seenAgentPanePids.set(sp.panePid, [...(seenAgentPanePids.get(sp.panePid) ?? []), sp]);
   return {
     x,
-    recordedAgentOf: recordedPids(x.registry, x.liveSessionNames),
-    attributeByCmdline: (p) => entries.find((_, i) => mentions(p.cmdline, needles[i]!)) ?? null,
+    recordedAgentOf: recordedPids(x),
+    namedAgent: (p) => entries.find((_, i) => mentions(p.cmdline, needles[i]!)) ?? null,
     seenAgentPanePids,
   };
+}
+
+/**
+ * Whether a process's $TMUX (naming server pid `serverPid`) can be from the server a pane was seen on:
+ * the server is (pid, start time). The process started after that server did, and if another process
+ * holds that pid now, before it started (else its $TMUX may name the newcomer). Unknown start: no.
+ */
+export function fromSeenServer(index: ProcessIndex, p: ProcInfo, serverPid: number, seen: { serverStart?: number | null }): boolean {
+  const start = seen.serverStart;
+  if (start === undefined || start === null || p.startTime < start) return false;
+  const now = index.procs.get(serverPid);
+  return !now || now.startTime === start || p.startTime < now.startTime;
+}
+
+/**
+ * Whether a process that kept a gone pane's session id started inside the part of the pane's life
+ * orch-top saw: at or after the pane process started, no later than the last look that saw it alive.
+ * A process started after that may lead or join a session whose id is a reused pid.
+ */
+export function insidePaneLife(p: ProcInfo, sp: Pick<SeenPane, 'paneStart' | 'lastSeen'>): boolean {
+  const start = sp.paneStart;
+  return start !== undefined && start !== null && p.startTime >= start && p.startedAt <= sp.lastSeen;
+}
+
+function strayView(tr: Tracer, p: ProcInfo, paneId: string | null, why: string): LeakedView {
+  const named = tr.namedAgent(p);
+  const names = named ? `; its command line names agent ${named.agent.agentId}, but nothing ties it to that agent's pane` : '';
+  return leakView(p, `${why}${names}`, paneId, { sessionId: null, sessionName: null, agentId: null });
 }
 
 /** A process whose $TMUX names this server's socket: its pane is live, or gone and traced, or a stray. */
@@ -139,27 +182,26 @@ function traceByPane(tr: Tracer, p: ProcInfo, t: { serverPid: number; sessionInd
   // Its pane still exists: it is part of that session (a daemonized agent child), not a leak.
   if (live) return live.agent ? { adopt: live.sessionId } : null;
   const seen = (paneId && x.seenPanes.get(`${t.serverPid}:${paneId}`)) || x.seenSessions.get(`${t.serverPid}:$${t.sessionIndex}`);
-  if (seen) {
-    if (!seen.agent) return null; // a leftover of a personal session: not ours to judge
+  if (seen && fromSeenServer(x.index, p, t.serverPid, seen)) {
+    if (!seen.agent) return null; // a leftover of a personal session: never orch-top's
     return { leaked: leakView(p, `its pane ${paneId ?? '?'} of ${seen.sessionName} is gone`, paneId, seen) };
   }
-  const byCmd = tr.attributeByCmdline(p);
-  if (byCmd)
-    return {
-      leaked: leakView(p, `its pane ${paneId ?? '?'} is gone; its command line names agent ${byCmd.agent.agentId}`, paneId, {
-        sessionId: null,
-        sessionName: byCmd.agent.tmuxSession,
-        agentId: byCmd.agent.agentId,
-      }),
-    };
   if (rec) return { leaked: recordedLeak(p, rec, paneId) };
-  return {
-    stray: leakView(p, `its pane ${paneId ?? '?'} on this server is gone; no agent could be traced`, paneId, {
-      sessionId: null,
-      sessionName: null,
-      agentId: null,
-    }),
-  };
+  const why = seen
+    ? `its pane ${paneId ?? '?'} is gone, but its server pid ${t.serverPid} may be another server's`
+    : `its pane ${paneId ?? '?'} on this server is gone; no agent could be traced`;
+  return { stray: strayView(tr, p, paneId, why) };
+}
+
+/** A seen agent pane (gone now) whose pid is the process's session id, within the pane's seen life. */
+function paneOfSid(tr: Tracer, p: ProcInfo): SeenPane | null {
+  const { x } = tr;
+  if (isSessionLeaderAlive(x.index.procs, p.sid)) return null;
+  for (const sp of tr.seenAgentPanePids.get(p.sid) ?? []) {
+    const paneStillLive = sp.serverPid === x.serverPid && x.livePanes.has(sp.paneId);
+    if (!paneStillLive && insidePaneLife(p, sp)) return sp;
+  }
+  return null;
 }
 
 function traceOne(tr: Tracer, p: ProcInfo): Verdict {
@@ -169,10 +211,8 @@ function traceOne(tr: Tracer, p: ProcInfo): Verdict {
   const t = env?.tmux ? parseTmuxEnv(env.tmux) : null;
   if (t && x.socketPath && t.socketPath === x.socketPath) return traceByPane(tr, p, t, env!.tmuxPane, rec);
   // No usable $TMUX (a cleared environment): the session id may still be a gone agent pane's pid.
-  const sp = tr.seenAgentPanePids.get(p.sid);
-  const paneStillLive = sp && sp.serverPid === x.serverPid && x.livePanes.has(sp.paneId);
-  if (sp && !paneStillLive && !isSessionLeaderAlive(x.index.procs, p.sid))
-    return { leaked: leakView(p, `its session id ${p.sid} was the pane process of ${sp.sessionName}, which is gone`, null, sp) };
+  const sp = paneOfSid(tr, p);
+  if (sp) return { leaked: leakView(p, `its session id ${p.sid} was the pane process of ${sp.sessionName}, which is gone`, null, sp) };
   // No trace through tmux, but the orchestrator itself recorded this process for a gone agent.
   if (rec && !(t && t.socketPath !== x.socketPath && env?.tmuxPane)) return { leaked: recordedLeak(p, rec, null) };
   return null;

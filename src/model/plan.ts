@@ -58,7 +58,7 @@ export interface ZombieStep extends StepBase {
   parent: ProcTarget;
   /** Step that already terminates the parent (its session or leak), or null. */
   parentStep: number | null;
-  /** SIGCHLD only, never terminate the parent (the tmux server). */
+  /** SIGCHLD only, never terminate the parent (the tmux server, or a parent inside an active agent session). */
   nudgeOnly: boolean;
   zombies: ProcTarget[];
 }
@@ -102,6 +102,8 @@ export function planIsEmpty(plan: Plan): boolean {
 export interface PlanOptions {
   graceMs: number;
   server: TmuxServer;
+  /** orch-top runs as root: a shutdown then needs --orchestrator-pid or a match of an interpreter running the script. */
+  asRoot?: boolean;
 }
 
 interface Scope {
@@ -116,7 +118,16 @@ interface Scope {
 const none = (): Scope => ({ orchestrator: null, sessions: [], withLeaked: false, withZombies: false, left: [], refused: null });
 
 /** A shutdown's scope: one orchestrator (named, or the only one running) and the sessions it owns. */
-function shutdownScope(snap: Snapshot, orchestratorPid: number | undefined): Scope {
+/** Why a shutdown must not stop this orchestrator, or null. */
+function shutdownRefusal(o: OrchestratorView, asRoot: boolean): string | null {
+  if (o.ancestor)
+    return `orch-top runs inside orchestrator pid ${o.pid} (it is an ancestor): a shutdown would kill orch-top itself; run --shutdown from outside it`;
+  if (asRoot && o.how === 'match' && o.matchedBy !== 'script')
+    return `as root, orchestrator pid ${o.pid} is only matched by its program name (${o.command}): name it with --orchestrator-pid`;
+  return null;
+}
+
+function shutdownScope(snap: Snapshot, orchestratorPid: number | undefined, asRoot: boolean): Scope {
   const scope = none();
   const running = snap.orchestrators.filter((o) => o.running);
   if (orchestratorPid !== undefined) {
@@ -130,6 +141,8 @@ function shutdownScope(snap: Snapshot, orchestratorPid: number | undefined): Sco
     };
   } else scope.orchestrator = running[0] ?? null;
   const orchestrator = scope.orchestrator;
+  const refused = orchestrator ? shutdownRefusal(orchestrator, asRoot) : null;
+  if (refused) return { ...scope, refused };
   // Its sessions are those the model says it owns (its workspace's, by real path); with none
   // running, every orphan nobody owns.
   scope.sessions = snap.sessions.filter((s) => (orchestrator ? s.ownedBy === orchestrator.pid : s.ownedBy === null && s.status === 'orphan'));
@@ -139,7 +152,7 @@ function shutdownScope(snap: Snapshot, orchestratorPid: number | undefined): Sco
 }
 
 /** Which orchestrator, sessions, leaks and zombies an intent is about. */
-function scopeOf(snap: Snapshot, intent: Intent): Scope {
+function scopeOf(snap: Snapshot, intent: Intent, asRoot: boolean): Scope {
   const orphans = () => snap.sessions.filter((s) => s.status === 'orphan');
   switch (intent.kind) {
     case 'reap':
@@ -156,7 +169,7 @@ function scopeOf(snap: Snapshot, intent: Intent): Scope {
     case 'reap-zombies':
       return { ...none(), withZombies: true };
     case 'shutdown':
-      return shutdownScope(snap, intent.orchestratorPid);
+      return shutdownScope(snap, intent.orchestratorPid, asRoot);
   }
 }
 
@@ -256,17 +269,29 @@ function serverZombieStep(d: Draft, ppid: number, zs: ZombieView[]): void {
   });
 }
 
-function parentZombieStep(d: Draft, ppid: number, zs: ZombieView[]): void {
+/** The active agent session a zombie parent lives in (and that no step of this plan ends), or null. */
+function activeHome(d: Draft, ppid: number, parentView: ProcessView): SessionView | null {
+  if (d.claimed.has(ppid) || !parentView.sessionId) return null;
+  const home = d.snap.sessions.find((x) => x.id === parentView.sessionId);
+  return home && home.status === 'active' ? home : null;
+}
+
+/**
+ * Zombies of one parent. Ending a parent is for orphan sessions, leaked processes and the user's
+ * explicit choice: a parent inside an active agent session is only nudged (SIGCHLD) and reported,
+ * unless the intent names that session (endParentsOf), when the step carries the warning whole.
+ */
+function parentZombieStep(d: Draft, ppid: number, zs: ZombieView[], intent: Intent): void {
   const parentView = d.procs.get(ppid);
   if (!parentView) return;
-  const home = parentView.sessionId ? d.snap.sessions.find((x) => x.id === parentView.sessionId) : undefined;
-  // Say so when reaping means ending a live agent: its pane process is the parent.
-  const cost =
-    d.claimed.has(ppid) || !home || home.status !== 'active'
-      ? ''
-      : parentView.role === 'pane'
-        ? `; if it must be terminated, active session ${home.id} ${home.name} ends with it`
-        : `; if it must be terminated, active session ${home.id} ${home.name} loses that process`;
+  const home = activeHome(d, ppid, parentView);
+  const chosen = home !== null && intent.kind === 'reap-zombies' && intent.endParentsOf === home.id;
+  const ends = parentView.role === 'pane' ? 'ends with it' : 'loses that process';
+  const cost = !home
+    ? ''
+    : chosen
+      ? `; if it must be terminated, active session ${home.id} ${home.name} ${ends}`
+      : `; its parent is in active session ${home.id} ${home.name}: SIGCHLD only, reported (ending it is your choice: z on that session in the console)`;
   const whose =
     parentView.role === 'leaked' ? 'a leaked process' : parentView.sessionId ? `a process of session ${parentView.sessionId}` : "the orchestrator's tree";
   d.steps.push({
@@ -276,13 +301,13 @@ function parentZombieStep(d: Draft, ppid: number, zs: ZombieView[]): void {
     reason: `${zs.length} zombie${zs.length === 1 ? '' : 's'} of ${whose}${cost}`,
     parent: { pid: ppid, startTime: parentView.startTime, command: parentView.command, role: 'zombie-parent' },
     parentStep: d.claimed.get(ppid) ?? null,
-    nudgeOnly: false,
+    nudgeOnly: home !== null && !chosen,
     zombies: zombieTargets(zs),
   });
 }
 
 /** Zombies, grouped by parent; those of a parent out of scope are left alone, with why. */
-function zombieSteps(d: Draft): void {
+function zombieSteps(d: Draft, intent: Intent): void {
   const byParent = new Map<number, ZombieView[]>();
   for (const z of d.snap.zombies) byParent.set(z.ppid, [...(byParent.get(z.ppid) ?? []), z]);
   for (const [ppid, zs] of byParent) {
@@ -293,7 +318,7 @@ function zombieSteps(d: Draft): void {
         why: ppid === 1 ? 'init reaps its own zombies' : "the parent is outside the orchestrator's scope: only its own wait() or its exit reaps them",
       });
     else if (first.parentIsTmuxServer) serverZombieStep(d, ppid, zs);
-    else parentZombieStep(d, ppid, zs);
+    else parentZombieStep(d, ppid, zs, intent);
   }
 }
 
@@ -313,13 +338,13 @@ function leftAlone(snap: Snapshot, intent: Intent): Plan['left'] {
 }
 
 export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Plan {
-  const scope = scopeOf(snap, intent);
+  const scope = scopeOf(snap, intent, opts.asRoot ?? false);
   const d: Draft = { snap, procs: new Map(snap.processes.map((p) => [p.pid, p])), steps: [], claimed: new Map(), phase: 1, left: scope.left };
   if (!scope.refused) {
     if (scope.orchestrator) orchestratorStep(d, scope.orchestrator);
     sessionSteps(d, scope.sessions, intent);
     if (scope.withLeaked) leakedSteps(d);
-    if (scope.withZombies) zombieSteps(d);
+    if (scope.withZombies) zombieSteps(d, intent);
     d.left.push(...leftAlone(snap, intent));
   }
   return {

@@ -170,6 +170,8 @@ export interface OrchestratorProbe {
   /** Where each root serves, when it could be read. */
   placements?: Map<number, OrchestratorPlacement>;
   how: 'pid' | 'pidfile' | 'match';
+  /** With 'match': how each candidate matched (an interpreter running the script, or the program's own name). */
+  matchedBy?: Map<number, 'script' | 'program'>;
   /** e.g. "pid file /run/x.pid: not found", or null. */
   error: string | null;
 }
@@ -354,6 +356,10 @@ export interface OrchestratorView {
   placedBy: 'env' | 'cwd' | null;
   /** The watched workspace it serves, if any. */
   project: string | null;
+  /** It is orch-top's own ancestor (orch-top runs inside it): never signalled; a shutdown refuses. */
+  ancestor?: boolean;
+  /** With a command-line match: 'script' (an interpreter runs the matching script) or 'program'; else null. */
+  matchedBy?: 'script' | 'program' | null;
 }
 
 /**

@@ -37,6 +37,8 @@ const orchestrator = (o: OrchestratorView) => ({
   workspace: o.workspace,
   placedBy: o.placedBy,
   project: o.project,
+  ancestor: o.ancestor ?? false,
+  matchedBy: o.matchedBy ?? null,
 });
 
 const agentRef = (a: AgentRef) => ({

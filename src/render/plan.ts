@@ -41,9 +41,11 @@ function stepHow(s: Step, graceMs: number): string {
     case 'zombies':
       return s.parentStep !== null
         ? `reaped when step ${s.parentStep} ends their parent`
-        : s.nudgeOnly
+        : s.nudgeOnly && s.parent.role === 'tmux-server'
           ? 'SIGCHLD to the tmux server so it reaps them (the server is never terminated)'
-          : `SIGCHLD to the parent; after ${g}, SIGTERM it so init reaps them`;
+          : s.nudgeOnly
+            ? 'SIGCHLD to the parent only; it is never terminated (an active agent would end)'
+            : `SIGCHLD to the parent; after ${g}, SIGTERM it so init reaps them`;
   }
 }
 

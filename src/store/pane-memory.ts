@@ -5,7 +5,8 @@
 //
 // A pane id is unique for the life of one tmux server, and entries are keyed by the server's pid; a
 // reboot (a new boot time) discards the file, so a server pid reused after a reboot never inherits
-// another server's panes. Entries not seen for a day are dropped. A missing or unreadable file is an
+// another server's panes. Each pane keeps its pane process's start time and its server's (a pid alone
+// is never evidence); a file from before they were kept loads them as unknown. Entries not seen for a day are dropped. A missing or unreadable file is an
 // empty memory, never an error: it only ever adds traces.
 
 import { readFileSync } from 'node:fs';
@@ -30,6 +31,15 @@ interface FileShape {
   sessions: Omit<SeenPane, 'panePid' | 'paneId'>[];
 }
 
+/** A start time in clock ticks, or null/absent for "unknown" (files written before it was kept). */
+const optionalTicks = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
+/** Unknown starts load as null: such a pane gives no session-id evidence (model/leaks.ts). */
+const withStarts = <T extends { paneStart?: number | null; serverStart?: number | null }>(v: T): T => ({
+  ...v,
+  serverStart: v.serverStart ?? null,
+  ...('paneStart' in v || 'panePid' in v ? { paneStart: v.paneStart ?? null } : {}),
+});
+
 const isSeen = (v: unknown): v is SeenPane => {
   const o = v as Record<string, unknown>;
   return (
@@ -40,7 +50,9 @@ const isSeen = (v: unknown): v is SeenPane => {
     typeof o.sessionName === 'string' &&
     typeof o.agent === 'boolean' &&
     typeof o.panePid === 'number' &&
-    typeof o.lastSeen === 'number'
+    typeof o.lastSeen === 'number' &&
+    optionalTicks(o.paneStart) &&
+    optionalTicks(o.serverStart)
   );
 };
 const isSeenSession = (v: unknown): v is Omit<SeenPane, 'panePid' | 'paneId'> => {
@@ -51,7 +63,8 @@ const isSeenSession = (v: unknown): v is Omit<SeenPane, 'panePid' | 'paneId'> =>
     typeof o.sessionId === 'string' &&
     typeof o.sessionName === 'string' &&
     typeof o.agent === 'boolean' &&
-    typeof o.lastSeen === 'number'
+    typeof o.lastSeen === 'number' &&
+    optionalTicks(o.serverStart)
   );
 };
 
@@ -65,8 +78,8 @@ export function loadPaneMemory(path: string, bootTime: number, now = Date.now())
     return empty;
   }
   if (!data || data.version !== 1 || data.bootTime !== bootTime || !Array.isArray(data.panes) || !Array.isArray(data.sessions)) return empty;
-  for (const p of data.panes) if (isSeen(p) && now - p.lastSeen <= PANE_MEMORY_MS) empty.panes.set(`${p.serverPid}:${p.paneId}`, p);
-  for (const s of data.sessions) if (isSeenSession(s) && now - s.lastSeen <= PANE_MEMORY_MS) empty.sessions.set(`${s.serverPid}:${s.sessionId}`, s);
+  for (const p of data.panes) if (isSeen(p) && now - p.lastSeen <= PANE_MEMORY_MS) empty.panes.set(`${p.serverPid}:${p.paneId}`, withStarts(p));
+  for (const s of data.sessions) if (isSeenSession(s) && now - s.lastSeen <= PANE_MEMORY_MS) empty.sessions.set(`${s.serverPid}:${s.sessionId}`, withStarts(s));
   return empty;
 }
 

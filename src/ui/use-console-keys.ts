@@ -199,7 +199,7 @@ function onActionKey(d: KeyDeps, cmd: Command): boolean {
       propose(d, { kind: 'kill-orphans' });
       return true;
     case Command.ReapZombies:
-      propose(d, { kind: 'reap-zombies' });
+      proposeReapZombies(d);
       return true;
     case Command.Shutdown:
       proposeShutdown(d);
@@ -226,6 +226,20 @@ function proposeKillSession(d: KeyDeps): void {
   if (!d.current) return say('no session selected', 'warn');
   if (d.current.id.startsWith(GHOST_PREFIX)) return say(`${d.current.label} has no tmux session: the registry is stale; there is nothing to kill`, 'warn');
   propose(d, { kind: 'kill-session', sessionId: d.current.id });
+}
+
+/**
+ * z: SIGCHLD to every zombie parent in scope. A parent inside an active agent session is only nudged,
+ * unless that session is the one selected in Sessions: choosing it is the user's explicit consent to
+ * end the parent, and the confirm dialog shows the step's warning whole.
+ */
+function proposeReapZombies(d: KeyDeps): void {
+  const v = d.view.getState();
+  const snap = d.store.getState().snapshot;
+  const id = v.panel === 'sessions' && !d.lost && d.current ? d.current.id : null;
+  // Only a chosen active session that holds a zombie parent changes the plan.
+  const chosen = id && snap?.sessions.some((s) => s.id === id && s.status === 'active') && snap.zombies.some((z) => z.sessionId === id && z.parentInScope);
+  propose(d, chosen ? { kind: 'reap-zombies', endParentsOf: id } : { kind: 'reap-zombies' });
 }
 
 /** S: the orchestrator, or with several running, the one owning the selected session. */

@@ -225,7 +225,7 @@ describe('orch-top --shutdown', () => {
       onTerm === 'ignore'
         ? "process.on('SIGTERM', () => {}); require('child_process').spawn('sleep', ['600'], { stdio: 'ignore' }); setInterval(() => {}, 1e6)"
         : "const c = require('child_process').spawn('sleep', ['600'], { stdio: 'ignore' }); process.on('SIGTERM', () => setTimeout(() => process.exit(0), 300)); setInterval(() => {}, 1e6)";
-    const cp = pool.spawn(process.execPath, ['-e', body, MATCH], { env: { CLAUDE_ORCHESTRATOR_WORKSPACE: ws } });
+    const cp = pool.orchestrator(MATCH, body, { env: { CLAUDE_ORCHESTRATOR_WORKSPACE: ws } });
     const child = await waitFor(() => childrenOf(cp.pid!)[0], 3000, 'the orchestrator child');
     pool.track(child);
     return { pid: cp.pid!, child };
@@ -296,7 +296,7 @@ describe('pane memory between runs (cron)', () => {
       join(ws, 'registry', 'GLOBAL_REGISTRY.json'),
       JSON.stringify({ agents: { 'worker-101010-abcdef': { task_id: 'TASK-1', status: 'running', tmux_session: 'agent_worker-101010-abcdef' } } }),
     );
-    pool.spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', MATCH], { env: { CLAUDE_ORCHESTRATOR_WORKSPACE: ws } });
+    pool.orchestrator(MATCH, undefined, { env: { CLAUDE_ORCHESTRATOR_WORKSPACE: ws } });
     const server = pool.tmuxServer('mem');
     server.newSession('agent_worker-101010-abcdef', `sh -c "trap '' HUP; sleep 600 & wait"`);
     const shell = server.panePid('=agent_worker-101010-abcdef:');

@@ -101,7 +101,7 @@ describe('orch-top console in a real terminal', () => {
         },
       }),
     );
-    const orchestrator = pool.spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', ORCH], { env: { CLAUDE_ORCHESTRATOR_WORKSPACE: ws } }).pid!;
+    const orchestrator = pool.orchestrator(ORCH, undefined, { env: { CLAUDE_ORCHESTRATOR_WORKSPACE: ws } }).pid!;
     const world = pool.tmuxServer('watched');
     world.newSession('agent_reviewer-101010-aaaaaa', `sh -c "trap '' HUP; sleep 600 & sleep 600 & wait"`);
     world.newSession('agent_builder-101011-bbbbbb', 'sleep 600');

@@ -68,7 +68,7 @@ const snapshotOf = async (args: string[] = []) => {
 };
 /** A fake orchestrator serving `workspace` (its environment says so, as the real one's does). */
 function orchestrator(workspace: string | null) {
-  const cp = pool.spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', MATCH], {
+  const cp = pool.orchestrator(MATCH, undefined, {
     env: workspace ? { CLAUDE_ORCHESTRATOR_WORKSPACE: workspace } : { CLAUDE_ORCHESTRATOR_WORKSPACE: '' },
   });
   return waitFor(() => (readFileSync(`/proc/${cp.pid}/cmdline`, 'utf8').includes(MATCH) ? cp.pid! : null), 3000, 'the fake orchestrator');
@@ -175,9 +175,12 @@ describe("today's orchestrator (SQLite state, global registry)", () => {
     const future = new Date(Date.now() + 3_600_000);
     const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, -1);
     write(statePath(ws), (db) => {
-      db.prepare('UPDATE agents SET claude_pid = ?, started_at = ?, completed_at = NULL WHERE agent_id = ?').run(
+      // It ended after the survivor started: inside the agent's life (an agent with no end and a session
+      // never seen gives no bound, so its recorded pid would be no evidence).
+      db.prepare('UPDATE agents SET claude_pid = ?, started_at = ?, completed_at = ? WHERE agent_id = ?').run(
         survivor,
         local(new Date(Date.now() - 60_000)),
+        local(new Date(Date.now() + 1_000)),
         A.failed,
       );
       db.prepare('UPDATE agents SET claude_pid = ?, started_at = ? WHERE agent_id = ?').run(older, local(future), A.killed);

@@ -139,6 +139,7 @@ describe('orch-top --demo sandbox', () => {
     assertBuilt();
     const t = Date.now();
     demo = await startDemo();
+    await demo.crash();
     startedIn = Date.now() - t;
   });
   afterAll(async () => {
@@ -347,6 +348,7 @@ describe("orch-top --demo's workspace in today's format (SQLite)", () => {
   beforeAll(async () => {
     assertBuilt();
     demo = await startDemo();
+    await demo.crash();
   });
   afterAll(async () => {
     await demo?.stop();

@@ -6,7 +6,9 @@
 // (measured), so a test that ends a zombie maker polls for the reaping. Zombie makers here reap their
 // own children on SIGTERM, and teardown sends SIGTERM first and waits; SIGKILL is the last resort.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let counter = 0;
 /** A socket name no other test (or run) uses. */
@@ -182,6 +184,19 @@ export class ProcessPool {
     this.children.push(cp);
     if (cp.pid) this.pids.add(cp.pid);
     return cp;
+  }
+
+  /**
+   * A fake orchestrator: node running a script named `<name>.js` (orch-top matches the orchestrator by
+   * an interpreter's script argument, never by a word anywhere in the command line). Its directory
+   * goes at teardown.
+   */
+  orchestrator(name: string, body = 'setInterval(() => {}, 1e6)', opts: { env?: NodeJS.ProcessEnv; args?: string[] } = {}): ChildProcess {
+    const dir = mkdtempSync(join(tmpdir(), 'orchtop-orch-'));
+    const script = join(dir, `${name}.js`);
+    writeFileSync(script, body);
+    this.hooks.push(() => rmSync(dir, { recursive: true, force: true }));
+    return this.spawn(process.execPath, [script, ...(opts.args ?? [])], { env: opts.env });
   }
 
   /** Also kill this pid at teardown (something the test started indirectly). */

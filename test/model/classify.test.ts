@@ -82,7 +82,7 @@ interface WorldSpec {
   takenAt?: number;
 }
 function world(s: WorldSpec): RawWorld {
-  const procs = [proc(1, 0), proc(2, 0), proc(SERVER, 1, { comm: 'tmux: server' }), proc(50, 1, { comm: 'orch-top' }), ...(s.procs ?? [])];
+  const procs = [proc(1, 0), proc(2, 0), proc(SERVER, 1, { comm: 'tmux: server', startTime: 5 }), proc(50, 1, { comm: 'orch-top' }), ...(s.procs ?? [])];
   return {
     takenAt: s.takenAt ?? NOW,
     tmux: {
@@ -289,7 +289,7 @@ describe('zombies', () => {
 describe('leaked processes', () => {
   const agents = [agent('crashed-1', 'error')];
 
-  it('a process whose TMUX_PANE is gone and whose command line names an agent is leaked', () => {
+  it('a process whose TMUX_PANE is gone and whose command line names an agent is only a stray: a name is not evidence', () => {
     const snap = classify(
       world({
         procs: [orch(), proc(500, 1, { cmdline: ['node', 'agent.js', '--agent', 'crashed-1'] })],
@@ -300,9 +300,10 @@ describe('leaked processes', () => {
       cfg,
       emptyHistory(),
     );
-    expect(snap.leaked).toHaveLength(1);
-    expect(snap.leaked[0]).toMatchObject({ pid: 500, pane: '%9', agentId: 'crashed-1' });
-    expect(snap.processes.find((p) => p.pid === 500)?.role).toBe('leaked');
+    expect(snap.leaked).toHaveLength(0);
+    expect(snap.strays.map((l) => [l.pid, l.pane, l.agentId])).toEqual([[500, '%9', null]]);
+    expect(snap.strays[0]!.reason).toMatch(/names agent crashed-1, but nothing ties it to that agent's pane/);
+    expect(snap.processes.find((p) => p.pid === 500)).toBeUndefined();
   });
 
   it('a pane seen in an agent session earlier traces its leftovers, even without a name in the command line', () => {
@@ -570,7 +571,7 @@ describe('recorded pids', () => {
       world({
         procs: [proc(700, 1, { startedAt: NOW - 60_000 }), proc(701, 1, { startedAt: NOW - 3_600_000 }), proc(702, 1, { startedAt: NOW - 60_000 })],
         agents: [
-          agent('gone-1', 'failed', { claudePid: 700, startedAt: local(started) }),
+          agent('gone-1', 'failed', { claudePid: 700, startedAt: local(started), completedAt: local(new Date(NOW - 10_000)) }),
           agent('gone-2', 'failed', { claudePid: 701, startedAt: local(started) }), // pid older than the agent: reused
           agent('live-1', 'running', { cursorPid: 702, startedAt: local(started) }), // its session is alive: not a leak
         ],
@@ -622,8 +623,8 @@ describe('zombies of the tmux server', () => {
       emptyHistory(),
     );
     expect(snap.zombies.map((z) => [z.pid, z.parentInScope, z.parentIsTmuxServer, z.parentStartTime])).toEqual([
-      [101, true, true, SERVER * 10],
-      [102, false, true, SERVER * 10],
+      [101, true, true, 5],
+      [102, false, true, 5],
     ]);
   });
 });

@@ -17,6 +17,8 @@ const seen = (paneId: string, panePid: number, over: Partial<SeenPane> = {}): Se
   agent: true,
   agentId: null,
   panePid,
+  paneStart: 0,
+  serverStart: 0,
   lastSeen: NOW,
   ...over,
 });
@@ -80,7 +82,7 @@ describe('findLeaks', () => {
 
   it('a cleared environment: the session id of a gone agent pane; a recorded pid within the agent s life', () => {
     const started = new Date(NOW - 120_000).toISOString();
-    const reg = indexRegistry([workspace([agent('a', 'completed', { claudePid: 20, startedAt: started })])]);
+    const reg = indexRegistry([workspace([agent('a', 'completed', { claudePid: 20, startedAt: started, completedAt: new Date(NOW - 1000).toISOString() })])]);
     const f = findLeaks(
       input([proc(10, 1, { sid: 77 }), proc(20, 1), proc(21, 1, { startedAt: NOW - 600_000 })], { registry: reg, seenPanes: new Map([['k', seen('%5', 77)]]) }),
     );
@@ -108,5 +110,76 @@ describe('findLeaks', () => {
     expect(parseTmuxEnv('junk')).toBeNull();
     expect(mentions(['--agent=abc'], ['abc'])).toBe(true);
     expect(mentions(['abcd'], ['abc'])).toBe(false);
+  });
+});
+
+// Rule 3 (issue 12): a pid alone is never evidence; every remembered pid is tied to a start time.
+describe('evidence that survives pid reuse', () => {
+  const pane77 = (over: Partial<SeenPane> = {}) => new Map([[`${SERVER}:%5`, seen('%5', 77, { paneStart: 770, lastSeen: NOW - 30_000, ...over })]]);
+  const bySid = (p: ProcInfo, over: Partial<SeenPane> = {}) => findLeaks(input([p], { seenPanes: pane77(over) })).leaked.map((l) => l.pid);
+
+  it('a session id counts only for a process started inside the part of the pane s life orch-top saw', () => {
+    expect(bySid(proc(10, 1, { sid: 77, startTime: 800, startedAt: NOW - 40_000 }))).toEqual([10]);
+    // Started before the pane process did: the pid 77 it names was someone else's then.
+    expect(bySid(proc(10, 1, { sid: 77, startTime: 700, startedAt: NOW - 40_000 }))).toEqual([]);
+    // Started after the last look that saw the pane alive: it may lead or join a reused pid's session.
+    expect(bySid(proc(10, 1, { sid: 77, startTime: 900, startedAt: NOW - 10_000 }))).toEqual([]);
+    // A pane remembered without its start time (an old pane memory file) gives no session-id evidence.
+    expect(bySid(proc(10, 1, { sid: 77, startTime: 800, startedAt: NOW - 40_000 }), { paneStart: null })).toEqual([]);
+  });
+
+  it('TMUX_PANE needs the same server by pid and start time, and no time bound', () => {
+    const run = (p: ProcInfo, server: ProcInfo[], over: Partial<SeenPane> = {}) => {
+      const f = findLeaks(input([p, ...server], { env: new Map([[p.pid, tmuxEnv('%5')]]), seenPanes: pane77({ serverStart: 50, ...over }) }));
+      return { leaked: f.leaked.map((l) => l.pid), strays: f.strays.map((l) => l.pid) };
+    };
+    // Started long after the pane was last seen: pane ids are never reused by one server, so it counts.
+    expect(run(proc(10, 1, { startTime: 5000, startedAt: NOW }), [proc(SERVER, 1, { startTime: 50 })])).toEqual({ leaked: [10], strays: [] });
+    // The server is gone: still that server's, since the process started after it did.
+    expect(run(proc(10, 1, { startTime: 5000, startedAt: NOW }), [])).toEqual({ leaked: [10], strays: [] });
+    // Another process holds the server's pid now and the process is younger: its $TMUX may name the newcomer.
+    expect(run(proc(10, 1, { startTime: 5000 }), [proc(SERVER, 1, { startTime: 4000 })])).toEqual({ leaked: [], strays: [10] });
+    expect(run(proc(10, 1, { startTime: 3000 }), [proc(SERVER, 1, { startTime: 4000 })])).toEqual({ leaked: [10], strays: [] });
+    // Server start unknown (an old pane memory file): not evidence.
+    expect(run(proc(10, 1, { startTime: 5000 }), [], { serverStart: null })).toEqual({ leaked: [], strays: [10] });
+  });
+
+  it('a recorded pid counts only inside the agent s life; a ghost s not after its session was last seen', () => {
+    const started = new Date(NOW - 600_000).toISOString();
+    const reg = (over = {}) => indexRegistry([workspace([agent('a', 'running', { claudePid: 20, startedAt: started, ...over })])]);
+    const sessions = (lastSeen: number) =>
+      new Map([[`${SERVER}:$9`, { serverPid: SERVER, sessionId: '$9', sessionName: 'agent_a', agent: true, agentId: 'a', lastSeen }]]);
+    const run = (p: ProcInfo, registry = reg(), seenSessions = sessions(NOW - 300_000)) =>
+      findLeaks(input([p], { registry, seenSessions })).leaked.map((l) => l.pid);
+    expect(run(proc(20, 1, { startedAt: NOW - 400_000 }))).toEqual([20]);
+    expect(run(proc(20, 1, { startedAt: NOW - 100_000 }))).toEqual([]); // after its session was last seen: a reused pid
+    expect(run(proc(20, 1, { startedAt: NOW - 400_000 }), reg(), new Map())).toEqual([]); // never seen: no bound, no evidence
+    expect(run(proc(20, 1, { startedAt: NOW - 700_000 }))).toEqual([]); // older than the agent
+    const ended = reg({ completedAt: new Date(NOW - 200_000).toISOString() });
+    expect(run(proc(20, 1, { startedAt: NOW - 250_000 }), ended, new Map())).toEqual([20]);
+    expect(run(proc(20, 1, { startedAt: NOW - 100_000 }), ended, new Map())).toEqual([]);
+  });
+});
+
+// Rule 4 (issue 12): evidence comes from the pane; a command line that names an agent is not enough.
+describe('evidence comes from the pane', () => {
+  it('a leftover of an unseen pane whose command line names an agent is a stray, never leaked', () => {
+    const reg = indexRegistry([workspace([agent('abc123', 'completed')])]);
+    const tail = proc(10, 1, { cmdline: ['tail', '-f', '/home/me/abc123.jsonl'] });
+    const f = findLeaks(input([tail], { registry: reg, env: new Map([[10, tmuxEnv('%40')]]) }));
+    expect(f.leaked).toEqual([]);
+    expect(f.strays.map((s) => [s.pid, s.agentId])).toEqual([[10, null]]);
+    expect(f.strays[0]!.reason).toBe(
+      "its pane %40 on this server is gone; no agent could be traced; its command line names agent abc123, but nothing ties it to that agent's pane",
+    );
+  });
+
+  it('a leftover of a personal pane orch-top saw is nobody s, whatever its command line names', () => {
+    const reg = indexRegistry([workspace([agent('abc123', 'completed')])]);
+    const tail = proc(10, 1, { cmdline: ['tail', '-f', 'abc123.jsonl'] });
+    const f = findLeaks(
+      input([tail], { registry: reg, env: new Map([[10, tmuxEnv('%40')]]), seenPanes: new Map([[`${SERVER}:%40`, seen('%40', 5, { agent: false })]]) }),
+    );
+    expect([...f.leaked, ...f.strays]).toEqual([]);
   });
 });

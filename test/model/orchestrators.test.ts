@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findOrchestrators, orchestratorViews, ownerOf } from '../../src/model/orchestrators.js';
+import { findOrchestrators, matchOrchestrator, orchestratorViews, ownerOf, scriptArgument } from '../../src/model/orchestrators.js';
+import { RE2JS } from 're2js';
 import { indexProcesses } from '../../src/model/process-index.js';
 import type { OrchestratorProbe } from '../../src/model/types.js';
 import { proc, table, workspace } from './synthetic.js';
@@ -32,5 +33,45 @@ describe('orchestrators', () => {
       [20, [], '/a', 'alpha', 1.5],
       [30, [31], null, null, 1.5],
     ]);
+  });
+});
+
+// Rule 5 (issue 12): who the orchestrator is.
+describe('which process is the orchestrator', () => {
+  // As config.ts compiles --orchestrator-match.
+  const re2 = (p: string) => {
+    const r = RE2JS.compile(p);
+    return { source: p, test: (s: string) => r.test(s) };
+  };
+  const m = re2('real_mcp_server\\.py');
+  it('matches the program and its script argument, never anywhere in the line', () => {
+    expect(matchOrchestrator(['python3', '/srv/real_mcp_server.py'], m)).toBe('script');
+    expect(matchOrchestrator(['/usr/bin/python3.11', '-u', '-X', 'dev', 'real_mcp_server.py', '--port', '1'], m)).toBe('script');
+    expect(matchOrchestrator(['uv', 'run', '--with', 'x', 'real_mcp_server.py'], m)).toBe('script');
+    expect(matchOrchestrator(['/opt/real_mcp_server.py', '--stdio'], m)).toBe('program');
+    expect(matchOrchestrator(['vim', 'real_mcp_server.py'], m)).toBeNull();
+    expect(matchOrchestrator(['grep', 'real_mcp_server.py'], m)).toBeNull();
+    expect(matchOrchestrator(['python3', '-c', 'print(1)', 'real_mcp_server.py'], m)).toBeNull();
+    expect(matchOrchestrator(['python3', 'other.py', 'real_mcp_server.py'], m)).toBeNull();
+    expect(matchOrchestrator(['node', 'agent.js', '--log', '/x/real_mcp_server.py'], m)).toBeNull();
+    expect(scriptArgument(['python3', '-m', 'real_mcp_server'])).toBe('real_mcp_server');
+  });
+
+  it('a user pattern is matched in linear time: (a+)+$ against a long matching argv finishes', () => {
+    const evil = re2('(a+)+$');
+    const argv = [`${'a'.repeat(50_000)}!`];
+    expect(matchOrchestrator(argv, evil)).toBeNull();
+    expect(matchOrchestrator(['a'.repeat(50_000)], evil)).toBe('program');
+  });
+
+  it('an ancestor of orch-top that is the orchestrator stays the orchestrator, flagged; orch-top is not in its tree', () => {
+    const procs = table(proc(30, 1), proc(31, 30), proc(50, 31), proc(51, 30));
+    const probe: OrchestratorProbe = { pids: [30], roots: [30], matchedBy: new Map([[30, 'script']]), how: 'match', error: null };
+    const untouchable = new Set([1, 30, 31, 50]);
+    const o = findOrchestrators(probe, indexProcesses(procs), untouchable, { pid: 50, ancestors: [31, 30, 1] });
+    expect(o.procs.map((p) => p.pid)).toEqual([30]);
+    expect([...o.tree].sort()).toEqual([30, 51]);
+    const [view] = orchestratorViews(o, { fds: new Map(), orchestrator: probe, workspaces: [] }, () => 0);
+    expect(view).toMatchObject({ pid: 30, ancestor: true, matchedBy: 'script', children: [51] });
   });
 });

@@ -1,7 +1,7 @@
 // Plans are pure: a snapshot and an intent in, steps with exact targets out. Synthetic snapshots here;
 // plans from real worlds are in execute.test.ts and cleanup-cli.test.ts.
 import { describe, expect, it } from 'vitest';
-import { makePlan, planTargets, type Intent } from '../../src/model/plan.js';
+import { intentLabel, makePlan, planTargets, type Intent } from '../../src/model/plan.js';
 import type { GhostView, LeakedView, OrchestratorView, ProcessView, SessionView, Snapshot, ZombieView } from '../../src/model/types.js';
 
 const T = '2026-11-25T00:00:00.000Z';
@@ -186,15 +186,32 @@ describe('makePlan', () => {
     expect(p.steps).toEqual([]);
   });
 
-  it('says when reaping zombies would end an active agent', () => {
+  // Rule 6 (issue 12): zombies never cost an active agent.
+  describe('zombies of a parent inside an active agent session', () => {
     const snap = snapshot({
       sessions: [sess('$3', 'agent_x', [600], { status: 'active', reasons: [], reason: null })],
       processes: [proc(600, { sessionId: '$3' })],
       zombies: [zombie(601, 600, true)],
     });
-    expect(plan(snap, { kind: 'reap-zombies' }).steps[0]!.reason).toBe(
-      '1 zombie of a process of session $3; if it must be terminated, active session $3 agent_x ends with it',
-    );
+
+    it('a reap, or z with no session chosen, only nudges the parent (SIGCHLD) and says so', () => {
+      for (const intent of [{ kind: 'reap' }, { kind: 'reap-zombies' }, { kind: 'reap-zombies', endParentsOf: '$9' }] as const) {
+        const step = plan(snap, intent).steps.find((s) => s.kind === 'zombies')!;
+        expect(step).toMatchObject({ kind: 'zombies', nudgeOnly: true, parentStep: null, parent: { pid: 600, role: 'zombie-parent' } });
+        expect(step.reason).toBe(
+          '1 zombie of a process of session $3; its parent is in active session $3 agent_x: SIGCHLD only, reported (ending it is your choice: z on that session in the console)',
+        );
+      }
+    });
+
+    it('z on that session may end the parent, and the step carries the warning whole', () => {
+      const p = plan(snap, { kind: 'reap-zombies', endParentsOf: '$3' });
+      expect(intentLabel(p.intent)).toBe('reap zombies, ending their parents in session $3');
+      expect(p.steps[0]).toMatchObject({
+        nudgeOnly: false,
+        reason: '1 zombie of a process of session $3; if it must be terminated, active session $3 agent_x ends with it',
+      });
+    });
   });
 
   it('zombies of the tmux server: a nudge step, the server never a target', () => {
@@ -212,6 +229,23 @@ describe('makePlan', () => {
   });
 
   describe('shutdown', () => {
+    // Rule 5 (issue 12): an ancestor that is the orchestrator stays it, and is never shut down from inside.
+    it('refuses when orch-top runs inside the orchestrator, and as root when only the program name matched', () => {
+      const w = world();
+      const inside = plan({ ...w, orchestrators: [{ ...orch(400, null), ancestor: true }] }, { kind: 'shutdown' });
+      expect(inside.steps).toEqual([]);
+      expect(inside.refused).toBe(
+        'orch-top runs inside orchestrator pid 400 (it is an ancestor): a shutdown would kill orch-top itself; run --shutdown from outside it',
+      );
+      const byName = { ...w, orchestrators: [{ ...orch(400, null), matchedBy: 'program' as const, command: 'real_mcp_server.py' }] };
+      expect(makePlan(byName, { kind: 'shutdown' }, { graceMs: 1000, server: {}, asRoot: true }).refused).toBe(
+        'as root, orchestrator pid 400 is only matched by its program name (real_mcp_server.py): name it with --orchestrator-pid',
+      );
+      expect(makePlan(byName, { kind: 'shutdown' }, { graceMs: 1000, server: {} }).refused).toBeNull();
+      const byScript = { ...w, orchestrators: [{ ...orch(400, null), matchedBy: 'script' as const }] };
+      expect(makePlan(byScript, { kind: 'shutdown' }, { graceMs: 1000, server: {}, asRoot: true }).refused).toBeNull();
+    });
+
     it('stops the orchestrator tree in phase 1, then its sessions, leaks and zombies in phase 2', () => {
       // Unplaced, it owns every session (as classify says in ownedBy).
       const w = world();

@@ -67,7 +67,7 @@ export function world(panes: TmuxPane[], extra: ProcInfo[], envs: [number, EnvTr
   const procs = [
     proc(1, 0),
     proc(2, 0),
-    proc(SERVER, 1, { comm: 'tmux: server' }),
+    proc(SERVER, 1, { comm: 'tmux: server', startTime: 5 }),
     proc(50, 1, { comm: 'orch-top' }),
     proc(300, 1, { cmdline: ['python3', 'real_mcp_server.py'] }),
     proc(301, 300),

@@ -22,6 +22,8 @@ const pane = (id: string, lastSeen: number): SeenPane => ({
   agent: true,
   agentId: 'x',
   panePid: 123,
+  paneStart: 4567,
+  serverStart: 12,
   lastSeen,
 });
 
@@ -39,6 +41,16 @@ describe('pane memory', () => {
     expect([...back.panes.keys()]).toEqual(['900:%1']);
     expect(back.panes.get('900:%1')).toEqual(pane('%1', NOW - 1000));
     expect([...back.sessions.keys()]).toEqual(['900:$1']);
+  });
+
+  it('a file from before start times were kept loads them as unknown; a start time that is not a number drops the entry', () => {
+    const path = join(dir, 'panes.json');
+    const { paneStart: _p, serverStart: _s, ...old } = pane('%1', NOW - 1000);
+    const bad = { ...pane('%2', NOW - 1000), paneStart: 'soon' };
+    writeFileSync(path, JSON.stringify({ version: 1, bootTime: BOOT, savedAt: NOW, panes: [old, bad], sessions: [] }));
+    const back = loadPaneMemory(path, BOOT, NOW);
+    expect([...back.panes.keys()]).toEqual(['900:%1']);
+    expect(back.panes.get('900:%1')).toMatchObject({ paneStart: null, serverStart: null });
   });
 
   it('forgets everything after a reboot: a reused server pid must not inherit old panes', () => {
