@@ -185,6 +185,16 @@ export class ProcReader {
     return this.buf.toString('utf8', 0, end).split('\0');
   }
 
+  /** Now on the start-time clock: /proc/uptime's seconds in clock ticks; null when unreadable. */
+  uptimeTicks(clockTicks: number): number | null {
+    try {
+      const up = Number.parseFloat(readFileSync(`${this.procRoot}/uptime`, 'utf8'));
+      return Number.isFinite(up) ? Math.floor(up * clockTicks) : null;
+    } catch {
+      return null;
+    }
+  }
+
   bootTimeMs(): number {
     if (this.bootMs === null) {
       const m = /^btime (\d+)$/m.exec(readFileSync(`${this.procRoot}/stat`, 'utf8'));
@@ -229,7 +239,7 @@ export class ProcReader {
     for (const k of this.fdKinds.keys()) if (!live.has(k)) this.fdKinds.delete(k);
     this.last = procs;
     this.unsettled = unsettled;
-    return { takenAt, clockTicks, source: 'procfs', procs };
+    return { takenAt, clockTicks, source: 'procfs', nowTicks: this.uptimeTicks(clockTicks), procs };
   }
 
   /** One process's row from its stat (and its argv, once per (pid, start time)); null when gone. */

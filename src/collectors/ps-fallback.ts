@@ -55,7 +55,7 @@ export async function readProcTableFallback(): Promise<ProcTable> {
       cmdline: cmd ? cmd.split(' ') : [],
     });
   }
-  return { takenAt, clockTicks: CLK, source: 'ps', procs };
+  return { takenAt, clockTicks: CLK, source: 'ps', nowTicks: null, procs };
 }
 
 /** /proc when the system has it (partly, with `scope`: see ProcReader.readTable), else ps-list + ps. */

@@ -23,6 +23,9 @@ export interface SeenPane {
   serverStart?: number | null;
   /** The last look that saw it, epoch ms. */
   lastSeen: number;
+  /** The same look on the start-time clock (ProcTable.nowTicks), to bound which processes can be the
+   *  pane's leftovers; null or absent when unknown (then only a margin of the wall clock serves). */
+  lastSeenTicks?: number | null;
 }
 
 /** What one tick hands the next: CPU and descriptor samples, and the panes seen so far. */
@@ -62,6 +65,7 @@ function rememberPanes(hist: History, raw: RawWorld, snap: Snapshot): Pick<Histo
       agent: !!s,
       agentId: s?.agent?.agentId ?? registry.get(pane.sessionName)?.agent.agentId ?? null,
       lastSeen: raw.takenAt,
+      lastSeenTicks: raw.procs.nowTicks ?? null,
     };
     const pp = raw.procs.procs.get(pane.panePid);
     const prev = panes.get(`${serverPid}:${pane.paneId}`);

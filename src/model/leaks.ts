@@ -164,10 +164,17 @@ export function fromSeenServer(index: ProcessIndex, p: ProcInfo, serverPid: numb
  * orch-top saw: at or after the pane process started, no later than the last look that saw it alive.
  * A process started after that may lead or join a session whose id is a reused pid.
  */
-export function insidePaneLife(p: ProcInfo, sp: Pick<SeenPane, 'paneStart' | 'lastSeen'>): boolean {
+export function insidePaneLife(p: ProcInfo, sp: Pick<SeenPane, 'paneStart' | 'lastSeen' | 'lastSeenTicks'>): boolean {
   const start = sp.paneStart;
-  return start !== undefined && start !== null && p.startTime >= start && p.startedAt <= sp.lastSeen;
+  if (start === undefined || start === null || p.startTime < start) return false;
+  // Both on the start-time clock when the look's is known; else the wall clock, less the second by
+  // which startedAt (boot time in whole seconds + ticks) may run ahead of it.
+  if (sp.lastSeenTicks !== undefined && sp.lastSeenTicks !== null) return p.startTime <= sp.lastSeenTicks;
+  return p.startedAt <= sp.lastSeen - WALL_CLOCK_MARGIN_MS;
 }
+
+/** How far a process's startedAt may be off the wall clock: /proc/stat's btime is in whole seconds. */
+const WALL_CLOCK_MARGIN_MS = 1_000;
 
 function strayView(tr: Tracer, p: ProcInfo, paneId: string | null, why: string): LeakedView {
   const named = tr.namedAgent(p);

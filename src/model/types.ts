@@ -36,6 +36,10 @@ export interface ProcTable {
   clockTicks: number;
   /** 'procfs' on Linux; 'ps' for the ps-list/ps fallback elsewhere. */
   source: 'procfs' | 'ps';
+  /** When the table was read, on the start-time clock (clock ticks after boot, from /proc/uptime):
+   *  what a process's startTime is compared with. null where unknown (the ps fallback). Wall-clock
+   *  times cannot serve: startedAt is boot time (whole seconds) + ticks, off by up to a second. */
+  nowTicks?: number | null;
   procs: Map<number, ProcInfo>;
 }
 

@@ -34,7 +34,7 @@ interface FileShape {
 /** A start time in clock ticks, or null/absent for "unknown" (files written before it was kept). */
 const optionalTicks = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
 /** Unknown starts load as null: such a pane gives no session-id evidence (model/leaks.ts). */
-const withStarts = <T extends { paneStart?: number | null; serverStart?: number | null }>(v: T): T => ({
+const withStarts = <T extends { paneStart?: number | null; serverStart?: number | null; lastSeenTicks?: number | null }>(v: T): T => ({
   ...v,
   serverStart: v.serverStart ?? null,
   ...('paneStart' in v || 'panePid' in v ? { paneStart: v.paneStart ?? null } : {}),
@@ -51,6 +51,7 @@ const isSeen = (v: unknown): v is SeenPane => {
     typeof o.agent === 'boolean' &&
     typeof o.panePid === 'number' &&
     typeof o.lastSeen === 'number' &&
+    optionalTicks(o.lastSeenTicks) &&
     optionalTicks(o.paneStart) &&
     optionalTicks(o.serverStart)
   );
@@ -64,6 +65,7 @@ const isSeenSession = (v: unknown): v is Omit<SeenPane, 'panePid' | 'paneId'> =>
     typeof o.sessionName === 'string' &&
     typeof o.agent === 'boolean' &&
     typeof o.lastSeen === 'number' &&
+    optionalTicks(o.lastSeenTicks) &&
     optionalTicks(o.serverStart)
   );
 };

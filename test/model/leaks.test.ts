@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeenPane } from '../../src/model/history.js';
-import { findLeaks, mentions, parseTmuxEnv, type LeaksInput } from '../../src/model/leaks.js';
+import { findLeaks, insidePaneLife, mentions, parseTmuxEnv, type LeaksInput } from '../../src/model/leaks.js';
 import { indexProcesses } from '../../src/model/process-index.js';
 import { indexRegistry } from '../../src/model/registry-index.js';
 import type { EnvTrace, ProcInfo } from '../../src/model/types.js';
@@ -181,5 +181,24 @@ describe('evidence comes from the pane', () => {
       input([tail], { registry: reg, env: new Map([[10, tmuxEnv('%40')]]), seenPanes: new Map([[`${SERVER}:%40`, seen('%40', 5, { agent: false })]]) }),
     );
     expect([...f.leaked, ...f.strays]).toEqual([]);
+  });
+});
+
+describe('insidePaneLife: the part of a pane life orch-top saw, on the start-time clock', () => {
+  const started = (startTime: number, startedAt: number) => ({ startTime, startedAt }) as Parameters<typeof insidePaneLife>[0];
+  it('takes a process started between the pane process and the last look that saw the pane', () => {
+    expect(insidePaneLife(started(150, 0), { paneStart: 100, lastSeen: 0, lastSeenTicks: 200 })).toBe(true);
+  });
+  it('refuses one started after that look, however close the wall clock says it is', () => {
+    // startedAt (boot time in whole seconds + ticks) may read earlier than the look's wall clock.
+    expect(insidePaneLife(started(201, 1_000), { paneStart: 100, lastSeen: 1_500, lastSeenTicks: 200 })).toBe(false);
+  });
+  it('refuses one older than the pane process, and any when the pane process start is unknown', () => {
+    expect(insidePaneLife(started(99, 0), { paneStart: 100, lastSeen: 0, lastSeenTicks: 200 })).toBe(false);
+    expect(insidePaneLife(started(150, 0), { paneStart: null, lastSeen: 0, lastSeenTicks: 200 })).toBe(false);
+  });
+  it('without the look on the start-time clock, keeps a second of margin on the wall clock', () => {
+    expect(insidePaneLife(started(150, 10_000), { paneStart: 100, lastSeen: 10_500 })).toBe(false);
+    expect(insidePaneLife(started(150, 10_000), { paneStart: 100, lastSeen: 11_500 })).toBe(true);
   });
 });
