@@ -131,6 +131,9 @@ describe('text is cut with "…", or wrapped when it must be read whole', () => 
 
   it("the z dialog's warning that an active session ends with it is shown whole at 80 columns", async () => {
     const c = await openConsole({ columns: 80, rows: 24 });
+    // z on the active session that holds the zombies' parent: the user's explicit choice to end it.
+    for (let i = 0; i < 10 && !lineWith(c.frame(), '▶').includes('agent_alpha'); i++) await c.press('j');
+    expect(lineWith(c.frame(), '▶')).toContain('agent_alpha');
     const f = await c.press('z');
     expect(f).toContain('Confirm: reap zombies');
     const inside = f
