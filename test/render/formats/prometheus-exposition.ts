@@ -71,7 +71,7 @@ export function formatProblems(text: string): string[] {
 }
 
 /** The value of one series (labels matched exactly as given, others ignored), or undefined. */
-export function valueOf(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number | undefined {
+export function seriesValue(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number | undefined {
   return families.get(name)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }
 

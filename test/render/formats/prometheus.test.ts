@@ -9,7 +9,7 @@ import type { Snapshot } from '../../../src/model/types.js';
 import { MAX_SESSION_SERIES, OTHER_SESSIONS, renderMetrics, type MetricsInput } from '../../../src/render/formats/prometheus.js';
 import { fd, ghost, leaked, session, snapshot, zombie } from '../../model/synthetic.js';
 import { richSnapshot } from '../rich-world.js';
-import { formatProblems, parseExposition, sumOf, valueOf } from './prometheus-exposition.js';
+import { formatProblems, parseExposition, sumOf, seriesValue } from './prometheus-exposition.js';
 
 const NO_ACTS: Record<Outcome, number> = { exited: 0, killed: 0, gone: 0, 'skipped-reused': 0, denied: 0, failed: 0 };
 
@@ -60,44 +60,44 @@ const world = snap({
 describe('renderMetrics', () => {
   it('counts sessions by status and each orphan once, under its first reason', async () => {
     const f = await families(input(world));
-    expect(valueOf(f, 'orch_top_agent_sessions', { status: 'active' })).toBe(1);
-    expect(valueOf(f, 'orch_top_agent_sessions', { status: 'orphan' })).toBe(2);
-    expect(valueOf(f, 'orch_top_orphan_sessions', { reason: 'orchestrator-down' })).toBe(1);
-    expect(valueOf(f, 'orch_top_orphan_sessions', { reason: 'terminal-status' })).toBe(1);
+    expect(seriesValue(f, 'orch_top_agent_sessions', { status: 'active' })).toBe(1);
+    expect(seriesValue(f, 'orch_top_agent_sessions', { status: 'orphan' })).toBe(2);
+    expect(seriesValue(f, 'orch_top_orphan_sessions', { reason: 'orchestrator-down' })).toBe(1);
+    expect(seriesValue(f, 'orch_top_orphan_sessions', { reason: 'terminal-status' })).toBe(1);
     // A reason that is not the first is not counted again; an absent reason is a zero, not missing.
-    expect(valueOf(f, 'orch_top_orphan_sessions', { reason: 'unknown-to-registry' })).toBe(0);
-    expect(valueOf(f, 'orch_top_orphan_sessions', { reason: 'panes-dead' })).toBe(0);
+    expect(seriesValue(f, 'orch_top_orphan_sessions', { reason: 'unknown-to-registry' })).toBe(0);
+    expect(seriesValue(f, 'orch_top_orphan_sessions', { reason: 'panes-dead' })).toBe(0);
     expect(sumOf(f, 'orch_top_orphan_sessions')).toBe(world.summary.orphans);
   });
 
   it('writes leaks, strays, zombies by scope, ghosts and descriptor growth', async () => {
     const f = await families(input(world));
-    expect(valueOf(f, 'orch_top_leaked_processes')).toBe(2);
-    expect(valueOf(f, 'orch_top_stray_processes')).toBe(1);
-    expect(valueOf(f, 'orch_top_zombies', { scope: 'in' })).toBe(2);
-    expect(valueOf(f, 'orch_top_zombies', { scope: 'other' })).toBe(1);
-    expect(valueOf(f, 'orch_top_ghost_agents')).toBe(1);
-    expect(valueOf(f, 'orch_top_descriptor_growth_processes')).toBe(2);
-    expect(valueOf(f, 'orch_top_session_descriptor_growth_processes', { session: 'agent_w1' })).toBe(2);
-    expect(valueOf(f, 'orch_top_session_descriptor_growth_processes', { session: 'claude-agent-a' })).toBe(0);
+    expect(seriesValue(f, 'orch_top_leaked_processes')).toBe(2);
+    expect(seriesValue(f, 'orch_top_stray_processes')).toBe(1);
+    expect(seriesValue(f, 'orch_top_zombies', { scope: 'in' })).toBe(2);
+    expect(seriesValue(f, 'orch_top_zombies', { scope: 'other' })).toBe(1);
+    expect(seriesValue(f, 'orch_top_ghost_agents')).toBe(1);
+    expect(seriesValue(f, 'orch_top_descriptor_growth_processes')).toBe(2);
+    expect(seriesValue(f, 'orch_top_session_descriptor_growth_processes', { session: 'agent_w1' })).toBe(2);
+    expect(seriesValue(f, 'orch_top_session_descriptor_growth_processes', { session: 'claude-agent-a' })).toBe(0);
   });
 
   it('has one findings series per kind in the model table, equal to the summary', async () => {
     const f = await families(input(world));
     expect(f.get('orch_top_findings')!.samples.map((s) => s.labels.kind)).toEqual(FINDING_KINDS);
-    for (const kind of FINDING_KINDS) expect(valueOf(f, 'orch_top_findings', { kind }), kind).toBe(world.summary[kind]);
+    for (const kind of FINDING_KINDS) expect(seriesValue(f, 'orch_top_findings', { kind }), kind).toBe(world.summary[kind]);
     expect(sumOf(f, 'orch_top_findings')).toBe(world.summary.findings);
   });
 
   it('gives each agent session its CPU (in cores), memory, processes and descriptors, labelled', async () => {
     const f = await families(input(world));
     const w1 = { session: 'agent_w1', agent: 'w1', project: 'payments' };
-    expect(valueOf(f, 'orch_top_session_cpu_ratio', w1)).toBe(1.5);
-    expect(valueOf(f, 'orch_top_session_resident_memory_bytes', w1)).toBe(30 * MiB);
-    expect(valueOf(f, 'orch_top_session_processes', w1)).toBe(3);
-    expect(valueOf(f, 'orch_top_session_open_fds', w1)).toBe(90);
+    expect(seriesValue(f, 'orch_top_session_cpu_ratio', w1)).toBe(1.5);
+    expect(seriesValue(f, 'orch_top_session_resident_memory_bytes', w1)).toBe(30 * MiB);
+    expect(seriesValue(f, 'orch_top_session_processes', w1)).toBe(3);
+    expect(seriesValue(f, 'orch_top_session_open_fds', w1)).toBe(90);
     // Unreadable descriptors are no series, not a zero.
-    expect(valueOf(f, 'orch_top_session_open_fds', { session: 'claude-agent-b' })).toBeUndefined();
+    expect(seriesValue(f, 'orch_top_session_open_fds', { session: 'claude-agent-b' })).toBeUndefined();
     expect(f.get('orch_top_session_resident_memory_bytes')!.samples.find((s) => s.labels.session === 'claude-agent-a')!.labels).toEqual({
       session: 'claude-agent-a',
       agent: '',
@@ -125,7 +125,7 @@ describe('renderMetrics', () => {
     expect(sumOf(f, 'orch_top_session_processes')).toBe(n);
     expect(sumOf(f, 'orch_top_session_open_fds')).toBe(3 * n);
     expect(sumOf(f, 'orch_top_session_resident_memory_bytes')).toBe(((n * (n + 1)) / 2) * MiB);
-    expect(valueOf(f, 'orch_top_session_processes', { session: OTHER_SESSIONS })).toBe(50);
+    expect(seriesValue(f, 'orch_top_session_processes', { session: OTHER_SESSIONS })).toBe(50);
     // Orphans always have their own series, then the heaviest.
     const shown = new Set(f.get('orch_top_session_processes')!.samples.map((s) => s.labels.session));
     for (let i = 0; i < 10; i++) expect(shown.has(`claude-agent-${String(i).padStart(3, '0')}`)).toBe(true);
@@ -151,12 +151,12 @@ describe('renderMetrics', () => {
   it('writes the last tick, acts by outcome as counters, and the history size when given', async () => {
     const tickAt = Date.now() - 4_000;
     const f = await families(input(world, { tickMs: 1_250, tickAt, acts: { ...NO_ACTS, exited: 3, killed: 1 }, historyBytes: 8192 }));
-    expect(valueOf(f, 'orch_top_tick_duration_seconds')).toBe(1.25);
-    expect(valueOf(f, 'orch_top_tick_age_seconds')).toBeGreaterThanOrEqual(4);
-    expect(valueOf(f, 'orch_top_tick_timestamp_seconds')).toBe(tickAt / 1000);
+    expect(seriesValue(f, 'orch_top_tick_duration_seconds')).toBe(1.25);
+    expect(seriesValue(f, 'orch_top_tick_age_seconds')).toBeGreaterThanOrEqual(4);
+    expect(seriesValue(f, 'orch_top_tick_timestamp_seconds')).toBe(tickAt / 1000);
     expect(f.get('orch_top_acts_total')!.type).toBe('counter');
     expect(Object.fromEntries(f.get('orch_top_acts_total')!.samples.map((s) => [s.labels.outcome, s.value]))).toEqual({ ...NO_ACTS, exited: 3, killed: 1 });
-    expect(valueOf(f, 'orch_top_history_size_bytes')).toBe(8192);
+    expect(seriesValue(f, 'orch_top_history_size_bytes')).toBe(8192);
     // Unknown: no series at all (a made-up zero would read as "took no time" or "empty").
     const bare = await families(input(world, { tickMs: null, tickAt: null }));
     for (const name of ['orch_top_tick_duration_seconds', 'orch_top_tick_age_seconds', 'orch_top_history_size_bytes']) expect(bare.has(name), name).toBe(false);
@@ -167,17 +167,17 @@ describe('renderMetrics', () => {
     const f = await families(input(rich));
     expect(sumOf(f, 'orch_top_agent_sessions')).toBe(rich.summary.sessions);
     expect(sumOf(f, 'orch_top_orphan_sessions')).toBe(rich.summary.orphans);
-    expect(valueOf(f, 'orch_top_zombies', { scope: 'in' })).toBe(rich.summary.zombies);
-    expect(valueOf(f, 'orch_top_zombies', { scope: 'other' })).toBe(rich.summary.zombiesOther);
-    expect(valueOf(f, 'orch_top_leaked_processes')).toBe(rich.summary.leaked);
+    expect(seriesValue(f, 'orch_top_zombies', { scope: 'in' })).toBe(rich.summary.zombies);
+    expect(seriesValue(f, 'orch_top_zombies', { scope: 'other' })).toBe(rich.summary.zombiesOther);
+    expect(seriesValue(f, 'orch_top_leaked_processes')).toBe(rich.summary.leaked);
     expect(sumOf(f, 'orch_top_session_resident_memory_bytes')).toBe(rich.sessions.reduce((a, s) => a + s.rss, 0));
     for (const fam of f.values()) expect(fam.help, fam.name).toBeTruthy();
   });
 
   it('a fresh registry each call: a session that went has no series the next time', async () => {
     const before = await families(input(world));
-    expect(valueOf(before, 'orch_top_session_processes', { session: 'claude-agent-a' })).toBe(2);
+    expect(seriesValue(before, 'orch_top_session_processes', { session: 'claude-agent-a' })).toBe(2);
     const after = await families(input(snap({ sessions: world.sessions.slice(1) })));
-    expect(valueOf(after, 'orch_top_session_processes', { session: 'claude-agent-a' })).toBeUndefined();
+    expect(seriesValue(after, 'orch_top_session_processes', { session: 'claude-agent-a' })).toBeUndefined();
   });
 });
