@@ -15,7 +15,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type Mode = 'console' | 'snapshot' | 'reap' | 'shutdown';
+export type Mode = 'console' | 'snapshot' | 'reap' | 'shutdown' | 'metrics';
 
 export interface Config {
   mode: Mode;
@@ -129,6 +129,7 @@ const OPTIONS = {
   snapshot: { type: 'boolean' },
   reap: { type: 'boolean' },
   shutdown: { type: 'boolean' },
+  metrics: { type: 'boolean' },
   'dry-run': { type: 'boolean', short: 'n' },
   grace: { type: 'string' },
   'audit-log': { type: 'string' },
@@ -350,11 +351,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
   const sampleMs = sampleText !== undefined ? parseDuration(sampleText, v.sample !== undefined ? '--sample' : fileWhat('sample')) : 0;
   if (sampleMs > 600_000) throw new UsageError(`${v.sample !== undefined ? '--sample' : fileWhat('sample')}: at most 10m`);
 
-  const modes = (['snapshot', 'reap', 'shutdown'] as const).filter((m) => v[m]);
+  const modes = (['snapshot', 'reap', 'shutdown', 'metrics'] as const).filter((m) => v[m]);
   if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} are two modes: give one`);
   const mode: Mode = modes[0] ?? 'console';
   if (v.json && mode === 'console') throw new UsageError('--json goes with --snapshot, --reap or --shutdown');
   if (v.format !== undefined && mode === 'console') throw new UsageError('--format goes with --snapshot, --reap or --shutdown');
+  if ((v.json || v.format !== undefined) && mode === 'metrics')
+    throw new UsageError('--metrics writes the Prometheus text format: it takes no --json or --format');
   const format = formatOf(v, file, fileWhat);
   if (v.sample !== undefined && mode === 'console') throw new UsageError('--sample goes with --snapshot, --reap or --shutdown');
   if (v['dry-run'] && mode !== 'reap' && mode !== 'shutdown') throw new UsageError('--dry-run goes with --reap or --shutdown');
@@ -400,6 +403,7 @@ Usage:
   orch-top --snapshot [--json]       one look: a table (or JSON) and an exit code
   orch-top --reap [--dry-run]        remove what the orchestrator left behind (for cron and timers)
   orch-top --shutdown [--dry-run]    stop the orchestrator gracefully, then everything of its agents
+  orch-top --metrics                 one look as Prometheus metrics (for node_exporter's textfile collector)
   orch-top --demo [--snapshot]       a sandboxed orchestrator with misbehaving agents, and orch-top on it
 
 Modes:
@@ -408,7 +412,9 @@ Modes:
       --format text|json         how --snapshot, --reap and --shutdown write: tables (text, the default) or the
                                  versioned JSON document (--reap/--shutdown add plan and results)
       --json                     the same as --format json
-      --sample DURATION          with --snapshot: watch this long first (CPU %, descriptor trends); default one tick
+      --metrics                  print one look in the Prometheus text format and exit: 0, or 2 on a
+                                 usage/environment error (nothing on stdout then)
+      --sample DURATION          with --snapshot or --metrics: watch this long first (CPU %, descriptor trends); default one tick
       --reap                     kill orphan sessions (their processes first), leaked processes, and get in-scope
                                  zombies reaped; then look again: 0 nothing left, 1 something remains
       --shutdown                 SIGTERM the orchestrator's tree, SIGKILL it after the grace period, then clean
