@@ -67,6 +67,7 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
 async function runMode(config: Config, ctx: RunCtx, stdin: NodeJS.ReadStream): Promise<number> {
   if (config.mode === 'reap' || config.mode === 'shutdown') return (await import('./cleanup.js')).runCleanup(config, ctx);
   if (config.mode === 'snapshot') return (await import('./snapshot.js')).runSnapshot(config, ctx);
+  if (config.mode === 'mcp') return (await import('./mcp.js')).runMcp(config, ctx, stdin);
   return (await import('./console.js')).runConsole(config, { ...ctx, stdin, title: config.demo ? 'orch-top demo' : 'orch-top' });
 }
 
