@@ -10,7 +10,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { defaultAuditPath } from '../actions/audit.js';
 import { runCleanupPlan, type CleanupResult } from '../actions/cleanup-run.js';
 import { hasProcfs } from '../collectors/procfs.js';
-import type { Config } from '../config.js';
+import { parseDuration, UsageError, type Config } from '../config.js';
 import { createMcpServer } from '../mcp/server.js';
 import { parseLimits, type Limits } from '../model/limits.js';
 import { makePlan, type Plan } from '../model/plan.js';
@@ -19,8 +19,16 @@ import { inert } from '../render/inert.js';
 import { version } from '../version.js';
 import { EXIT, makeLooker, type RunCtx } from './looker.js';
 
-/** How long a plan from plan_cleanup may be carried out. */
+/** How long a plan from plan_cleanup may be carried out (ORCH_TOP_MCP_PLAN_TTL changes it: 500ms to 10m). */
 export const PLAN_TTL_MS = 60_000;
+
+function planTtlMs(env: NodeJS.ProcessEnv): number {
+  const text = env.ORCH_TOP_MCP_PLAN_TTL;
+  if (text === undefined || text === '') return PLAN_TTL_MS;
+  const ms = parseDuration(text, 'ORCH_TOP_MCP_PLAN_TTL');
+  if (ms < 500 || ms > 600_000) throw new UsageError('ORCH_TOP_MCP_PLAN_TTL: must be between 500ms and 10m');
+  return ms;
+}
 
 const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
@@ -43,6 +51,13 @@ export async function runMcp(config: Config, ctx: RunCtx, stdin: NodeJS.ReadStre
   const say = (line: string) => ctx.err.write(`orch-top: ${inert(line)}\n`);
   if (config.mcpAllowCleanup && !hasProcfs()) {
     say("--mcp-allow-cleanup needs /proc (Linux) to check each process's start time before signalling it");
+    return EXIT.usage;
+  }
+  let ttlMs: number;
+  try {
+    ttlMs = planTtlMs(ctx.env);
+  } catch (e) {
+    say((e as Error).message);
     return EXIT.usage;
   }
   const looker = makeLooker(config, ctx, config.mcpAllowCleanup ? 'read-write' : 'read');
@@ -71,7 +86,7 @@ export async function runMcp(config: Config, ctx: RunCtx, stdin: NodeJS.ReadStre
     allowCleanup: config.mcpAllowCleanup,
     limits: limitsOf(config),
     auditPath,
-    planTtlMs: PLAN_TTL_MS,
+    planTtlMs: ttlMs,
     newPlanId: () => `plan-${randomBytes(8).toString('hex')}`,
   });
   const ended = new Promise<string | null>((resolve) => {
