@@ -14,6 +14,8 @@ const UNIT = [
   'test/lint/cycles.test.ts',
   'test/attack/inert-property.test.ts',
   'test/attack/config-strict.test.ts',
+  'test/mcp/plans.test.ts',
+  'test/mcp/results.test.ts',
 ];
 const ALL = ['test/**/*.test.{ts,tsx}'];
 

@@ -15,7 +15,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type Mode = 'console' | 'snapshot' | 'reap' | 'shutdown' | 'metrics';
+export type Mode = 'console' | 'snapshot' | 'reap' | 'shutdown' | 'metrics' | 'mcp';
 
 export interface Config {
   mode: Mode;
@@ -46,6 +46,8 @@ export interface Config {
   graceMs: number;
   /** The audit log's path; null: the default under $XDG_STATE_HOME. */
   auditLog: string | null;
+  /** --mcp-allow-cleanup: the MCP server's cleanup tool may run plans (else it is read-only). */
+  mcpAllowCleanup: boolean;
 }
 
 const DEFAULTS = {
@@ -130,6 +132,8 @@ const OPTIONS = {
   reap: { type: 'boolean' },
   shutdown: { type: 'boolean' },
   metrics: { type: 'boolean' },
+  mcp: { type: 'boolean' },
+  'mcp-allow-cleanup': { type: 'boolean' },
   'dry-run': { type: 'boolean', short: 'n' },
   grace: { type: 'string' },
   'audit-log': { type: 'string' },
@@ -351,15 +355,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
   const sampleMs = sampleText !== undefined ? parseDuration(sampleText, v.sample !== undefined ? '--sample' : fileWhat('sample')) : 0;
   if (sampleMs > 600_000) throw new UsageError(`${v.sample !== undefined ? '--sample' : fileWhat('sample')}: at most 10m`);
 
-  const modes = (['snapshot', 'reap', 'shutdown', 'metrics'] as const).filter((m) => v[m]);
+  const modes = (['snapshot', 'reap', 'shutdown', 'metrics', 'mcp'] as const).filter((m) => v[m]);
   if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} are two modes: give one`);
   const mode: Mode = modes[0] ?? 'console';
-  if (v.json && mode === 'console') throw new UsageError('--json goes with --snapshot, --reap or --shutdown');
-  if (v.format !== undefined && mode === 'console') throw new UsageError('--format goes with --snapshot, --reap or --shutdown');
+  // The console draws and the MCP server answers in its protocol: neither writes a format.
+  const noFormat = mode === 'console' || mode === 'mcp';
+  if (v.json && noFormat) throw new UsageError('--json goes with --snapshot, --reap or --shutdown');
+  if (v.format !== undefined && noFormat) throw new UsageError('--format goes with --snapshot, --reap or --shutdown');
   if ((v.json || v.format !== undefined) && mode === 'metrics')
     throw new UsageError('--metrics writes the Prometheus text format: it takes no --json or --format');
   const format = formatOf(v, file, fileWhat);
-  if (v.sample !== undefined && mode === 'console') throw new UsageError('--sample goes with --snapshot, --reap or --shutdown');
+  if (v.sample !== undefined && noFormat) throw new UsageError('--sample goes with --snapshot, --reap or --shutdown');
+  if (v['mcp-allow-cleanup'] && mode !== 'mcp') throw new UsageError('--mcp-allow-cleanup goes with --mcp');
   if (v['dry-run'] && mode !== 'reap' && mode !== 'shutdown') throw new UsageError('--dry-run goes with --reap or --shutdown');
   const graceMs =
     v.grace !== undefined
@@ -391,6 +398,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
       dryRun: !!v['dry-run'],
       graceMs,
       auditLog,
+      mcpAllowCleanup: !!v['mcp-allow-cleanup'],
     },
   };
 }
@@ -405,6 +413,7 @@ Usage:
   orch-top --shutdown [--dry-run]    stop the orchestrator gracefully, then everything of its agents
   orch-top --metrics                 one look as Prometheus metrics (for node_exporter's textfile collector)
   orch-top --demo [--snapshot]       a sandboxed orchestrator with misbehaving agents, and orch-top on it
+  orch-top --mcp                     an MCP server on stdio: resource_usage, findings, plan_cleanup, cleanup, can_spawn
 
 Modes:
       --snapshot                 print one snapshot and exit: 0 nothing found, 1 findings, 2 usage/environment error,
@@ -422,6 +431,8 @@ Modes:
   -n, --dry-run                  with --reap/--shutdown: print the plan, touch nothing
       --grace DURATION           one grace period shared by every target between SIGTERM and SIGKILL (default 5s)
       --audit-log PATH           where every act is recorded (default $XDG_STATE_HOME/orch-top/audit.jsonl)
+      --mcp                      serve MCP on stdin/stdout (for an orchestrator or any MCP client); read-only
+      --mcp-allow-cleanup        with --mcp: let the cleanup tool run a plan from plan_cleanup (audit-logged)
       --demo                     start the demo sandbox (private tmux socket, temporary workspace) and watch it;
                                  everything it started is torn down on exit
 

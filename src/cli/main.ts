@@ -68,6 +68,7 @@ async function runMode(config: Config, ctx: RunCtx, stdin: NodeJS.ReadStream): P
   if (config.mode === 'reap' || config.mode === 'shutdown') return (await import('./cleanup.js')).runCleanup(config, ctx);
   if (config.mode === 'snapshot') return (await import('./snapshot.js')).runSnapshot(config, ctx);
   if (config.mode === 'metrics') return (await import('./metrics.js')).runMetrics(config, ctx);
+  if (config.mode === 'mcp') return (await import('./mcp.js')).runMcp(config, ctx, stdin);
   return (await import('./console.js')).runConsole(config, { ...ctx, stdin, title: config.demo ? 'orch-top demo' : 'orch-top' });
 }
 
