@@ -75,10 +75,11 @@ export class HistoryDb {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = new Database(path);
     chmodSync(path, 0o600);
+    // Before WAL, which writes the header: a new file only takes auto_vacuum before that (the size cap needs it).
+    this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL keeps every committed tick through a kill -9 (a power cut may lose the last few).
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.exec(SCHEMA);
     for (const f of [`${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     this.insertTick = this.db.prepare(
