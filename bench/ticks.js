@@ -1,5 +1,8 @@
 // The bench's in-process figures: what one tick costs (whole /proc scan and partial), and the /proc
 // reader against ps-list and pidusage, the libraries it replaces (why procfs.ts reads /proc itself).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pidusage from 'pidusage';
 import psList from 'ps-list';
@@ -7,6 +10,7 @@ import { ProcReader } from '../dist/collectors/procfs.js';
 import { listPanes } from '../dist/collectors/tmux.js';
 import { parseCli } from '../dist/config.js';
 import { Engine, FULL_SCAN_MS } from '../dist/engine.js';
+import { HistoryDb } from '../dist/history/db.js';
 import { classify, emptyHistory } from '../dist/model/classify.js';
 import { processCount } from './load.js';
 
@@ -69,4 +73,34 @@ export async function readerCosts(say, watchArgs) {
   say(
     `  classify alone (model)          ${fmt(await perRun(10, () => classify(raw, engine.classifyConfig(), emptyHistory()), wall))}; snapshot ${snap.summary.sessions} sessions, ${snap.summary.processes} watched processes`,
   );
+  say(`  history, ms per tick recorded   ${historyCost(snap)} (--serve: one transaction a tick; per-process rows every 30 s)`);
+}
+
+/** What --serve's history costs a tick (src/history/db.ts), in a temporary database: counts only, and with the per-process rows. */
+function historyCost(snap) {
+  const dir = mkdtempSync(join(tmpdir(), 'orchtop-bench-history-'));
+  try {
+    const open = (procStepMs) => HistoryDb.open(join(dir, `h${procStepMs}.sqlite3`), { retentionMs: 7 * 86_400_000, maxBytes: 64 * 1024 * 1024, procStepMs });
+    const counts = open(Number.POSITIVE_INFINITY);
+    const full = open(0);
+    let t = Date.now();
+    const at = () => ({ ...snap, takenAt: new Date((t += 1000)).toISOString() });
+    const c = median(perRunSync(20, () => counts.recordTick(at(), 10)));
+    const f = median(perRunSync(20, () => full.recordTick(at(), 10)));
+    counts.close();
+    full.close();
+    return `${c.toFixed(2)} ms counts only, ${f.toFixed(2)} ms with ${snap.processes.length} process rows`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function perRunSync(n, fn) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    fn();
+    out.push(performance.now() - t);
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type Mode = 'console' | 'snapshot' | 'reap' | 'shutdown' | 'metrics' | 'mcp';
+export type Mode = 'console' | 'snapshot' | 'reap' | 'shutdown' | 'metrics' | 'mcp' | 'serve' | 'report';
 
 export interface Config {
   mode: Mode;
@@ -48,6 +48,18 @@ export interface Config {
   auditLog: string | null;
   /** --mcp-allow-cleanup: the MCP server's cleanup tool may run plans (else it is read-only). */
   mcpAllowCleanup: boolean;
+  /** --serve --listen: where /metrics and /healthz are served; null: not served. */
+  listen: { host: string; port: number } | null;
+  /** --serve --reap-every: the period of the scheduled reap; null: off. */
+  reapEveryMs: number | null;
+  /** --serve's log lines: text (one line, an ISO time first) or json (one object a line). */
+  logFormat: 'text' | 'json';
+  /** --report --since: how far back the report looks. */
+  sinceMs: number;
+  /** The history database (--serve records it): rows older than this go. */
+  historyRetentionMs: number;
+  /** The history database's size cap: the oldest rows go when it is over. */
+  historyMaxBytes: number;
 }
 
 const DEFAULTS = {
@@ -56,6 +68,11 @@ const DEFAULTS = {
   intervalMs: 1_000,
   historySize: 60,
   graceMs: 5_000,
+  /** --serve polls less often than the console: nobody is watching a screen. */
+  serveIntervalMs: 5_000,
+  sinceMs: 24 * 3_600_000,
+  historyRetentionMs: 7 * 24 * 3_600_000,
+  historyMaxBytes: 64 * 1024 * 1024,
 };
 
 const MAX_GRACE_MS = 600_000;
@@ -64,14 +81,14 @@ const CONFIG_MAX_BYTES = 1 * MiB;
 const MIN_INTERVAL_MS = 100;
 const MAX_INTERVAL_MS = 3_600_000;
 
-/** "500ms", "2s", "1.5s", "3m", "1h", or a bare number of seconds. */
+/** "500ms", "2s", "1.5s", "3m", "1h", "7d", or a bare number of seconds. */
 export function parseDuration(text: string, what: string): number {
   if (/^\s*-/.test(text)) throw new UsageError(`${what}: '${text}' is negative; a duration is 0 or more (e.g. 500ms, 2s, 1m)`);
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
   if (!m) throw new UsageError(`${what}: '${text}' is not a duration (use e.g. 500ms, 2s, 1m)`);
   const n = Number(m[1]);
   const unit = m[2] ?? 's';
-  const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
+  const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : unit === 'h' ? n * 3_600_000 : n * 86_400_000;
   return Math.round(ms);
 }
 
@@ -134,6 +151,12 @@ const OPTIONS = {
   metrics: { type: 'boolean' },
   mcp: { type: 'boolean' },
   'mcp-allow-cleanup': { type: 'boolean' },
+  serve: { type: 'boolean' },
+  report: { type: 'boolean' },
+  listen: { type: 'string' },
+  'reap-every': { type: 'string' },
+  'log-format': { type: 'string' },
+  since: { type: 'string' },
   'dry-run': { type: 'boolean', short: 'n' },
   grace: { type: 'string' },
   'audit-log': { type: 'string' },
@@ -168,6 +191,11 @@ const FILE_KEYS: Record<string, 'string' | 'string[]' | 'number|string'> = {
   grace: 'number|string',
   auditLog: 'string',
   format: 'string',
+  listen: 'number|string',
+  reapEvery: 'number|string',
+  logFormat: 'string',
+  historyRetention: 'number|string',
+  historyMaxBytes: 'number|string',
 };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
@@ -196,6 +224,11 @@ interface FileConfig {
   grace?: number | string;
   auditLog?: string;
   format?: string;
+  listen?: number | string;
+  reapEvery?: number | string;
+  logFormat?: string;
+  historyRetention?: number | string;
+  historyMaxBytes?: number | string;
 }
 
 function readConfigFile(path: string): FileConfig {
@@ -355,9 +388,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
   const sampleMs = sampleText !== undefined ? parseDuration(sampleText, v.sample !== undefined ? '--sample' : fileWhat('sample')) : 0;
   if (sampleMs > 600_000) throw new UsageError(`${v.sample !== undefined ? '--sample' : fileWhat('sample')}: at most 10m`);
 
-  const modes = (['snapshot', 'reap', 'shutdown', 'metrics', 'mcp'] as const).filter((m) => v[m]);
+  const modes = (['snapshot', 'reap', 'shutdown', 'metrics', 'mcp', 'serve', 'report'] as const).filter((m) => v[m]);
   if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} are two modes: give one`);
   const mode: Mode = modes[0] ?? 'console';
+  const service = serviceOf(v, file, fileWhat, mode);
+  if (v.json && mode === 'serve') throw new UsageError('--json goes with --snapshot, --reap, --shutdown or --report; --serve logs with --log-format json');
   // The console draws and the MCP server answers in its protocol: neither writes a format.
   const noFormat = mode === 'console' || mode === 'mcp';
   if (v.json && noFormat) throw new UsageError('--json goes with --snapshot, --reap or --shutdown');
@@ -390,7 +425,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
       orchestratorPid,
       pidfile,
       orchestratorMatch,
-      intervalMs,
+      intervalMs: mode === 'serve' && v.interval === undefined && file.interval === undefined ? DEFAULTS.serveIntervalMs : intervalMs,
       sampleMs,
       sampleGiven: sampleText !== undefined,
       historySize: DEFAULTS.historySize,
@@ -399,8 +434,66 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
       graceMs,
       auditLog,
       mcpAllowCleanup: !!v['mcp-allow-cleanup'],
+      ...service,
     },
   };
+}
+
+type ServiceConfig = Pick<Config, 'listen' | 'reapEveryMs' | 'logFormat' | 'sinceMs' | 'historyRetentionMs' | 'historyMaxBytes'>;
+type ServiceFlags = { listen?: string; 'reap-every'?: string; 'log-format'?: string; since?: string };
+
+/** --serve's and --report's settings (flags beat the file); each goes only with its mode. */
+function serviceOf(v: ServiceFlags, file: FileConfig, fileWhat: (k: string) => string, mode: Mode): ServiceConfig {
+  for (const [flag, m] of [
+    ['listen', 'serve'],
+    ['reap-every', 'serve'],
+    ['log-format', 'serve'],
+    ['since', 'report'],
+  ] as const)
+    if (v[flag] !== undefined && mode !== m) throw new UsageError(`--${flag} goes with --${m}`);
+  const pick = (flag: keyof ServiceFlags, key: keyof FileConfig): { text: string; what: string } | null =>
+    v[flag] !== undefined ? { text: v[flag]!, what: `--${flag}` } : file[key] !== undefined ? { text: String(file[key]), what: fileWhat(key) } : null;
+  const listen = pick('listen', 'listen');
+  const reapEvery = pick('reap-every', 'reapEvery');
+  const logFormat = pick('log-format', 'logFormat');
+  if (logFormat && logFormat.text !== 'text' && logFormat.text !== 'json') throw new UsageError(`${logFormat.what}: '${logFormat.text}' is not text or json`);
+  const since = v.since !== undefined ? parseDuration(v.since, '--since') : DEFAULTS.sinceMs;
+  if (since <= 0) throw new UsageError('--since: must be more than 0 (e.g. 24h, 7d)');
+  const retention =
+    file.historyRetention !== undefined ? parseDuration(String(file.historyRetention), fileWhat('historyRetention')) : DEFAULTS.historyRetentionMs;
+  if (retention < 60_000) throw new UsageError(`${fileWhat('historyRetention')}: at least 1m`);
+  return {
+    listen: listen ? parseListen(listen.text, listen.what) : null,
+    reapEveryMs: reapEvery ? checkReapEvery(parseDuration(reapEvery.text, reapEvery.what), reapEvery.what) : null,
+    logFormat: logFormat ? (logFormat.text as 'text' | 'json') : 'text',
+    sinceMs: since,
+    historyRetentionMs: retention,
+    historyMaxBytes: file.historyMaxBytes !== undefined ? parseBytes(String(file.historyMaxBytes), fileWhat('historyMaxBytes')) : DEFAULTS.historyMaxBytes,
+  };
+}
+
+function checkReapEvery(ms: number, what: string): number {
+  if (ms < 1_000 || ms > 7 * 86_400_000) throw new UsageError(`${what}: must be between 1s and 7d`);
+  return ms;
+}
+
+/** "9464" (loopback), "HOST:PORT", "[::1]:PORT": a non-loopback host only when written out. */
+export function parseListen(text: string, what: string): { host: string; port: number } {
+  const m = /^(?:(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):)?(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65_535) throw new UsageError(`${what}: '${text}' is not [HOST:]PORT (e.g. 9464 or 127.0.0.1:9464)`);
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}
+
+/** "64MB", "512KB", "1GB", "64MiB", or a bare number of bytes. */
+export function parseBytes(text: string, what: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*$/i.exec(text);
+  if (!m) throw new UsageError(`${what}: '${text}' is not a size (e.g. 64MB)`);
+  const unit = (m[2] ?? 'B').toLowerCase();
+  const mult = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
+  const bytes = Math.round(Number(m[1]) * mult);
+  if (bytes < 1024 * 1024) throw new UsageError(`${what}: at least 1MB`);
+  return bytes;
 }
 
 export const HELP = `orch-top — top for an AI-agent orchestrator: its tmux sessions, agent processes, zombies and
@@ -414,6 +507,8 @@ Usage:
   orch-top --metrics                 one look as Prometheus metrics (for node_exporter's textfile collector)
   orch-top --demo [--snapshot]       a sandboxed orchestrator with misbehaving agents, and orch-top on it
   orch-top --mcp                     an MCP server on stdio: resource_usage, findings, plan_cleanup, cleanup, can_spawn
+  orch-top --serve [--listen PORT]   headless, for systemd: remember every pane, record the history, reap on a schedule
+  orch-top --report [--since 24h]    the seed's success metrics from the history, each with its verdict
 
 Modes:
       --snapshot                 print one snapshot and exit: 0 nothing found, 1 findings, 2 usage/environment error,
@@ -433,6 +528,15 @@ Modes:
       --audit-log PATH           where every act is recorded (default $XDG_STATE_HOME/orch-top/audit.jsonl)
       --mcp                      serve MCP on stdin/stdout (for an orchestrator or any MCP client); read-only
       --mcp-allow-cleanup        with --mcp: let the cleanup tool run a plan from plan_cleanup (audit-logged)
+      --serve                    run headless (default --interval 5s): keep the pane memory, record the history
+                                 ($XDG_STATE_HOME/orch-top/history.sqlite3), log one line per event on stdout;
+                                 SIGTERM/SIGINT stop it (exit 0), SIGHUP re-reads the config; one per state directory
+      --listen [HOST:]PORT       with --serve: serve /metrics and /healthz (default host 127.0.0.1)
+      --reap-every DURATION      with --serve: run --reap on this schedule (off by default)
+      --log-format text|json     with --serve: text lines (an ISO time first) or one JSON object a line
+      --report                   the success metrics over --since (default 24h) from the history: 0 every one
+                                 holds, 1 one fails, 2 no history; --json for the document
+      --since DURATION           with --report: how far back (e.g. 1h, 24h, 7d)
       --demo                     start the demo sandbox (private tmux socket, temporary workspace) and watch it;
                                  everything it started is torn down on exit
 
@@ -450,9 +554,11 @@ What to watch:
       --interval DURATION        time between polls (default 1s; 100ms to 1h)
       --config FILE              JSON config (default $XDG_CONFIG_HOME/orch-top/config.json when present);
                                  keys: socketName socketPath prefixes workspaces orchestratorPid pidfile
-                                 orchestratorMatch interval sample grace auditLog format. Flags beat the file.
+                                 orchestratorMatch interval sample grace auditLog format listen reapEvery
+                                 logFormat historyRetention (default 7d) historyMaxBytes (default 64MB).
+                                 Flags beat the file.
   -h, --help                     this text
   -V, --version                  the version
 
-Durations: 500ms, 2s, 1.5m, 1h, or a number of seconds.
+Durations: 500ms, 2s, 1.5m, 1h, 7d, or a number of seconds.
 `;

@@ -34,9 +34,10 @@ describe('durations', () => {
     ['1.5s', 1500],
     ['3m', 180_000],
     ['1h', 3_600_000],
+    ['7d', 604_800_000],
     ['2', 2000],
   ])('%s is %i ms', (t, ms) => expect(parseDuration(t, 'x')).toBe(ms));
-  it.each(['', 'fast', '-1s', '1d', '1 s s'])('%j is refused', (t) => expect(() => parseDuration(t, '--interval')).toThrow(/--interval/));
+  it.each(['', 'fast', '-1s', '1w', '1 s s'])('%j is refused', (t) => expect(() => parseDuration(t, '--interval')).toThrow(/--interval/));
 });
 
 describe('flags', () => {
@@ -157,4 +158,30 @@ describe('config file', () => {
     write(join(dir, 'c.json'), data);
     expect(usage(['--snapshot', '--config', 'c.json'])).toMatch(msg);
   });
+});
+
+describe('--serve and --report settings', () => {
+  const cfg = (args: string[]) => {
+    const r = parseCli(args, { HOME: '/nonexistent-home' }, '/');
+    if (r.kind !== 'run') throw new Error('not a run');
+    return r.config;
+  };
+  it('--serve polls every 5 s unless told; --listen PORT is loopback, a host only when written out', () => {
+    expect(cfg(['--serve']).intervalMs).toBe(5_000);
+    expect(cfg(['--serve', '--interval', '1s']).intervalMs).toBe(1_000);
+    expect(cfg(['--serve', '--listen', '9464']).listen).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(cfg(['--serve', '--listen', '0.0.0.0:9464']).listen).toEqual({ host: '0.0.0.0', port: 9464 });
+    expect(cfg(['--serve', '--listen', '[::1]:9464']).listen).toEqual({ host: '::1', port: 9464 });
+    expect(cfg(['--serve', '--reap-every', '1m', '--log-format', 'json'])).toMatchObject({ reapEveryMs: 60_000, logFormat: 'json' });
+    expect(cfg(['--report', '--since', '7d', '--json'])).toMatchObject({ mode: 'report', sinceMs: 604_800_000, json: true });
+  });
+  it.each([
+    [['--listen', '9464'], /--listen goes with --serve/],
+    [['--serve', '--listen', 'host:99999'], /is not \[HOST:\]PORT/],
+    [['--serve', '--reap-every', '10ms'], /--reap-every: must be between 1s and 7d/],
+    [['--serve', '--log-format', 'xml'], /'xml' is not text or json/],
+    [['--since', '1h'], /--since goes with --report/],
+    [['--serve', '--json'], /--serve logs with --log-format json/],
+    [['--serve', '--report'], /two modes/],
+  ])('%j is refused', (args, re) => expect(() => parseCli(args, { HOME: '/nonexistent-home' }, '/')).toThrow(re));
 });

@@ -55,7 +55,7 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
     ...(demo.afterFirstLook ? { afterFirstLook: demo.afterFirstLook } : {}),
   };
   try {
-    return await runMode(config, ctx, io.stdin ?? process.stdin);
+    return await runMode(config, ctx, io.stdin ?? process.stdin, argv);
   } finally {
     if (demo.stop) {
       err.write('orch-top: tearing the demo down…\n');
@@ -64,7 +64,10 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
   }
 }
 
-async function runMode(config: Config, ctx: RunCtx, stdin: NodeJS.ReadStream): Promise<number> {
+async function runMode(config: Config, ctx: RunCtx, stdin: NodeJS.ReadStream, argv: string[]): Promise<number> {
+  // --serve re-reads its config on SIGHUP with the same flags.
+  if (config.mode === 'serve') return (await import('./serve.js')).runServe(config, ctx, argv);
+  if (config.mode === 'report') return (await import('./report.js')).runReport(config, ctx);
   if (config.mode === 'reap' || config.mode === 'shutdown') return (await import('./cleanup.js')).runCleanup(config, ctx);
   if (config.mode === 'snapshot') return (await import('./snapshot.js')).runSnapshot(config, ctx);
   if (config.mode === 'metrics') return (await import('./metrics.js')).runMetrics(config, ctx);

@@ -4,8 +4,8 @@
 // looked at (so `orch-top --metrics > f.tmp && mv f.tmp f.prom` keeps the last good file).
 
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
-import { stateDir, type Config } from '../config.js';
+import type { Config } from '../config.js';
+import { historyPath } from '../history/db.js';
 import type { Outcome } from '../model/outcome.js';
 import { inert } from '../render/inert.js';
 import { renderMetrics } from '../render/formats/prometheus.js';
@@ -17,9 +17,9 @@ const NO_ACTS: Record<Outcome, number> = { exited: 0, killed: 0, gone: 0, 'skipp
 /** Where --serve records its history (issue 15): the database and its write-ahead log. */
 export function historyBytes(env: NodeJS.ProcessEnv): number | null {
   let total: number | null = null;
-  for (const name of ['history.sqlite3', 'history.sqlite3-wal']) {
+  for (const path of [historyPath(env), `${historyPath(env)}-wal`]) {
     try {
-      const st = statSync(join(stateDir(env), name));
+      const st = statSync(path);
       if (st.isFile()) total = (total ?? 0) + st.size;
     } catch {
       /* none */
