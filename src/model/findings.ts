@@ -5,11 +5,11 @@
 // so a kind without one of these does not compile. Pure data and formatting; no rules of detection
 // (those are the rule modules beside it) and no I/O.
 
-import type { IntentKind } from './intent.js';
+import type { Intent, IntentKind } from './intent.js';
 import type { FindingKind, FindingViews, Snapshot } from './types.js';
 
 /** What a kind is counted from: the snapshot's lists (a summary is built before the snapshot is). */
-export type FindingLists = Pick<Snapshot, 'sessions' | 'leaked' | 'zombies' | 'ghosts' | 'fds'>;
+export type FindingLists = Pick<Snapshot, 'sessions' | 'leaked' | 'zombies' | 'ghosts' | 'fds' | 'overLimit'>;
 
 export interface Label {
   one: string;
@@ -51,7 +51,7 @@ export interface FindingSpec<K extends FindingKind> {
   /** What a plan of these intents says when it leaves this kind alone; null: never said. */
   leftAlone: {
     intents: readonly IntentKind[];
-    lines: (items: FindingViews[K][]) => { what: string; why: string }[];
+    lines: (items: FindingViews[K][], intent: Intent) => { what: string; why: string }[];
   } | null;
 }
 
@@ -163,6 +163,45 @@ export const FINDINGS: Readonly<{ [K in FindingKind]: FindingSpec<K> }> = {
         growing.length
           ? [{ what: `descriptor growth in ${plural(growing.length, 'process', 'processes')}`, why: 'a growing count is a bug to fix, not a process to kill' }]
           : [],
+    },
+  },
+  overLimit: {
+    key: 'overLimit',
+    label: { one: 'agent over a limit', many: 'agents over a limit' },
+    short: { one: 'over limit', many: 'over limit' },
+    severity: 'warn',
+    // Only with --enforce-limits, and only hard limits: a reap alone leaves them.
+    reapRemoves: false,
+    items: (s) => s.overLimit,
+    log: {
+      tally: 'over a limit',
+      identity: (o) => `${o.sessionId ?? `project:${o.project ?? ''}`}:${o.limit}`,
+      appeared: (added) =>
+        added.map((o) => `over limit: ${o.sessionId ? `session ${o.sessionId} ${o.sessionName}` : 'agents'} ${o.reason}${o.hard ? ' (hard)' : ''}`),
+      cleared: (removed) =>
+        removed.map((o) => `${o.sessionId ? `session ${o.sessionId} ${o.sessionName}` : `project ${o.project ?? '(none)'}`} is no longer over ${o.limit}`),
+    },
+    remains: {
+      coveredBy: { reap: 'planned-sessions', 'kill-session': 'planned-sessions', shutdown: 'planned-sessions' },
+      sessionOf: (o) => o.sessionId,
+      line: (o) => `session ${o.sessionId} ${o.sessionName} over limit: ${o.reason}`,
+    },
+    leftAlone: {
+      intents: ['reap', 'shutdown'],
+      lines: (items, intent) => {
+        const enforcing = intent.kind === 'reap' && intent.enforceLimits === true;
+        return items
+          .filter((o) => !(enforcing && o.hard && o.sessionId !== null))
+          .map((o) => ({
+            what: o.sessionId ? `session ${o.sessionId} ${o.sessionName} over limit: ${o.reason}` : `over limit: ${o.reason}`,
+            why:
+              o.sessionId === null
+                ? 'maxAgents is a guard before spawning (can_spawn): orch-top never ends a running agent to meet it'
+                : !o.hard
+                  ? 'a soft limit is reported, never enforced'
+                  : 'limits are enforced only with --enforce-limits',
+          }));
+      },
     },
   },
 };

@@ -49,10 +49,10 @@ describe('FINDINGS', () => {
   });
 
   it('left alone: each ghost, and descriptor growth as one line', () => {
-    expect(FINDINGS.ghosts.leftAlone!.lines([ghost('g-1')]).map((l) => l.what)).toEqual(['ghost agent g-1 (session agent_g-1)']);
-    expect(FINDINGS.fdGrowth.leftAlone!.lines([fd(1, true), fd(2, true)])).toEqual([
+    expect(FINDINGS.ghosts.leftAlone!.lines([ghost('g-1')], { kind: 'reap' }).map((l) => l.what)).toEqual(['ghost agent g-1 (session agent_g-1)']);
+    expect(FINDINGS.fdGrowth.leftAlone!.lines([fd(1, true), fd(2, true)], { kind: 'reap' })).toEqual([
       { what: 'descriptor growth in 2 processes', why: 'a growing count is a bug to fix, not a process to kill' },
     ]);
-    expect(FINDINGS.fdGrowth.leftAlone!.lines([])).toEqual([]);
+    expect(FINDINGS.fdGrowth.leftAlone!.lines([], { kind: 'reap' })).toEqual([]);
   });
 });
