@@ -28,6 +28,9 @@ export interface FindingSpec<K extends FindingKind> {
   short: Label;
   /** The colour of a non-zero count in the header. */
   severity: 'error' | 'warn';
+  /** The summary line, the header and the first look leave it out while its count is 0 (a kind only
+   *  a configured limit can produce: no limits, no word about them). */
+  quietWhenZero?: boolean;
   /** Whether `--reap` removes it (ghosts and descriptor growth are reported, never fixed). */
   reapRemoves: boolean;
   /** The findings of this kind in a snapshot; the count is their number. */
@@ -170,6 +173,7 @@ export const FINDINGS: Readonly<{ [K in FindingKind]: FindingSpec<K> }> = {
     label: { one: 'agent over a limit', many: 'agents over a limit' },
     short: { one: 'over limit', many: 'over limit' },
     severity: 'warn',
+    quietWhenZero: true,
     // Only with --enforce-limits, and only hard limits: a reap alone leaves them.
     reapRemoves: false,
     items: (s) => s.overLimit,
@@ -212,6 +216,11 @@ export const FINDING_KINDS = Object.keys(FINDINGS) as FindingKind[];
 /** The spec of one kind, typed loosely enough to be used in a loop over FINDING_KINDS. */
 export function findingSpec(kind: FindingKind): FindingSpec<FindingKind> {
   return FINDINGS[kind] as unknown as FindingSpec<FindingKind>;
+}
+
+/** The kinds a line of counts shows for this summary: every kind, but a quiet one only when non-zero. */
+export function shownKinds(counts: Record<FindingKind, number>): FindingKind[] {
+  return FINDING_KINDS.filter((k) => counts[k] > 0 || !findingSpec(k).quietWhenZero);
 }
 
 /** How many of each kind a snapshot's lists hold. */
