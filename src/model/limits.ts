@@ -63,7 +63,7 @@ function bytes(n: number): string {
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 7200 && s % 3600 !== 0) return `${Math.round(s / 60)}m`;
   return s < 172_800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
 }
 
