@@ -21,8 +21,7 @@ describe('FINDINGS', () => {
 
   it('a reap removes exactly the kinds the reap intent covers', () => {
     // overLimit: a reap answers only for the sessions it planned (with --enforce-limits), so it is covered, not removed.
-    for (const k of FINDING_KINDS)
-      expect(findingSpec(k).reapRemoves).toBe(findingSpec(k).remains?.coveredBy.reap === 'all');
+    for (const k of FINDING_KINDS) expect(findingSpec(k).reapRemoves).toBe(findingSpec(k).remains?.coveredBy.reap === 'all');
     expect(FINDING_KINDS.filter((k) => !FINDINGS[k].reapRemoves)).toEqual(['ghosts', 'fdGrowth', 'overLimit']);
   });
 
@@ -31,7 +30,14 @@ describe('FINDINGS', () => {
   });
 
   it('words: labels, header short forms, first-look tallies; ghosts are warnings, the rest errors', () => {
-    expect(FINDING_KINDS.map((k) => FINDINGS[k].label.many)).toEqual(['orphans', 'leaked processes', 'zombies', 'ghosts', 'descriptor leaks', 'agents over a limit']);
+    expect(FINDING_KINDS.map((k) => FINDINGS[k].label.many)).toEqual([
+      'orphans',
+      'leaked processes',
+      'zombies',
+      'ghosts',
+      'descriptor leaks',
+      'agents over a limit',
+    ]);
     expect(FINDING_KINDS.map((k) => FINDINGS[k].short.one)).toEqual(['orphan', 'leaked', 'zombie', 'ghost', 'fd leak', 'over limit']);
     expect(FINDING_KINDS.map((k) => FINDINGS[k].log.tally)).toEqual(['orphans', 'leaked', 'zombies', 'ghosts', 'descriptor leaks', 'over a limit']);
     expect(FINDING_KINDS.map((k) => FINDINGS[k].severity)).toEqual(['error', 'error', 'error', 'warn', 'error', 'warn']);
