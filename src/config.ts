@@ -10,10 +10,10 @@ import type { CommandMatcher } from './model/orchestrators.js';
 import type { TmuxServer } from './model/types.js';
 import { MiB, readRegularFile } from './collectors/regular-file.js';
 import { FORMAT_NAMES } from './render/formats/index.js';
+import { UsageError } from './model/usage-error.js';
+import { type AgentLimitName, type Limits, NO_LIMITS, parseLimit, parseLimits } from './model/limits-parse.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from './model/usage-error.js';
 
 export type Mode = 'console' | 'snapshot' | 'reap' | 'shutdown' | 'metrics' | 'mcp' | 'serve' | 'report';
 
@@ -60,6 +60,10 @@ export interface Config {
   historyRetentionMs: number;
   /** The history database's size cap: the oldest rows go when it is over. */
   historyMaxBytes: number;
+  /** Resource limits (the config file's `limits`, the --max-* flags over its top level). */
+  limits: Limits;
+  /** --enforce-limits: a reap also ends agent sessions over a hard limit. */
+  enforceLimits: boolean;
 }
 
 const DEFAULTS = {
@@ -173,12 +177,20 @@ const OPTIONS = {
   interval: { type: 'string' },
   sample: { type: 'string' },
   config: { type: 'string' },
+  'enforce-limits': { type: 'boolean' },
+  'max-rss': { type: 'string' },
+  'max-cpu': { type: 'string' },
+  'max-processes': { type: 'string' },
+  'max-fds': { type: 'string' },
+  'max-age': { type: 'string' },
+  'max-idle': { type: 'string' },
+  'max-agents': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
 
 /** Keys a config file may hold, and what each must be. */
-const FILE_KEYS: Record<string, 'string' | 'string[]' | 'number|string'> = {
+const FILE_KEYS: Record<string, 'string' | 'string[]' | 'number|string' | 'limits'> = {
   socketName: 'string',
   socketPath: 'string',
   prefixes: 'string[]',
@@ -196,6 +208,7 @@ const FILE_KEYS: Record<string, 'string' | 'string[]' | 'number|string'> = {
   logFormat: 'string',
   historyRetention: 'number|string',
   historyMaxBytes: 'number|string',
+  limits: 'limits',
 };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
@@ -229,6 +242,7 @@ interface FileConfig {
   logFormat?: string;
   historyRetention?: number | string;
   historyMaxBytes?: number | string;
+  limits?: unknown;
 }
 
 function readConfigFile(path: string): FileConfig {
@@ -248,6 +262,7 @@ function readConfigFile(path: string): FileConfig {
     // Own keys only: 'constructor' or 'toString' are not settings.
     const want = Object.hasOwn(FILE_KEYS, k) ? FILE_KEYS[k] : undefined;
     if (!want) throw new UsageError(`config ${path}: unknown key '${k}' (known: ${Object.keys(FILE_KEYS).join(', ')})`);
+    if (want === 'limits') continue; // parseLimits judges it whole, naming the key
     const ok =
       want === 'string'
         ? typeof v === 'string'
@@ -260,7 +275,9 @@ function readConfigFile(path: string): FileConfig {
       );
   }
   checkFileValues(data as FileConfig, (k) => `config ${path}: ${k}`);
-  return data as FileConfig;
+  const file = data as FileConfig;
+  if (file.limits !== undefined) file.limits = parseLimits(file.limits, `config ${path}: limits`);
+  return file;
 }
 
 /** The file's values as strictly as the flags': every bad one names its key (rule 10). */
@@ -412,6 +429,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
   if (v['audit-log'] === '') throw new UsageError('--audit-log: the path is empty');
   const auditLog = v['audit-log'] !== undefined ? resolve(cwd, v['audit-log']) : file.auditLog ? resolve(cwd, file.auditLog) : null;
 
+  const limits = limitsOf(v, file);
+  if (v['enforce-limits'] && mode !== 'reap' && mode !== 'serve') throw new UsageError('--enforce-limits goes with --reap (or --serve --reap-every)');
+
   return {
     kind: 'run',
     config: {
@@ -435,6 +455,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
       auditLog,
       mcpAllowCleanup: !!v['mcp-allow-cleanup'],
       ...service,
+      limits,
+      enforceLimits: !!v['enforce-limits'],
     },
   };
 }
@@ -496,6 +518,30 @@ export function parseBytes(text: string, what: string): number {
   return bytes;
 }
 
+const LIMIT_FLAGS: [flag: string, key: AgentLimitName][] = [
+  ['max-rss', 'maxRss'],
+  ['max-cpu', 'maxCpu'],
+  ['max-processes', 'maxProcesses'],
+  ['max-fds', 'maxFds'],
+  ['max-age', 'maxAge'],
+  ['max-idle', 'maxIdle'],
+];
+
+/** The file's limits with the --max-* flags over its top level (a limit given by flag is hard: it is this run's explicit ask). */
+function limitsOf(v: Record<string, unknown>, file: FileConfig): Limits {
+  const out: Limits = { ...((file.limits as Limits | undefined) ?? NO_LIMITS) };
+  for (const [flag, key] of LIMIT_FLAGS) {
+    const text = v[flag];
+    if (typeof text === 'string') Object.assign(out, { [key]: parseLimit(key, text, `--${flag}`, true) });
+  }
+  const agents = v['max-agents'];
+  if (typeof agents === 'string') {
+    if (!/^\s*\d+\s*$/.test(agents)) throw new UsageError(`--max-agents: '${agents}' is not a whole number of 0 or more`);
+    out.maxAgents = Number(agents);
+  }
+  return out;
+}
+
 export const HELP = `orch-top — top for an AI-agent orchestrator: its tmux sessions, agent processes, zombies and
 file descriptors, and what it leaves behind.
 
@@ -555,8 +601,17 @@ What to watch:
       --config FILE              JSON config (default $XDG_CONFIG_HOME/orch-top/config.json when present);
                                  keys: socketName socketPath prefixes workspaces orchestratorPid pidfile
                                  orchestratorMatch interval sample grace auditLog format listen reapEvery
-                                 logFormat historyRetention (default 7d) historyMaxBytes (default 64MB).
+                                 logFormat historyRetention (default 7d) historyMaxBytes (default 64MB) limits.
                                  Flags beat the file.
+Limits (per agent session; the config file's "limits" key has them per project and agent type, soft or hard):
+      --max-rss SIZE             resident memory of an agent's processes together (e.g. 2GB, 512MiB)
+      --max-cpu PCT%/DURATION    CPU of an agent's processes, percent of one core, sustained (e.g. 150%/2m)
+      --max-processes N          processes in an agent session
+      --max-fds N                open descriptors of an agent's processes together
+      --max-age DURATION         time since the agent session was created (e.g. 8h, 1d)
+      --max-idle DURATION        no CPU in any of the agent's processes for this long (e.g. 30m)
+      --max-agents N             agent sessions per project (the guard before spawning; never enforced by a kill)
+      --enforce-limits           with --reap (or --serve --reap-every): also end agent sessions over a hard limit
   -h, --help                     this text
   -V, --version                  the version
 

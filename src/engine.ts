@@ -35,6 +35,7 @@ export function classifyConfigOf(cfg: Config, env: NodeJS.ProcessEnv = process.e
     prefixes: cfg.prefixes,
     socketPath: expectedSocketPath(cfg.server, env, process.getuid?.() ?? 0),
     historySize: cfg.historySize,
+    limits: cfg.limits,
   };
 }
 

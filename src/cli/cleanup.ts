@@ -34,7 +34,7 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   const intent: Intent =
     config.mode === 'shutdown'
       ? { kind: 'shutdown', ...(config.orchestratorPid !== null ? { orchestratorPid: config.orchestratorPid } : {}) }
-      : { kind: 'reap' };
+      : { kind: 'reap', ...(config.enforceLimits ? { enforceLimits: true } : {}) };
   const plan = makePlan(before, intent, { graceMs: config.graceMs, server: config.server, asRoot: process.getuid?.() === 0 });
   if (plan.refused) {
     say(`${config.mode === 'shutdown' ? '--shutdown' : '--reap'} refused: ${plan.refused}; nothing was touched`);

@@ -12,7 +12,6 @@ import { runCleanupPlan, type CleanupResult } from '../actions/cleanup-run.js';
 import { hasProcfs } from '../collectors/procfs.js';
 import { parseDuration, UsageError, type Config } from '../config.js';
 import { createMcpServer } from '../mcp/server.js';
-import { parseLimits, type Limits } from '../model/limits.js';
 import { makePlan, type Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/types.js';
 import { inert } from '../render/inert.js';
@@ -40,11 +39,6 @@ function serialized<T>(f: () => Promise<T>): () => Promise<T> {
     last = next.catch(() => {});
     return next;
   };
-}
-
-/** The limits of the config (issue 16 item 2 puts them on Config), or none. */
-function limitsOf(config: Config): Limits {
-  return (config as Config & { limits?: Limits }).limits ?? parseLimits(undefined, 'limits');
 }
 
 export async function runMcp(config: Config, ctx: RunCtx, stdin: NodeJS.ReadStream): Promise<number> {
@@ -84,7 +78,7 @@ export async function runMcp(config: Config, ctx: RunCtx, stdin: NodeJS.ReadStre
     plan: (snap) => makePlan(snap, { kind: 'reap' }, { graceMs: config.graceMs, server: config.server, asRoot: process.getuid?.() === 0 }),
     run,
     allowCleanup: config.mcpAllowCleanup,
-    limits: limitsOf(config),
+    limits: config.limits,
     auditPath,
     planTtlMs: ttlMs,
     newPlanId: () => `plan-${randomBytes(8).toString('hex')}`,

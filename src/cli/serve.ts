@@ -197,7 +197,11 @@ async function scheduledReap(svc: Service, ctx: RunCtx, store: StoreOf, log: Log
   try {
     const before = await look();
     const { config } = svc;
-    const plan = makePlan(before, { kind: 'reap' }, { graceMs: config.graceMs, server: config.server, asRoot: process.getuid?.() === 0 });
+    const plan = makePlan(
+      before,
+      { kind: 'reap', ...(config.enforceLimits ? { enforceLimits: true } : {}) },
+      { graceMs: config.graceMs, server: config.server, asRoot: process.getuid?.() === 0 },
+    );
     if (plan.refused || plan.steps.length === 0) {
       if (plan.refused) log('warn', `scheduled reap refused: ${plan.refused}`);
       return;

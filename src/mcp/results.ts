@@ -63,29 +63,9 @@ export function resourceUsage(snap: Snapshot, filter: UsageFilter) {
 
 export type ResourceUsage = ReturnType<typeof resourceUsage>;
 
-/** A limit an agent is over (issue 16 item 2), as the snapshot's `overLimit` list holds it. */
-export interface OverLimit {
-  sessionId: string;
-  name: string;
-  limit: string;
-  value: number;
-  max: number;
-  forMs: number;
-  hard: boolean;
-}
-
-/** The snapshot's `overLimit` findings, read defensively: a snapshot without the list has none. */
-export function overLimitOf(snap: Snapshot): OverLimit[] {
-  const raw = (snap as unknown as { overLimit?: unknown }).overLimit;
-  if (!Array.isArray(raw)) return [];
-  return raw.filter(
-    (x): x is OverLimit => typeof x === 'object' && x !== null && typeof x.sessionId === 'string' && typeof x.name === 'string' && typeof x.limit === 'string',
-  );
-}
-
-/** Every kind a `findings` call may ask for: the table's kinds, and limits exceeded. */
-export const FINDINGS_TOOL_KINDS = [...FINDING_KINDS, 'overLimit'] as const;
-export type FindingsToolKind = FindingKind | 'overLimit';
+/** Every kind a `findings` call may ask for: the table's kinds (limits exceeded among them). */
+export const FINDINGS_TOOL_KINDS = FINDING_KINDS;
+export type FindingsToolKind = FindingKind;
 
 interface Described {
   what: string;
@@ -123,6 +103,14 @@ const DESCRIBE: { [K in FindingKind]: (x: FindingViews[K]) => Described } = {
     pid: null,
     startTime: null,
   }),
+  overLimit: (o) => ({
+    what: `session ${o.sessionId ?? '?'} ${o.sessionName ?? o.project ?? ''}`.trimEnd(),
+    reason: `${o.reason} (${o.hard ? 'hard' : 'soft'} limit)`,
+    sessionId: o.sessionId,
+    sessionName: o.sessionName,
+    pid: null,
+    startTime: null,
+  }),
   fdGrowth: (f) => ({
     what: `pid ${f.pid} ${f.command}`,
     reason: `descriptors rising steadily: ${formatCount(f.count)} open, ${f.slopePerMin === null ? '?' : `+${f.slopePerMin.toFixed(1)}`}/min over ${f.samples} samples`,
@@ -132,17 +120,6 @@ const DESCRIBE: { [K in FindingKind]: (x: FindingViews[K]) => Described } = {
     startTime: f.startTime,
   }),
 };
-
-function describeOverLimit(o: OverLimit): Described {
-  return {
-    what: `session ${o.sessionId} ${o.name}`,
-    reason: `${o.limit} ${String(o.value)} over ${String(o.max)} for ${formatAge(o.forMs)} (${o.hard ? 'hard' : 'soft'} limit)`,
-    sessionId: o.sessionId,
-    sessionName: o.name,
-    pid: null,
-    startTime: null,
-  };
-}
 
 /** findings: the counts of every kind (the summary's keys, and overLimit), and each finding with its reason. */
 export function findingsResult(snap: Snapshot, kind: FindingsToolKind | undefined) {
@@ -156,11 +133,6 @@ export function findingsResult(snap: Snapshot, kind: FindingsToolKind | undefine
     const describe = DESCRIBE[k] as (x: FindingViews[FindingKind]) => Described;
     for (const x of items) findings.push({ kind: k, label: spec.label.one, severity: spec.severity, reapRemoves: spec.reapRemoves, ...describe(x) });
   }
-  const over = overLimitOf(snap);
-  counts.overLimit = over.length;
-  if (kind === undefined || kind === 'overLimit')
-    for (const o of over)
-      findings.push({ kind: 'overLimit', label: 'limit exceeded', severity: o.hard ? 'error' : 'warn', reapRemoves: false, ...describeOverLimit(o) });
   return { ...lookOf(snap), summary: snapshotDocument(snap).summary, counts, findings };
 }
 

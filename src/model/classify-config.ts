@@ -2,6 +2,7 @@
 // detector's settings and how much history to keep. Data only.
 
 import { DEFAULT_GROWTH, type GrowthOptions } from './growth.js';
+import { type Limits, NO_LIMITS } from './limits-parse.js';
 
 export interface ClassifyConfig {
   /** Session name prefixes that make a session an agent session (default ["claude-agent-"]). */
@@ -13,6 +14,8 @@ export interface ClassifyConfig {
   historySize: number;
   /** How long a pane that is gone is remembered, to trace what it left behind. */
   paneRetentionMs: number;
+  /** The resource limits agent sessions are held to (model/limits.ts); none by default. */
+  limits: Limits;
 }
 
 export const DEFAULT_CLASSIFY: ClassifyConfig = {
@@ -21,4 +24,5 @@ export const DEFAULT_CLASSIFY: ClassifyConfig = {
   growth: DEFAULT_GROWTH,
   historySize: 60,
   paneRetentionMs: 24 * 3_600_000,
+  limits: NO_LIMITS,
 };

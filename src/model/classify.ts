@@ -5,12 +5,13 @@
 // No I/O, no clock: `raw.takenAt` is "now". The definitions are DESIGN.md's "What counts as a finding".
 
 import { incompleteOf } from './incomplete.js';
-import type { ClassifyConfig } from './classify-config.js';
+import { DEFAULT_CLASSIFY, type ClassifyConfig } from './classify-config.js';
 import { fdViews } from './descriptors.js';
 import { cpuOf, processViews, withFigures, type Watched } from './figures.js';
 import { findGhosts } from './ghosts.js';
 import type { History } from './history.js';
 import { findLeaks } from './leaks.js';
+import { findOverLimit } from './limits.js';
 import { findOrchestrators, orchestratorViews, ownerOf } from './orchestrators.js';
 import { indexProcesses, neverTouch } from './process-index.js';
 import { indexRegistry, registryWhole } from './registry-index.js';
@@ -80,20 +81,22 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     sessionOf: (pid) => assigned.get(pid)?.sessionId ?? null,
     inScope: (pid) => assigned.has(pid) || orchs.tree.has(pid) || leaks.leakedPids.has(pid),
   });
+  const sessions = finishSessions(drafts, procView);
   const lists = {
-    sessions: finishSessions(drafts, procView),
+    sessions,
     processes,
     zombies,
     leaked: withFigures(leaks.leaked, procView),
     strays: leaks.strays,
     fds: fdViews(processes, raw.fds, hist.fds, now, cfg),
     ghosts: findGhosts(registry, found.liveSessionNames, { ...raw.tmux, error: raw.tmux.error ?? doubt }),
+    overLimit: findOverLimit(sessions, cfg.limits ?? DEFAULT_CLASSIFY.limits, hist.limits, now, serverPid),
   };
   const orchestrators = orchestratorViews(orchs, raw, cpu);
   return assemble(raw, cfg, { ...lists, orchestrators, otherSessions: found.otherSessions, doubt });
 }
 
-type Parts = Pick<Snapshot, 'sessions' | 'processes' | 'zombies' | 'leaked' | 'strays' | 'fds' | 'ghosts' | 'orchestrators'> & {
+type Parts = Pick<Snapshot, 'sessions' | 'processes' | 'zombies' | 'leaked' | 'strays' | 'fds' | 'ghosts' | 'overLimit' | 'orchestrators'> & {
   otherSessions: number;
   doubt: string | null;
 };
@@ -124,6 +127,7 @@ function assemble(raw: RawWorld, cfg: ClassifyConfig, p: Parts): Snapshot {
     strays: p.strays,
     fds: p.fds,
     ghosts: p.ghosts,
+    overLimit: p.overLimit,
     summary: summarize(p),
     errors: p.doubt ? [...raw.errors, p.doubt] : [...raw.errors],
     incomplete: incompleteOf(raw),

@@ -5,11 +5,11 @@
 // so a kind without one of these does not compile. Pure data and formatting; no rules of detection
 // (those are the rule modules beside it) and no I/O.
 
-import type { IntentKind } from './intent.js';
+import type { Intent, IntentKind } from './intent.js';
 import type { FindingKind, FindingViews, Snapshot } from './types.js';
 
 /** What a kind is counted from: the snapshot's lists (a summary is built before the snapshot is). */
-export type FindingLists = Pick<Snapshot, 'sessions' | 'leaked' | 'zombies' | 'ghosts' | 'fds'>;
+export type FindingLists = Pick<Snapshot, 'sessions' | 'leaked' | 'zombies' | 'ghosts' | 'fds' | 'overLimit'>;
 
 export interface Label {
   one: string;
@@ -28,6 +28,9 @@ export interface FindingSpec<K extends FindingKind> {
   short: Label;
   /** The colour of a non-zero count in the header. */
   severity: 'error' | 'warn';
+  /** The summary line, the header and the first look leave it out while its count is 0 (a kind only
+   *  a configured limit can produce: no limits, no word about them). */
+  quietWhenZero?: boolean;
   /** Whether `--reap` removes it (ghosts and descriptor growth are reported, never fixed). */
   reapRemoves: boolean;
   /** The findings of this kind in a snapshot; the count is their number. */
@@ -51,7 +54,7 @@ export interface FindingSpec<K extends FindingKind> {
   /** What a plan of these intents says when it leaves this kind alone; null: never said. */
   leftAlone: {
     intents: readonly IntentKind[];
-    lines: (items: FindingViews[K][]) => { what: string; why: string }[];
+    lines: (items: FindingViews[K][], intent: Intent) => { what: string; why: string }[];
   } | null;
 }
 
@@ -165,6 +168,46 @@ export const FINDINGS: Readonly<{ [K in FindingKind]: FindingSpec<K> }> = {
           : [],
     },
   },
+  overLimit: {
+    key: 'overLimit',
+    label: { one: 'agent over a limit', many: 'agents over a limit' },
+    short: { one: 'over limit', many: 'over limit' },
+    severity: 'warn',
+    quietWhenZero: true,
+    // Only with --enforce-limits, and only hard limits: a reap alone leaves them.
+    reapRemoves: false,
+    items: (s) => s.overLimit,
+    log: {
+      tally: 'over a limit',
+      identity: (o) => `${o.sessionId ?? `project:${o.project ?? ''}`}:${o.limit}`,
+      appeared: (added) =>
+        added.map((o) => `over limit: ${o.sessionId ? `session ${o.sessionId} ${o.sessionName}` : 'agents'} ${o.reason}${o.hard ? ' (hard)' : ''}`),
+      cleared: (removed) =>
+        removed.map((o) => `${o.sessionId ? `session ${o.sessionId} ${o.sessionName}` : `project ${o.project ?? '(none)'}`} is no longer over ${o.limit}`),
+    },
+    remains: {
+      coveredBy: { reap: 'planned-sessions', 'kill-session': 'planned-sessions', shutdown: 'planned-sessions' },
+      sessionOf: (o) => o.sessionId,
+      line: (o) => `session ${o.sessionId} ${o.sessionName} over limit: ${o.reason}`,
+    },
+    leftAlone: {
+      intents: ['reap', 'shutdown'],
+      lines: (items, intent) => {
+        const enforcing = intent.kind === 'reap' && intent.enforceLimits === true;
+        return items
+          .filter((o) => !(enforcing && o.hard && o.sessionId !== null))
+          .map((o) => ({
+            what: o.sessionId ? `session ${o.sessionId} ${o.sessionName} over limit: ${o.reason}` : `over limit: ${o.reason}`,
+            why:
+              o.sessionId === null
+                ? 'maxAgents is a guard before spawning (can_spawn): orch-top never ends a running agent to meet it'
+                : !o.hard
+                  ? 'a soft limit is reported, never enforced'
+                  : 'limits are enforced only with --enforce-limits',
+          }));
+      },
+    },
+  },
 };
 
 /** Every kind, in display order. */
@@ -173,6 +216,11 @@ export const FINDING_KINDS = Object.keys(FINDINGS) as FindingKind[];
 /** The spec of one kind, typed loosely enough to be used in a loop over FINDING_KINDS. */
 export function findingSpec(kind: FindingKind): FindingSpec<FindingKind> {
   return FINDINGS[kind] as unknown as FindingSpec<FindingKind>;
+}
+
+/** The kinds a line of counts shows for this summary: every kind, but a quiet one only when non-zero. */
+export function shownKinds(counts: Record<FindingKind, number>): FindingKind[] {
+  return FINDING_KINDS.filter((k) => counts[k] > 0 || !findingSpec(k).quietWhenZero);
 }
 
 /** How many of each kind a snapshot's lists hold. */

@@ -4,6 +4,7 @@
 
 import type { ClassifyConfig } from './classify-config.js';
 import type { Sample } from './growth.js';
+import { type LimitTrack, nextLimitTrack } from './limits.js';
 import { indexRegistry } from './registry-index.js';
 import type { ProcKey, RawWorld, Snapshot } from './types.js';
 
@@ -36,6 +37,9 @@ export interface History {
   panes: Map<string, SeenPane>;
   /** key `${serverPid}:${sessionId}` */
   sessions: Map<string, Omit<SeenPane, 'panePid' | 'paneId'>>;
+  /** Since when each agent session has been over each limit, and when it last used CPU (model/limits.ts);
+   *  absent: nothing seen yet. */
+  limits?: LimitTrack;
 }
 
 export const emptyHistory = (): History => ({ cpu: new Map(), fds: new Map(), panes: new Map(), sessions: new Map() });
@@ -82,7 +86,12 @@ function rememberPanes(hist: History, raw: RawWorld, snap: Snapshot): Pick<Histo
  * the server (remembered for cfg.paneRetentionMs, a day by default, so what a pane leaves behind can
  * still be traced).
  */
-export function advanceHistory(hist: History, raw: RawWorld, snap: Snapshot, cfg: Pick<ClassifyConfig, 'historySize' | 'paneRetentionMs'>): History {
+export function advanceHistory(
+  hist: History,
+  raw: RawWorld,
+  snap: Snapshot,
+  cfg: Pick<ClassifyConfig, 'historySize' | 'paneRetentionMs'> & Partial<Pick<ClassifyConfig, 'limits'>>,
+): History {
   const now = raw.takenAt;
   const cpu = new Map<ProcKey, { ticks: number; at: number }>();
   for (const v of snap.processes) {
@@ -98,5 +107,6 @@ export function advanceHistory(hist: History, raw: RawWorld, snap: Snapshot, cfg
   const keep = cfg.paneRetentionMs;
   for (const [k, v] of panes) if (now - v.lastSeen > keep) panes.delete(k);
   for (const [k, v] of sessions) if (now - v.lastSeen > keep) sessions.delete(k);
-  return { cpu, fds, panes, sessions };
+  const limits = cfg.limits ? nextLimitTrack(snap, cfg.limits, hist.limits, now) : undefined;
+  return { cpu, fds, panes, sessions, ...(limits ? { limits } : {}) };
 }

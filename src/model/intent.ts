@@ -2,7 +2,9 @@
 // the table of finding kinds, which says which intents cover each kind. No rules, no I/O.
 
 export type Intent =
-  | { kind: 'reap' } // orphan sessions, leaked processes, in-scope zombies
+  // orphan sessions, leaked processes, in-scope zombies; with enforceLimits, also the agent sessions
+  // over a hard limit (model/limits.ts)
+  | { kind: 'reap'; enforceLimits?: boolean }
   | { kind: 'kill-orphans' } // orphan sessions and leaked processes (no zombies)
   | { kind: 'kill-session'; sessionId: string }
   | { kind: 'kill-leaked' }
@@ -17,7 +19,9 @@ export type IntentKind = Intent['kind'];
 export function intentLabel(intent: Intent): string {
   switch (intent.kind) {
     case 'reap':
-      return 'reap (orphan sessions, leaked processes, zombies)';
+      return intent.enforceLimits
+        ? 'reap (orphan sessions, leaked processes, zombies, agents over a hard limit)'
+        : 'reap (orphan sessions, leaked processes, zombies)';
     case 'kill-orphans':
       return 'kill orphans (orphan sessions and leaked processes)';
     case 'kill-session':

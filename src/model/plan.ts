@@ -5,6 +5,7 @@
 
 import { FINDING_KINDS, findingSpec } from './findings.js';
 import type { Intent } from './intent.js';
+import { hardOverLimit } from './limits.js';
 import { childrenOf, descendantsOf } from './process-index.js';
 import type { OrchestratorView, ProcessView, SessionView, Snapshot, TmuxServer, ZombieView } from './types.js';
 
@@ -113,9 +114,19 @@ interface Scope {
   withZombies: boolean;
   left: Plan['left'];
   refused: string | null;
+  /** Sessions in scope for being over a hard limit (a reap with enforceLimits), with why. */
+  overLimit: Map<string, string[]>;
 }
 
-const none = (): Scope => ({ orchestrator: null, sessions: [], withLeaked: false, withZombies: false, left: [], refused: null });
+const none = (): Scope => ({ orchestrator: null, sessions: [], withLeaked: false, withZombies: false, left: [], refused: null, overLimit: new Map() });
+
+/** A reap: the orphans, and with enforceLimits the sessions over a hard limit (after them, in session order). */
+function reapScope(snap: Snapshot, enforceLimits: boolean): Scope {
+  const over = enforceLimits ? hardOverLimit(snap) : new Map<string, string[]>();
+  const orphans = snap.sessions.filter((s) => s.status === 'orphan');
+  const limited = snap.sessions.filter((s) => s.status !== 'orphan' && over.has(s.id));
+  return { ...none(), sessions: [...orphans, ...limited], withLeaked: true, withZombies: true, overLimit: over };
+}
 
 /** A shutdown's scope: one orchestrator (named, or the only one running) and the sessions it owns. */
 /** Why a shutdown must not stop this orchestrator, or null. */
@@ -156,7 +167,7 @@ function scopeOf(snap: Snapshot, intent: Intent, asRoot: boolean): Scope {
   const orphans = () => snap.sessions.filter((s) => s.status === 'orphan');
   switch (intent.kind) {
     case 'reap':
-      return { ...none(), sessions: orphans(), withLeaked: true, withZombies: true };
+      return reapScope(snap, intent.enforceLimits === true);
     case 'kill-orphans':
       // The console's K: every orphan, sessions and the processes that outlived theirs.
       return { ...none(), sessions: orphans(), withLeaked: true };
@@ -213,8 +224,14 @@ function orchestratorStep(d: Draft, o: OrchestratorView): void {
   d.phase++;
 }
 
+function sessionReason(s: SessionView, intent: Intent, overLimit: string[] | undefined): string {
+  if (s.status === 'orphan') return `orphan: ${s.reason}`;
+  if (intent.kind === 'shutdown') return 'agent session of the orchestrator being shut down';
+  return overLimit ? `over limit: ${overLimit.join('; ')}` : 'chosen by hand';
+}
+
 /** Sessions, with every process of theirs. */
-function sessionSteps(d: Draft, sessions: SessionView[], intent: Intent): void {
+function sessionSteps(d: Draft, sessions: SessionView[], intent: Intent, overLimit: Map<string, string[]>): void {
   for (const s of sessions) {
     const id = d.steps.length + 1;
     const panes: PaneTarget[] = s.panes.map((p) => ({ id: p.id, pid: p.pid, startTime: d.procs.get(p.pid)?.startTime ?? null }));
@@ -222,8 +239,7 @@ function sessionSteps(d: Draft, sessions: SessionView[], intent: Intent): void {
       id,
       phase: d.phase,
       kind: 'session',
-      reason:
-        s.status === 'orphan' ? `orphan: ${s.reason}` : intent.kind === 'shutdown' ? 'agent session of the orchestrator being shut down' : 'chosen by hand',
+      reason: sessionReason(s, intent, overLimit.get(s.id)),
       session: { id: s.id, name: s.name, created: s.created },
       panes,
       // A zombie is already dead: its own step gets it reaped.
@@ -327,7 +343,7 @@ function leftAlone(snap: Snapshot, intent: Intent): Plan['left'] {
   const out: Plan['left'] = [];
   for (const k of FINDING_KINDS) {
     const spec = findingSpec(k);
-    if (spec.leftAlone?.intents.includes(intent.kind)) out.push(...spec.leftAlone.lines(spec.items(snap)));
+    if (spec.leftAlone?.intents.includes(intent.kind)) out.push(...spec.leftAlone.lines(spec.items(snap), intent));
   }
   if ((intent.kind === 'reap' || intent.kind === 'shutdown') && snap.strays.length)
     out.push({
@@ -342,7 +358,7 @@ export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Pla
   const d: Draft = { snap, procs: new Map(snap.processes.map((p) => [p.pid, p])), steps: [], claimed: new Map(), phase: 1, left: scope.left };
   if (!scope.refused) {
     if (scope.orchestrator) orchestratorStep(d, scope.orchestrator);
-    sessionSteps(d, scope.sessions, intent);
+    sessionSteps(d, scope.sessions, intent, scope.overLimit);
     if (scope.withLeaked) leakedSteps(d);
     if (scope.withZombies) zombieSteps(d, intent);
     d.left.push(...leftAlone(snap, intent));

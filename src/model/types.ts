@@ -366,6 +366,30 @@ export interface OrchestratorView {
   matchedBy?: 'script' | 'program' | null;
 }
 
+/** An agent session over a configured limit (model/limits.ts), or a project over its maxAgents (no session). */
+export interface OverLimitView {
+  sessionId: string | null;
+  sessionName: string | null;
+  agentId: string | null;
+  project: string | null;
+  agentType: string | null;
+  limit: 'maxRss' | 'maxCpu' | 'maxProcesses' | 'maxFds' | 'maxAge' | 'maxIdle' | 'maxAgents';
+  /** A hard limit: `--reap --enforce-limits` ends the session. */
+  hard: boolean;
+  /** The figure now, and the limit, in `unit` (ms for age and idle; percent of one core for CPU). */
+  value: number;
+  max: number;
+  unit: 'bytes' | 'percent' | 'processes' | 'descriptors' | 'ms' | 'agents';
+  /** value - max. */
+  by: number;
+  /** When it went over (epoch ms): measured for age and idle, else the first look that saw it over; null for maxAgents. */
+  since: number | null;
+  /** How long it has been over, ms; null when unknown. */
+  forMs: number | null;
+  /** One line: "maxRss 2.3 GiB > 2.0 GiB, by 312 MiB, for 40s". */
+  reason: string;
+}
+
 /**
  * Every kind of finding, by its key (which is also its count's key in the summary and the JSON
  * document), with the view the snapshot lists it by. model/findings.ts says everything else of each.
@@ -376,6 +400,7 @@ export interface FindingViews {
   zombies: ZombieView;
   ghosts: GhostView;
   fdGrowth: FdView;
+  overLimit: OverLimitView;
 }
 
 export type FindingKind = keyof FindingViews;
@@ -416,6 +441,8 @@ export interface Snapshot {
   strays: LeakedView[];
   fds: FdView[];
   ghosts: GhostView[];
+  /** Agent sessions over a configured limit, and projects over their maxAgents (model/limits.ts). */
+  overLimit: OverLimitView[];
   summary: Summary;
   errors: string[];
   /** What the look was asked to see and could not (model/incomplete.ts): exit 3 when any. */

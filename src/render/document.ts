@@ -12,6 +12,7 @@ import type {
   GhostView,
   LeakedView,
   OrchestratorView,
+  OverLimitView,
   PaneView,
   ProcessView,
   SessionView,
@@ -150,6 +151,23 @@ const ghost = (g: GhostView) => ({
   registrySource: g.registrySource,
 });
 
+const overLimit = (o: OverLimitView) => ({
+  sessionId: o.sessionId,
+  sessionName: o.sessionName,
+  agentId: o.agentId,
+  project: o.project,
+  agentType: o.agentType,
+  limit: o.limit,
+  hard: o.hard,
+  value: o.value,
+  max: o.max,
+  unit: o.unit,
+  by: o.by,
+  since: o.since,
+  forMs: o.forMs,
+  reason: o.reason,
+});
+
 const summaryDocument = (s: Summary) => ({
   sessions: s.sessions,
   orphans: s.orphans,
@@ -159,6 +177,7 @@ const summaryDocument = (s: Summary) => ({
   strays: s.strays,
   ghosts: s.ghosts,
   fdGrowth: s.fdGrowth,
+  overLimit: s.overLimit,
   processes: s.processes,
   findings: s.findings,
 });
@@ -189,6 +208,7 @@ export function snapshotDocument(snap: Snapshot) {
     strays: snap.strays.map(leaked),
     fds: snap.fds.map(fd),
     ghosts: snap.ghosts.map(ghost),
+    overLimit: snap.overLimit.map(overLimit),
     summary: summaryDocument(snap.summary),
     errors: [...snap.errors],
     incomplete: [...snap.incomplete],

@@ -1,6 +1,6 @@
 // The snapshot as text tables, for --snapshot and the reports of --reap/--shutdown. Pure: snapshot in, lines out.
 
-import { FINDING_KINDS, findingSpec } from '../model/findings.js';
+import { findingSpec, shownKinds } from '../model/findings.js';
 import type { FdView, LeakedView, SessionView, Snapshot, ZombieView, GhostView } from '../model/types.js';
 import { formatAge, formatBytes, formatCount, formatPct, plural, sparkline } from './format.js';
 import { inertDeep } from './inert.js';
@@ -17,7 +17,7 @@ export interface TextOptions {
 /** One line of counts, a kind of finding each (model/findings.ts); any finding is painted as an error. */
 export function summaryLine(s: Snapshot, paint: Paint): string {
   const sum = s.summary;
-  const parts = FINDING_KINDS.map((k) => {
+  const parts = shownKinds(sum).map((k) => {
     const { label } = findingSpec(k);
     const t = plural(sum[k], label.one, label.many);
     return sum[k] > 0 ? paint('error', t) : paint('ok', t);

@@ -4,7 +4,7 @@
 // diffing; the store does the rest.
 
 import type { StoreApi } from 'zustand/vanilla';
-import { FINDING_KINDS, findingSpec } from '../model/findings.js';
+import { FINDING_KINDS, findingSpec, shownKinds } from '../model/findings.js';
 import type { Snapshot } from '../model/types.js';
 import type { AppState, EventLevel } from './store.js';
 
@@ -18,7 +18,7 @@ function diff<T>(a: T[], b: T[], key: (x: T) => string): { added: T[]; removed: 
 
 function firstLook(next: Snapshot): Change[] {
   const s = next.summary;
-  const tallies = FINDING_KINDS.map((k) => `${s[k]} ${findingSpec(k).log.tally}`);
+  const tallies = shownKinds(s).map((k) => `${s[k]} ${findingSpec(k).log.tally}`);
   return [
     { level: s.findings ? 'warn' : 'info', text: `first look: ${s.sessions} agent sessions, ${tallies.join(', ')}` },
     ...next.errors.map((e) => ({ level: 'warn' as const, text: e })),

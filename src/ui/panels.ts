@@ -2,7 +2,7 @@
 // selection survives refreshes), its columns with drop priorities, its sort orders, the text a `/`
 // filter searches and the lines Enter expands. Pure: snapshot in, rows out; the components only draw.
 
-import type { FdView, GhostView, ProcessView, SessionView, Snapshot, ZombieView } from '../model/types.js';
+import type { FdView, GhostView, OverLimitView, ProcessView, SessionView, Snapshot, ZombieView } from '../model/types.js';
 import { formatAge, formatBytes, formatClock, formatCount, formatPct, sparkline } from '../render/format.js';
 import type { Column } from '../render/table.js';
 import type { Tone } from '../render/theme.js';
@@ -78,13 +78,41 @@ export interface SessionRow {
   why: string;
   session: SessionView | null;
   ghost: GhostView | null;
+  /** The limits it is over (model/limits.ts): their cells are marked "!" and toned. */
+  over: OverLimitView[];
 }
+
+/** Which column shows each limit's figure. */
+const LIMIT_COLUMN: Record<OverLimitView['limit'], string | null> = {
+  maxRss: 'RSS',
+  maxCpu: 'CPU%',
+  maxIdle: 'CPU%',
+  maxProcesses: 'PROCS',
+  maxFds: 'FDS',
+  maxAge: 'AGE',
+  maxAgents: null,
+};
+
+const overIn = (r: SessionRow, header: string) => r.over.filter((o) => LIMIT_COLUMN[o.limit] === header);
+/** A cell of a figure over a limit: its value with "!", red for a hard limit, yellow for a soft one. */
+const marked = (r: SessionRow, header: string, text: string) => (overIn(r, header).length ? `${text}!` : text);
+const limitTone = (r: SessionRow, header: string): Tone | null => {
+  const o = overIn(r, header);
+  return o.length ? (o.some((x) => x.hard) ? 'error' : 'warn') : null;
+};
 
 export const GHOST_PREFIX = 'ghost:';
 
 function sessionRows({ snap }: RowsCtx): SessionRow[] {
+  const over = new Map<string, OverLimitView[]>();
+  for (const o of snap.overLimit ?? []) if (o.sessionId !== null) over.set(o.sessionId, [...(over.get(o.sessionId) ?? []), o]);
   return [
-    ...snap.sessions.map((s) => ({ id: s.id, name: s.name, status: s.status, why: s.reason ?? s.registryStatus ?? '', session: s, ghost: null })),
+    ...snap.sessions.map((s) => {
+      const mine = over.get(s.id) ?? [];
+      // An active agent over a limit says so where its registry status would be.
+      const why = s.reason ?? (mine.length ? `over ${mine.map((o) => o.reason).join('; ')}` : (s.registryStatus ?? ''));
+      return { id: s.id, name: s.name, status: s.status, why, session: s, ghost: null, over: mine };
+    }),
     ...snap.ghosts.map((g) => ({
       id: `${GHOST_PREFIX}${g.project ?? g.workspace}:${g.agentId}`,
       name: g.tmuxSession ?? `(agent ${g.agentId})`,
@@ -92,11 +120,17 @@ function sessionRows({ snap }: RowsCtx): SessionRow[] {
       why: `registry says ${g.registryStatus}; no such tmux session`,
       session: null,
       ghost: g,
+      over: [],
     })),
   ];
 }
 
 const STATUS_RANK = { orphan: 0, ghost: 1, active: 2 } as const;
+
+/** A session's figure column, its cell marked when the session is over the limit shown there. */
+function figure(header: string, get: (s: SessionView) => string, priority: number): Column<SessionRow> {
+  return { header, get: (r) => (r.session ? marked(r, header, get(r.session)) : '-'), tone: (r) => limitTone(r, header), align: 'right', priority };
+}
 
 export const sessionsPanel: PanelSpec<SessionRow> = {
   id: 'sessions',
@@ -107,17 +141,31 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
     // Agent session names are long (agent_<type>-<time>-<hex>): whole on a wide screen, cut on a narrow one.
     { header: 'SESSION', get: (r) => r.name, max: width >= 140 ? 48 : width >= 110 ? 40 : 28, priority: 0 },
     { header: 'STATUS', get: (r) => r.status, tone: (r) => (r.status === 'orphan' ? 'error' : r.status === 'ghost' ? 'warn' : 'ok'), priority: 0 },
-    { header: 'WHY', get: (r) => r.why, flex: true, min: 24, priority: 1 },
+    {
+      header: 'WHY',
+      get: (r) => r.why,
+      tone: (r) => (r.session?.status === 'active' && r.over.length ? (r.over.some((o) => o.hard) ? 'error' : 'warn') : null),
+      flex: true,
+      min: 24,
+      priority: 1,
+    },
     { header: 'AGENT', get: (r) => r.session?.agentId ?? r.ghost?.agentId ?? '-', max: 18, priority: 6 },
     { header: 'TASK', get: (r) => r.session?.taskId ?? r.ghost?.taskId ?? '-', max: 16, priority: 4 },
     { header: 'TYPE', get: (r) => r.session?.agent?.type ?? '-', max: 12, priority: 7 },
     { header: 'PROJECT', get: (r) => r.session?.project ?? r.ghost?.project ?? '-', max: 18, priority: 5 },
-    { header: 'AGE', get: (r) => (r.session ? age(now, r.session.created) : '-'), align: 'right', width: AGE_WIDTH, priority: 3 },
+    {
+      header: 'AGE',
+      get: (r) => (r.session ? marked(r, 'AGE', age(now, r.session.created)) : '-'),
+      tone: (r) => limitTone(r, 'AGE'),
+      align: 'right',
+      width: AGE_WIDTH,
+      priority: 3,
+    },
     { header: 'PANES', get: (r) => (r.session ? String(r.session.panes.length) : '-'), align: 'right', priority: 8 },
-    { header: 'PROCS', get: (r) => (r.session ? String(r.session.processes.length) : '-'), align: 'right', priority: 2 },
-    { header: 'CPU%', get: (r) => (r.session ? formatPct(r.session.cpu) : '-'), align: 'right', priority: 2 },
-    { header: 'RSS', get: (r) => (r.session ? formatBytes(r.session.rss) : '-'), align: 'right', priority: 3 },
-    { header: 'FDS', get: (r) => (r.session ? formatCount(r.session.fds) : '-'), align: 'right', priority: 4 },
+    figure('PROCS', (s) => String(s.processes.length), 2),
+    figure('CPU%', (s) => formatPct(s.cpu), 2),
+    figure('RSS', (s) => formatBytes(s.rss), 3),
+    figure('FDS', (s) => formatCount(s.fds), 4),
   ],
   sorts: [
     { label: 'status', column: 'STATUS', key: (r) => STATUS_RANK[r.status] },
@@ -156,6 +204,8 @@ function sessionDetail(s: SessionView, { snap, now }: ViewCtx): string[] {
     );
     if (s.agent.taskDescription) lines.push(`task: ${s.agent.taskDescription.replace(/\s+/g, ' ')}`);
   }
+  for (const o of (snap.overLimit ?? []).filter((x) => x.sessionId === s.id))
+    lines.push(`over limit (${o.hard ? 'hard: --reap --enforce-limits ends it' : 'soft: reported only'}): ${o.reason}`);
   for (const p of s.panes) lines.push(`pane ${p.id} pid ${p.pid} ${p.dead ? 'dead' : 'live'} · ${p.command}`);
   const procs = new Map(snap.processes.map((p) => [p.pid, p]));
   for (const pid of s.processes) {

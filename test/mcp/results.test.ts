@@ -2,9 +2,10 @@
 // the findings table with its reason, limits exceeded read defensively, and text that is inert.
 import { describe, expect, it } from 'vitest';
 import { FINDING_KINDS } from '../../src/model/findings.js';
-import { findingsResult, findingsText, overLimitOf, resourceUsage, resourceUsageText, spawnRoomText } from '../../src/mcp/results.js';
+import { findingsResult, findingsText, resourceUsage, resourceUsageText, spawnRoomText } from '../../src/mcp/results.js';
 import { snapshotDocument } from '../../src/render/document.js';
-import { makeSnapshot } from '../helpers/snapshot.js';
+import { makeSnapshot, NOW } from '../helpers/snapshot.js';
+import type { OverLimitView } from '../../src/model/types.js';
 
 describe('resourceUsage', () => {
   it("has the document's summary and sessions, with age, filtered by project, agent or session", () => {
@@ -41,25 +42,35 @@ describe('findingsResult', () => {
     expect(findingsResult(snap, 'ghosts').findings).toEqual([]);
   });
 
-  it('limits exceeded come from the snapshot when it has them; anything malformed is skipped', () => {
-    const over = [
-      { sessionId: '$1', name: 'agent_alpha', limit: 'maxRss', value: 3e9, max: 2e9, forMs: 90_000, hard: true },
-      { sessionId: 7, name: 'bad' },
-      null,
-    ];
-    const snap = { ...makeSnapshot(), overLimit: over };
-    expect(overLimitOf(snap)).toHaveLength(1);
-    expect(overLimitOf(makeSnapshot())).toEqual([]);
+  it('limits exceeded are findings of their own kind, with the limit, how far over and for how long', () => {
+    const over: OverLimitView = {
+      sessionId: '$1',
+      sessionName: 'agent_alpha',
+      agentId: 'alpha',
+      project: 'p',
+      agentType: 'worker',
+      limit: 'maxRss',
+      hard: true,
+      value: 3e9,
+      max: 2e9,
+      unit: 'bytes',
+      by: 1e9,
+      since: NOW - 90_000,
+      forMs: 90_000,
+      reason: 'maxRss 2.8 GiB > 1.9 GiB, by 954 MiB, for 1m30s',
+    };
+    const snap = { ...makeSnapshot(), overLimit: [over] };
     const r = findingsResult(snap, 'overLimit');
     expect(r.counts.overLimit).toBe(1);
     expect(r.findings).toEqual([
       expect.objectContaining({
         kind: 'overLimit',
         what: 'session $1 agent_alpha',
-        reason: 'maxRss 3000000000 over 2000000000 for 1m30s (hard limit)',
-        severity: 'error',
+        reason: 'maxRss 2.8 GiB > 1.9 GiB, by 954 MiB, for 1m30s (hard limit)',
+        sessionId: '$1',
       }),
     ]);
+    expect(findingsResult(makeSnapshot(), 'overLimit').findings).toEqual([]);
   });
 });
 

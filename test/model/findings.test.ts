@@ -15,24 +15,32 @@ const world = () =>
 
 describe('FINDINGS', () => {
   it('lists the kinds in display order, each under its own key (also its summary key)', () => {
-    expect(FINDING_KINDS).toEqual(['orphans', 'leaked', 'zombies', 'ghosts', 'fdGrowth']);
+    expect(FINDING_KINDS).toEqual(['orphans', 'leaked', 'zombies', 'ghosts', 'fdGrowth', 'overLimit']);
     for (const k of FINDING_KINDS) expect(FINDINGS[k].key).toBe(k);
   });
 
   it('a reap removes exactly the kinds the reap intent covers', () => {
-    for (const k of FINDING_KINDS) expect(findingSpec(k).reapRemoves).toBe(!!findingSpec(k).remains?.coveredBy.reap);
-    expect(FINDING_KINDS.filter((k) => !FINDINGS[k].reapRemoves)).toEqual(['ghosts', 'fdGrowth']);
+    // overLimit: a reap answers only for the sessions it planned (with --enforce-limits), so it is covered, not removed.
+    for (const k of FINDING_KINDS) expect(findingSpec(k).reapRemoves).toBe(findingSpec(k).remains?.coveredBy.reap === 'all');
+    expect(FINDING_KINDS.filter((k) => !FINDINGS[k].reapRemoves)).toEqual(['ghosts', 'fdGrowth', 'overLimit']);
   });
 
   it('counts orphans, leaks, zombies in scope, ghosts and growing descriptors', () => {
-    expect(countFindings(world())).toEqual({ orphans: 1, leaked: 2, zombies: 1, ghosts: 1, fdGrowth: 1 });
+    expect(countFindings(world())).toEqual({ orphans: 1, leaked: 2, zombies: 1, ghosts: 1, fdGrowth: 1, overLimit: 0 });
   });
 
   it('words: labels, header short forms, first-look tallies; ghosts are warnings, the rest errors', () => {
-    expect(FINDING_KINDS.map((k) => FINDINGS[k].label.many)).toEqual(['orphans', 'leaked processes', 'zombies', 'ghosts', 'descriptor leaks']);
-    expect(FINDING_KINDS.map((k) => FINDINGS[k].short.one)).toEqual(['orphan', 'leaked', 'zombie', 'ghost', 'fd leak']);
-    expect(FINDING_KINDS.map((k) => FINDINGS[k].log.tally)).toEqual(['orphans', 'leaked', 'zombies', 'ghosts', 'descriptor leaks']);
-    expect(FINDING_KINDS.map((k) => FINDINGS[k].severity)).toEqual(['error', 'error', 'error', 'warn', 'error']);
+    expect(FINDING_KINDS.map((k) => FINDINGS[k].label.many)).toEqual([
+      'orphans',
+      'leaked processes',
+      'zombies',
+      'ghosts',
+      'descriptor leaks',
+      'agents over a limit',
+    ]);
+    expect(FINDING_KINDS.map((k) => FINDINGS[k].short.one)).toEqual(['orphan', 'leaked', 'zombie', 'ghost', 'fd leak', 'over limit']);
+    expect(FINDING_KINDS.map((k) => FINDINGS[k].log.tally)).toEqual(['orphans', 'leaked', 'zombies', 'ghosts', 'descriptor leaks', 'over a limit']);
+    expect(FINDING_KINDS.map((k) => FINDINGS[k].severity)).toEqual(['error', 'error', 'error', 'warn', 'error', 'warn']);
   });
 
   it('event lines: an orphan that appears, one that went (gone or no longer an orphan), zombies in one line', () => {
@@ -49,10 +57,10 @@ describe('FINDINGS', () => {
   });
 
   it('left alone: each ghost, and descriptor growth as one line', () => {
-    expect(FINDINGS.ghosts.leftAlone!.lines([ghost('g-1')]).map((l) => l.what)).toEqual(['ghost agent g-1 (session agent_g-1)']);
-    expect(FINDINGS.fdGrowth.leftAlone!.lines([fd(1, true), fd(2, true)])).toEqual([
+    expect(FINDINGS.ghosts.leftAlone!.lines([ghost('g-1')], { kind: 'reap' }).map((l) => l.what)).toEqual(['ghost agent g-1 (session agent_g-1)']);
+    expect(FINDINGS.fdGrowth.leftAlone!.lines([fd(1, true), fd(2, true)], { kind: 'reap' })).toEqual([
       { what: 'descriptor growth in 2 processes', why: 'a growing count is a bug to fix, not a process to kill' },
     ]);
-    expect(FINDINGS.fdGrowth.leftAlone!.lines([])).toEqual([]);
+    expect(FINDINGS.fdGrowth.leftAlone!.lines([], { kind: 'reap' })).toEqual([]);
   });
 });

@@ -3,7 +3,6 @@
 // none for a change nothing shows; and the polish the issue asked for — the sort mark, steady column
 // widths, "…" where text is cut, the z dialog's warning whole, slow ticks logged once per run.
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyHistory } from '../../src/model/classify.js';
 import type { Snapshot } from '../../src/model/types.js';
 import { KEY, lineWith, makeSnapshot, NOW, openConsole, unmountAll } from './harness.js';
 

@@ -2,7 +2,7 @@
 // poller's state (interval, last tick, stale, paused) with a running action's progress.
 
 import { Box } from 'ink';
-import { FINDING_KINDS, findingSpec } from '../../model/findings.js';
+import { findingSpec, shownKinds } from '../../model/findings.js';
 import type { Snapshot } from '../../model/types.js';
 import { formatAge, formatBytes, formatClock, formatCount, formatPct, plural, sparkline } from '../../render/format.js';
 import { formatGrace } from '../../render/plan.js';
@@ -74,7 +74,7 @@ function countsLine(snap: Snapshot | null): Segment[] {
   const out: Segment[] = [];
   const s = snap.summary;
   out.push({ text: `${plural(s.sessions, 'agent session')}${t.otherSessions ? ` (+${t.otherSessions} other)` : ''}` });
-  for (const k of FINDING_KINDS) {
+  for (const k of shownKinds(s)) {
     const { short, severity } = findingSpec(k);
     out.push(sep, { text: plural(s[k], short.one, short.many), token: s[k] > 0 ? severity : 'ok' });
   }
