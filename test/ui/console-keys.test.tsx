@@ -383,3 +383,18 @@ describe('sort, details, polling', () => {
     expect(f).toContain('orch-top keys');
   });
 });
+
+describe('the tab line keeps what the user typed', () => {
+  it('at 120 columns with big counts, tab titles go short before the filter is cut', async () => {
+    const s = makeSnapshot();
+    // A busy machine: dozens of zombies elsewhere make the Zombies tab's count long.
+    const zombies = Array.from({ length: 120 }, (_, i) => ({ ...s.zombies.at(-1)!, pid: 20_000 + i }));
+    const c = await openConsole({ snap: { ...s, zombies }, columns: 120, rows: 40 });
+    await c.press('/');
+    await c.keys(...'agent_bravo agent'.split(''));
+    const f = await c.press(KEY.enter);
+    const tabs = f.split('\n').find((l) => l.includes('1 Sessions'))!;
+    expect(tabs).toContain('filter "agent_bravo agent" (Esc clears)');
+    expect(tabs).toContain('4 FDs');
+  });
+});
