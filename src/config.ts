@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RE2JS } from 're2js';
 import type { CommandMatcher } from './model/orchestrators.js';
-import type { TmuxServer } from './model/types.js';
+import type { ManagerName, TmuxServer } from './model/types.js';
 import { MiB, readRegularFile } from './collectors/regular-file.js';
 import { FORMAT_NAMES } from './render/formats/index.js';
 
@@ -46,7 +46,15 @@ export interface Config {
   graceMs: number;
   /** The audit log's path; null: the default under $XDG_STATE_HOME. */
   auditLog: string | null;
+  /** --source: the agent managers to read (empty: every one whose state is found). */
+  sources: ManagerName[];
+  /** How old a session its manager's state does not know must be to be an orphan (--source-grace). */
+  sourceGraceMs: number;
 }
+
+/** What --source takes, in SOURCES order (collectors/sources/index.ts MANAGER_NAMES; not imported
+ *  here so that parsing flags loads no reader). */
+export const MANAGERS: readonly ManagerName[] = ['orchestrator', 'claude-squad', 'agent-deck', 'gastown', 'agent-of-empires'];
 
 const DEFAULTS = {
   prefixes: ['claude-agent-'],
@@ -54,7 +62,13 @@ const DEFAULTS = {
   intervalMs: 1_000,
   historySize: 60,
   graceMs: 5_000,
+  sourceGraceMs: 10_000,
 };
+
+function checkSource(name: string, what: string): ManagerName {
+  if (!(MANAGERS as readonly string[]).includes(name)) throw new UsageError(`${what}: '${name}' is not a source (${MANAGERS.join(', ')})`);
+  return name as ManagerName;
+}
 
 const MAX_GRACE_MS = 600_000;
 const CONFIG_MAX_BYTES = 1 * MiB;
@@ -139,6 +153,8 @@ const OPTIONS = {
   'socket-path': { type: 'string', short: 'S' },
   prefix: { type: 'string', multiple: true },
   workspace: { type: 'string', multiple: true },
+  source: { type: 'string', multiple: true },
+  'source-grace': { type: 'string' },
   'orchestrator-pid': { type: 'string' },
   pidfile: { type: 'string' },
   'orchestrator-match': { type: 'string' },
@@ -163,6 +179,8 @@ const FILE_KEYS: Record<string, 'string' | 'string[]' | 'number|string'> = {
   grace: 'number|string',
   auditLog: 'string',
   format: 'string',
+  sources: 'string[]',
+  sourceGrace: 'number|string',
 };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
@@ -191,6 +209,8 @@ interface FileConfig {
   grace?: number | string;
   auditLog?: string;
   format?: string;
+  sources?: string[];
+  sourceGrace?: number | string;
 }
 
 function readConfigFile(path: string): FileConfig {
@@ -238,6 +258,10 @@ function checkFileValues(file: FileConfig, what: (k: string) => string): void {
     throw new UsageError(`${what('prefixes')}: the list is empty (leave the key out for the default)`);
   for (const p of file.prefixes ?? []) checkPrefix(p, what('prefixes'));
   if (typeof file.orchestratorPid === 'number' || typeof file.orchestratorPid === 'string') parsePid(String(file.orchestratorPid), what('orchestratorPid'));
+  if (file.sources !== undefined && file.sources.length === 0)
+    throw new UsageError(`${what('sources')}: the list is empty (leave the key out for every source)`);
+  for (const n of file.sources ?? []) checkSource(n, what('sources'));
+  if (file.sourceGrace !== undefined) checkGrace(parseDuration(String(file.sourceGrace), what('sourceGrace')), what('sourceGrace'));
 }
 
 function checkSocketName(name: string, what: string): string {
@@ -367,6 +391,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
   if (v['audit-log'] === '') throw new UsageError('--audit-log: the path is empty');
   const auditLog = v['audit-log'] !== undefined ? resolve(cwd, v['audit-log']) : file.auditLog ? resolve(cwd, file.auditLog) : null;
 
+  const sources = [
+    ...new Set(v.source ? v.source.map((n) => checkSource(n, '--source')) : (file.sources ?? []).map((n) => checkSource(n, fileWhat('sources')))),
+  ];
+  const sourceGraceMs =
+    v['source-grace'] !== undefined
+      ? checkGrace(parseDuration(v['source-grace'], '--source-grace'), '--source-grace')
+      : file.sourceGrace !== undefined
+        ? parseDuration(String(file.sourceGrace), fileWhat('sourceGrace'))
+        : DEFAULTS.sourceGraceMs;
+
   return {
     kind: 'run',
     config: {
@@ -388,6 +422,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
       dryRun: !!v['dry-run'],
       graceMs,
       auditLog,
+      sources,
+      sourceGraceMs,
     },
   };
 }
@@ -427,13 +463,18 @@ What to watch:
                                  workspace in ~/.claude-orchestrator/global_registry.sqlite3 (the orchestrator's
                                  index of projects), plus $CLAUDE_ORCHESTRATOR_WORKSPACE,
                                  ~/.claude-orchestrator/workspaces and ./.agent-workspace when they exist
+      --source NAME              read only this agent manager (repeatable): orchestrator, claude-squad,
+                                 agent-deck, gastown, agent-of-empires. Default: every one whose state is found
+      --source-grace DURATION    a manager's session its state does not know is an orphan only once this old
+                                 (claude-squad saves its state after a start; default 10s)
       --orchestrator-pid PID     the orchestrator's pid
       --pidfile PATH             a file holding the orchestrator's pid
       --orchestrator-match RE    regex on command lines that finds the orchestrator (default real_mcp_server\\.py)
       --interval DURATION        time between polls (default 1s; 100ms to 1h)
       --config FILE              JSON config (default $XDG_CONFIG_HOME/orch-top/config.json when present);
                                  keys: socketName socketPath prefixes workspaces orchestratorPid pidfile
-                                 orchestratorMatch interval sample grace auditLog format. Flags beat the file.
+                                 orchestratorMatch interval sample grace auditLog format sources sourceGrace.
+                                 Flags beat the file.
   -h, --help                     this text
   -V, --version                  the version
 

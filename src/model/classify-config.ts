@@ -13,6 +13,9 @@ export interface ClassifyConfig {
   historySize: number;
   /** How long a pane that is gone is remembered, to trace what it left behind. */
   paneRetentionMs: number;
+  /** How old a session an agent manager's state does not know must be to be an orphan (claude-squad
+   *  saves its state only after a start). */
+  sourceGraceMs: number;
 }
 
 export const DEFAULT_CLASSIFY: ClassifyConfig = {
@@ -21,4 +24,5 @@ export const DEFAULT_CLASSIFY: ClassifyConfig = {
   growth: DEFAULT_GROWTH,
   historySize: 60,
   paneRetentionMs: 24 * 3_600_000,
+  sourceGraceMs: 10_000,
 };

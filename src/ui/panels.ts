@@ -74,7 +74,9 @@ const AGE_WIDTH = 5;
 export interface SessionRow {
   id: string;
   name: string;
-  status: 'active' | 'orphan' | 'ghost';
+  status: 'active' | 'orphan' | 'contested' | 'ghost';
+  /** The agent manager whose session (or ghost) it is. */
+  source: string;
   why: string;
   session: SessionView | null;
   ghost: GhostView | null;
@@ -84,11 +86,20 @@ export const GHOST_PREFIX = 'ghost:';
 
 function sessionRows({ snap }: RowsCtx): SessionRow[] {
   return [
-    ...snap.sessions.map((s) => ({ id: s.id, name: s.name, status: s.status, why: s.reason ?? s.registryStatus ?? '', session: s, ghost: null })),
+    ...snap.sessions.map((s) => ({
+      id: s.id,
+      name: s.name,
+      status: s.status,
+      source: s.source ?? 'orchestrator',
+      why: s.reason ?? s.registryStatus ?? '',
+      session: s,
+      ghost: null,
+    })),
     ...snap.ghosts.map((g) => ({
       id: `${GHOST_PREFIX}${g.project ?? g.workspace}:${g.agentId}`,
       name: g.tmuxSession ?? `(agent ${g.agentId})`,
       status: 'ghost' as const,
+      source: 'orchestrator',
       why: `registry says ${g.registryStatus}; no such tmux session`,
       session: null,
       ghost: g,
@@ -96,7 +107,7 @@ function sessionRows({ snap }: RowsCtx): SessionRow[] {
   ];
 }
 
-const STATUS_RANK = { orphan: 0, ghost: 1, active: 2 } as const;
+const STATUS_RANK = { orphan: 0, contested: 1, ghost: 2, active: 3 } as const;
 
 export const sessionsPanel: PanelSpec<SessionRow> = {
   id: 'sessions',
@@ -106,7 +117,13 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
   columns: ({ now }, width) => [
     // Agent session names are long (agent_<type>-<time>-<hex>): whole on a wide screen, cut on a narrow one.
     { header: 'SESSION', get: (r) => r.name, max: width >= 140 ? 48 : width >= 110 ? 40 : 28, priority: 0 },
-    { header: 'STATUS', get: (r) => r.status, tone: (r) => (r.status === 'orphan' ? 'error' : r.status === 'ghost' ? 'warn' : 'ok'), priority: 0 },
+    {
+      header: 'STATUS',
+      get: (r) => r.status,
+      tone: (r) => (r.status === 'orphan' ? 'error' : r.status === 'ghost' || r.status === 'contested' ? 'warn' : 'ok'),
+      priority: 0,
+    },
+    { header: 'SOURCE', get: (r) => r.source, max: 16, priority: 3 },
     { header: 'WHY', get: (r) => r.why, flex: true, min: 24, priority: 1 },
     { header: 'AGENT', get: (r) => r.session?.agentId ?? r.ghost?.agentId ?? '-', max: 18, priority: 6 },
     { header: 'TASK', get: (r) => r.session?.taskId ?? r.ghost?.taskId ?? '-', max: 16, priority: 4 },
@@ -122,6 +139,7 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
   sorts: [
     { label: 'status', column: 'STATUS', key: (r) => STATUS_RANK[r.status] },
     { label: 'name', column: 'SESSION', key: (r) => r.name },
+    { label: 'source', column: 'SOURCE', key: (r) => r.source },
     { label: 'age', column: 'AGE', key: (r) => r.session?.created ?? Infinity },
     { label: 'cpu', column: 'CPU%', key: (r) => r.session?.cpu ?? -1, desc: true },
     { label: 'rss', column: 'RSS', key: (r) => r.session?.rss ?? -1, desc: true },
@@ -131,7 +149,22 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
   search: (r) => {
     const s = r.session;
     const g = r.ghost;
-    return [r.id, r.name, r.status, r.why, s?.agentId, s?.taskId, s?.project, s?.agent?.type, s?.registryStatus, g?.agentId, g?.taskId, g?.project]
+    // `source:NAME` filters by manager (the bare name matches too).
+    return [
+      r.id,
+      r.name,
+      r.status,
+      `source:${r.source}`,
+      r.why,
+      s?.agentId,
+      s?.taskId,
+      s?.project,
+      s?.agent?.type,
+      s?.registryStatus,
+      g?.agentId,
+      g?.taskId,
+      g?.project,
+    ]
       .filter(Boolean)
       .join(' ');
   },

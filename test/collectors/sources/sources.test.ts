@@ -40,6 +40,7 @@ function fake(name: AgentSource, precedence: number, find: AgentStateSource['fin
   const reads: string[] = [];
   return {
     name,
+    manager: 'orchestrator',
     precedence,
     find,
     reads,
