@@ -80,7 +80,8 @@ export function managerClaims(name: string, socketPath: string | null, rules: Ma
     const c = r.claim;
     const hit = r.bySession.get(name) ?? r.bySession.get(canonicalName(name, c));
     const reg = hit && onServer(hit, socketPath) ? hit : null;
-    const byName = c.prefixes.some((p) => name.startsWith(p)) || r.patterns.some((re) => re.test(name));
+    const mine = c.sockets === null || socketPath === null || c.sockets.includes(socketPath.slice(socketPath.lastIndexOf('/') + 1));
+    const byName = mine && (c.prefixes.some((p) => name.startsWith(p)) || r.patterns.some((re) => re.test(name)));
     if (reg || byName) out.push({ manager: c.manager, reg, byName, rules: r });
   }
   return out;

@@ -125,6 +125,9 @@ export interface ManagerClaim {
   prefixes: string[];
   /** Anchored regex sources for names it makes that have no fixed prefix (gastown's hq-*, <rig>-*). */
   patterns: string[];
+  /** The `-L` socket names of the servers it makes sessions on ('default': tmux's default), or null:
+   *  any server. On any other server a name of its pattern is not its session. */
+  sockets: string[] | null;
   /** Program names (argv[0]'s basename or comm) of its owner process: the TUI or daemon. */
   ownerPrograms: string[];
   /** A session its state does not know is an orphan (after the grace): false where the manager keeps

@@ -123,7 +123,7 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
       tone: (r) => (r.status === 'orphan' ? 'error' : r.status === 'ghost' || r.status === 'contested' ? 'warn' : 'ok'),
       priority: 0,
     },
-    { header: 'SOURCE', get: (r) => r.source, max: 16, priority: 3 },
+    { header: 'SOURCE', get: (r) => r.source, max: 16, priority: 9 },
     { header: 'WHY', get: (r) => r.why, flex: true, min: 24, priority: 1 },
     { header: 'AGENT', get: (r) => r.session?.agentId ?? r.ghost?.agentId ?? '-', max: 18, priority: 6 },
     { header: 'TASK', get: (r) => r.session?.taskId ?? r.ghost?.taskId ?? '-', max: 16, priority: 4 },
@@ -139,7 +139,6 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
   sorts: [
     { label: 'status', column: 'STATUS', key: (r) => STATUS_RANK[r.status] },
     { label: 'name', column: 'SESSION', key: (r) => r.name },
-    { label: 'source', column: 'SOURCE', key: (r) => r.source },
     { label: 'age', column: 'AGE', key: (r) => r.session?.created ?? Infinity },
     { label: 'cpu', column: 'CPU%', key: (r) => r.session?.cpu ?? -1, desc: true },
     { label: 'rss', column: 'RSS', key: (r) => r.session?.rss ?? -1, desc: true },

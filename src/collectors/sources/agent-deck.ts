@@ -89,6 +89,7 @@ export const agentDeck: AgentStateSource = {
   claim: {
     manager: 'agent-deck',
     prefixes: [AGENT_DECK_PREFIX],
+    sockets: null,
     patterns: [],
     ownerPrograms: ['agent-deck'],
     unknownOrphans: true,

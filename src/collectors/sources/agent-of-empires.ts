@@ -75,6 +75,7 @@ export const agentOfEmpires: AgentStateSource = {
   claim: {
     manager: 'agent-of-empires',
     prefixes: [AOE_PREFIX],
+    sockets: ['default'],
     patterns: [],
     ownerPrograms: ['aoe'],
     unknownOrphans: true,

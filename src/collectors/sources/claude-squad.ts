@@ -60,6 +60,7 @@ export const claudeSquad: AgentStateSource = {
   claim: {
     manager: 'claude-squad',
     prefixes: [CLAUDE_SQUAD_PREFIX],
+    sockets: ['default'],
     patterns: [],
     ownerPrograms: ['cs', 'claude-squad'],
     unknownOrphans: true,

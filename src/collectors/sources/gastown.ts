@@ -42,6 +42,7 @@ export const gastown: AgentStateSource = {
   claim: {
     manager: 'gastown',
     prefixes: [],
+    sockets: null,
     patterns: [HQ],
     ownerPrograms: ['gt'],
     unknownOrphans: false,
