@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RE2JS } from 're2js';
 import type { CommandMatcher } from './model/orchestrators.js';
-import type { TmuxServer } from './model/types.js';
+import type { ManagerName, TmuxServer } from './model/types.js';
 import { MiB, readRegularFile } from './collectors/regular-file.js';
 import { FORMAT_NAMES } from './render/formats/index.js';
 import { UsageError } from './model/usage-error.js';
@@ -64,7 +64,15 @@ export interface Config {
   limits: Limits;
   /** --enforce-limits: a reap also ends agent sessions over a hard limit. */
   enforceLimits: boolean;
+  /** --source: the agent managers to read (empty: every one whose state is found). */
+  sources: ManagerName[];
+  /** How old a session its manager's state does not know must be to be an orphan (--source-grace). */
+  sourceGraceMs: number;
 }
+
+/** What --source takes, in SOURCES order (collectors/sources/index.ts MANAGER_NAMES; not imported
+ *  here so that parsing flags loads no reader). */
+export const MANAGERS: readonly ManagerName[] = ['orchestrator', 'claude-squad', 'agent-deck', 'gastown', 'agent-of-empires'];
 
 const DEFAULTS = {
   prefixes: ['claude-agent-'],
@@ -77,7 +85,13 @@ const DEFAULTS = {
   sinceMs: 24 * 3_600_000,
   historyRetentionMs: 7 * 24 * 3_600_000,
   historyMaxBytes: 64 * 1024 * 1024,
+  sourceGraceMs: 10_000,
 };
+
+function checkSource(name: string, what: string): ManagerName {
+  if (!(MANAGERS as readonly string[]).includes(name)) throw new UsageError(`${what}: '${name}' is not a source (${MANAGERS.join(', ')})`);
+  return name as ManagerName;
+}
 
 const MAX_GRACE_MS = 600_000;
 const CONFIG_MAX_BYTES = 1 * MiB;
@@ -171,6 +185,8 @@ const OPTIONS = {
   'socket-path': { type: 'string', short: 'S' },
   prefix: { type: 'string', multiple: true },
   workspace: { type: 'string', multiple: true },
+  source: { type: 'string', multiple: true },
+  'source-grace': { type: 'string' },
   'orchestrator-pid': { type: 'string' },
   pidfile: { type: 'string' },
   'orchestrator-match': { type: 'string' },
@@ -209,6 +225,8 @@ const FILE_KEYS: Record<string, 'string' | 'string[]' | 'number|string' | 'limit
   historyRetention: 'number|string',
   historyMaxBytes: 'number|string',
   limits: 'limits',
+  sources: 'string[]',
+  sourceGrace: 'number|string',
 };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
@@ -243,6 +261,8 @@ interface FileConfig {
   historyRetention?: number | string;
   historyMaxBytes?: number | string;
   limits?: unknown;
+  sources?: string[];
+  sourceGrace?: number | string;
 }
 
 function readConfigFile(path: string): FileConfig {
@@ -293,6 +313,10 @@ function checkFileValues(file: FileConfig, what: (k: string) => string): void {
     throw new UsageError(`${what('prefixes')}: the list is empty (leave the key out for the default)`);
   for (const p of file.prefixes ?? []) checkPrefix(p, what('prefixes'));
   if (typeof file.orchestratorPid === 'number' || typeof file.orchestratorPid === 'string') parsePid(String(file.orchestratorPid), what('orchestratorPid'));
+  if (file.sources !== undefined && file.sources.length === 0)
+    throw new UsageError(`${what('sources')}: the list is empty (leave the key out for every source)`);
+  for (const n of file.sources ?? []) checkSource(n, what('sources'));
+  if (file.sourceGrace !== undefined) checkGrace(parseDuration(String(file.sourceGrace), what('sourceGrace')), what('sourceGrace'));
 }
 
 function checkSocketName(name: string, what: string): string {
@@ -431,6 +455,15 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
 
   const limits = limitsOf(v, file);
   if (v['enforce-limits'] && mode !== 'reap' && mode !== 'serve') throw new UsageError('--enforce-limits goes with --reap (or --serve --reap-every)');
+  const sources = [
+    ...new Set(v.source ? v.source.map((n) => checkSource(n, '--source')) : (file.sources ?? []).map((n) => checkSource(n, fileWhat('sources')))),
+  ];
+  const sourceGraceMs =
+    v['source-grace'] !== undefined
+      ? checkGrace(parseDuration(v['source-grace'], '--source-grace'), '--source-grace')
+      : file.sourceGrace !== undefined
+        ? parseDuration(String(file.sourceGrace), fileWhat('sourceGrace'))
+        : DEFAULTS.sourceGraceMs;
 
   return {
     kind: 'run',
@@ -457,6 +490,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, c
       ...service,
       limits,
       enforceLimits: !!v['enforce-limits'],
+      sources,
+      sourceGraceMs,
     },
   };
 }
@@ -594,6 +629,10 @@ What to watch:
                                  workspace in ~/.claude-orchestrator/global_registry.sqlite3 (the orchestrator's
                                  index of projects), plus $CLAUDE_ORCHESTRATOR_WORKSPACE,
                                  ~/.claude-orchestrator/workspaces and ./.agent-workspace when they exist
+      --source NAME              read only this agent manager (repeatable): orchestrator, claude-squad,
+                                 agent-deck, gastown, agent-of-empires. Default: every one whose state is found
+      --source-grace DURATION    a manager's session its state does not know is an orphan only once this old
+                                 (claude-squad saves its state after a start; default 10s)
       --orchestrator-pid PID     the orchestrator's pid
       --pidfile PATH             a file holding the orchestrator's pid
       --orchestrator-match RE    regex on command lines that finds the orchestrator (default real_mcp_server\\.py)
@@ -601,7 +640,8 @@ What to watch:
       --config FILE              JSON config (default $XDG_CONFIG_HOME/orch-top/config.json when present);
                                  keys: socketName socketPath prefixes workspaces orchestratorPid pidfile
                                  orchestratorMatch interval sample grace auditLog format listen reapEvery
-                                 logFormat historyRetention (default 7d) historyMaxBytes (default 64MB) limits.
+                                 logFormat historyRetention (default 7d) historyMaxBytes (default 64MB) limits sources
+                                 sourceGrace.
                                  Flags beat the file.
 Limits (per agent session; the config file's "limits" key has them per project and agent type, soft or hard):
       --max-rss SIZE             resident memory of an agent's processes together (e.g. 2GB, 512MiB)

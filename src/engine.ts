@@ -9,6 +9,7 @@ import { isDir, realpathOr } from './files.js';
 import { readPidfile } from './collectors/pidfile.js';
 import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
+import { SOURCES } from './collectors/sources/index.js';
 import { findPlaces, readWorkspace } from './collectors/workspaces.js';
 import { compileMatch, type Config } from './config.js';
 import { advanceHistory, classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type History } from './model/classify.js';
@@ -32,7 +33,9 @@ export interface EngineOptions {
 export function classifyConfigOf(cfg: Config, env: NodeJS.ProcessEnv = process.env): ClassifyConfig {
   return {
     ...DEFAULT_CLASSIFY,
-    prefixes: cfg.prefixes,
+    // --source without the orchestrator: its --prefix claims nothing.
+    prefixes: cfg.sources.length && !cfg.sources.includes('orchestrator') ? [] : cfg.prefixes,
+    sourceGraceMs: cfg.sourceGraceMs,
     socketPath: expectedSocketPath(cfg.server, env, process.getuid?.() ?? 0),
     historySize: cfg.historySize,
     limits: cfg.limits,
@@ -154,7 +157,9 @@ export class Engine {
   async collect(watch?: ReadonlySet<number>): Promise<RawWorld> {
     const errors: string[] = [];
     // Every agent-state source says where its state is; each place is read by the sources that found it.
-    const found = findPlaces({ flags: this.config.workspaces, env: this.env, cwd: this.cwd }, this.opts.extraWorkspaces);
+    const want = this.config.sources;
+    const sources = want.length ? SOURCES.filter((s) => want.includes(s.manager)) : SOURCES;
+    const found = findPlaces({ flags: this.config.workspaces, env: this.env, cwd: this.cwd }, this.opts.extraWorkspaces, sources);
     errors.push(...found.errors);
     const [tmux, workspaces] = await Promise.all([
       listPanes(this.config.server, { timeoutMs: this.opts.tmuxTimeoutMs }),
@@ -198,6 +203,8 @@ export function watchedPids(snap: Snapshot, raw: RawWorld): Set<number> {
   for (const p of snap.processes) w.add(p.pid);
   for (const z of snap.zombies) w.add(z.pid).add(z.ppid);
   for (const o of snap.orchestrators) w.add(o.pid);
+  // A manager's owner (its TUI or daemon) is looked for in the table every tick.
+  for (const s of snap.sessions) if (s.ownedBy !== null) w.add(s.ownedBy);
   for (const l of snap.leaked) w.add(l.pid);
   for (const l of snap.strays) w.add(l.pid);
   if (raw.tmux.running && raw.tmux.serverPid) w.add(raw.tmux.serverPid);

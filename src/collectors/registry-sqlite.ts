@@ -73,12 +73,13 @@ function globalRegistryPath(home: string): string {
 }
 
 /** The column names of a table; empty when the table does not exist. */
-function columnsOf(db: Db, table: string): Set<string> {
+export function columnsOf(db: Db, table: string): Set<string> {
   return new Set((db.prepare(`PRAGMA table_info(${q(table)})`).all() as Row[]).map((r) => String(r.name)));
 }
 
 /** `t."col" AS alias` when the column exists, else `NULL AS alias`. */
-const pick = (cols: Set<string>, table: string, col: string, alias = col) => (cols.has(col) ? `${table}.${q(col)} AS ${q(alias)}` : `NULL AS ${q(alias)}`);
+export const pick = (cols: Set<string>, table: string, col: string, alias = col) =>
+  cols.has(col) ? `${table}.${q(col)} AS ${q(alias)}` : `NULL AS ${q(alias)}`;
 
 /** Why a file could not be read, as the tail of one line. */
 function describe(path: string, e: unknown): string {
@@ -108,9 +109,9 @@ function describe(path: string, e: unknown): string {
  * Opens `path` read-only, runs `read`, closes. `absent` when the file does not exist; a directory, a
  * SchemaError, a driver that cannot load or any SQLite error becomes one line starting with the path.
  */
-class SchemaError extends Error {}
+export class SchemaError extends Error {}
 
-function withDb<T>(path: string, read: (db: Db) => T): { absent: true } | { value: T } | { error: string } {
+export function withDb<T>(path: string, read: (db: Db) => T): { absent: true } | { value: T } | { error: string } {
   // A regular file only, checked before SQLite opens it: a FIFO would block the open for ever.
   const file = checkRegularFile(path);
   if ('missing' in file) return { absent: true };

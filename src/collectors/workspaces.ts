@@ -5,7 +5,7 @@
 
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { RegistryAgent, WorkspaceHow, WorkspaceState } from '../model/types.js';
+import type { ManagerClaim, RegistryAgent, WorkspaceHow, WorkspaceState } from '../model/types.js';
 import { fsReason, realpathOr } from '../files.js';
 import { projectOf } from './registry-json.js';
 import { SOURCES, type AgentStateSource, type FindContext, type SourceRead, type WorkspaceRef } from './sources/index.js';
@@ -64,6 +64,13 @@ function merge(reads: { source: AgentStateSource; read: SourceRead }[]): {
   };
 }
 
+/** The naming and ownership rules of the agent manager whose state is here (the first whose state was found), with the patterns its state adds. */
+function claimOf(reads: { source: AgentStateSource; read: SourceRead }[]): ManagerClaim | null {
+  const r = reads.find((x) => x.source.claim && x.read.present);
+  if (!r?.source.claim) return null;
+  return { ...r.source.claim, patterns: [...r.source.claim.patterns, ...(r.read.patterns ?? [])] };
+}
+
 export async function readWorkspace(ws: WorkspaceRef, sources: readonly AgentStateSource[] = SOURCES): Promise<WorkspaceState> {
   const base = { path: ws.path, realPath: realpathOr(ws.path), how: ws.how, project: ws.project ?? projectOf(ws.path) };
   try {
@@ -74,7 +81,9 @@ export async function readWorkspace(ws: WorkspaceRef, sources: readonly AgentSta
   }
   const reads = await Promise.all(sources.map(async (source) => ({ source, read: await source.read(ws.path) })));
   const m = merge(reads);
+  const claim = claimOf(reads);
   return {
+    ...(claim ? { claim } : {}),
     ...base,
     // <project>/.agent-workspace names its project; a workspace elsewhere (CLAUDE_ORCHESTRATOR_WORKSPACE)
     // is named by the client_cwd its tasks record.

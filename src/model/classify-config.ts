@@ -16,6 +16,9 @@ export interface ClassifyConfig {
   paneRetentionMs: number;
   /** The resource limits agent sessions are held to (model/limits.ts); none by default. */
   limits: Limits;
+  /** How old a session an agent manager's state does not know must be to be an orphan (claude-squad
+   *  saves its state only after a start). */
+  sourceGraceMs: number;
 }
 
 export const DEFAULT_CLASSIFY: ClassifyConfig = {
@@ -25,4 +28,5 @@ export const DEFAULT_CLASSIFY: ClassifyConfig = {
   historySize: 60,
   paneRetentionMs: 24 * 3_600_000,
   limits: NO_LIMITS,
+  sourceGraceMs: 10_000,
 };

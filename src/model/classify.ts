@@ -16,9 +16,10 @@ import { findOrchestrators, orchestratorViews, ownerOf } from './orchestrators.j
 import { indexProcesses, neverTouch } from './process-index.js';
 import { indexRegistry, registryWhole } from './registry-index.js';
 import { findSessions, finishSessions, withAdopted } from './sessions.js';
+import { managerOwner, managerRules } from './sources.js';
 import { serverDoubt } from './sockets.js';
 import { summarize } from './summary.js';
-import type { RawWorld, Snapshot } from './types.js';
+import type { ManagerName, RawWorld, Snapshot } from './types.js';
 import { findZombies } from './zombies.js';
 
 // What other modules import from here today; the modules above own them.
@@ -46,6 +47,7 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     registryWhole: registryWhole(raw.workspaces),
     prefixes: trusted ? cfg.prefixes : [],
     ownerOf: (reg) => (reg ? ownerOf(orchs, raw.orchestrator, reg.ws) : (orchs.procs[0] ?? null)),
+    ...managersOf(raw, cfg, trusted),
   });
   const serverPid = raw.tmux.running ? raw.tmux.serverPid : null;
   const leaks = trusted
@@ -93,12 +95,28 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     overLimit: findOverLimit(sessions, cfg.limits ?? DEFAULT_CLASSIFY.limits, hist.limits, now, serverPid),
   };
   const orchestrators = orchestratorViews(orchs, raw, cpu);
-  return assemble(raw, cfg, { ...lists, orchestrators, otherSessions: found.otherSessions, doubt });
+  return assemble(raw, cfg, { ...lists, orchestrators, otherSessions: found.otherSessions, doubt, errors: found.errors });
+}
+
+/** The agent managers' rules for findSessions: none when the look at tmux is not trusted. */
+function managersOf(raw: RawWorld, cfg: ClassifyConfig, trusted: boolean) {
+  const managers = trusted ? managerRules(raw.workspaces) : [];
+  const uid = raw.procs.procs.get(raw.self.pid)?.uid ?? null;
+  const owners = new Map(managers.map((m) => [m.claim.manager, managerOwner(m.claim, raw.procs.procs.values(), uid)]));
+  return {
+    managers,
+    managerOwnerOf: (m: ManagerName) => owners.get(m) ?? null,
+    socketPath: raw.tmux.socketPath ?? cfg.socketPath,
+    now: raw.takenAt,
+    sourceGraceMs: cfg.sourceGraceMs,
+  };
 }
 
 type Parts = Pick<Snapshot, 'sessions' | 'processes' | 'zombies' | 'leaked' | 'strays' | 'fds' | 'ghosts' | 'overLimit' | 'orchestrators'> & {
   otherSessions: number;
   doubt: string | null;
+  /** The model's own lines (a session two sources claim). */
+  errors: string[];
 };
 
 /** The Snapshot, its fields in the order the JSON document has always had them. */
@@ -129,7 +147,7 @@ function assemble(raw: RawWorld, cfg: ClassifyConfig, p: Parts): Snapshot {
     ghosts: p.ghosts,
     overLimit: p.overLimit,
     summary: summarize(p),
-    errors: p.doubt ? [...raw.errors, p.doubt] : [...raw.errors],
+    errors: [...raw.errors, ...(p.doubt ? [p.doubt] : []), ...p.errors],
     incomplete: incompleteOf(raw),
   };
 }

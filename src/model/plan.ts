@@ -156,7 +156,10 @@ function shutdownScope(snap: Snapshot, orchestratorPid: number | undefined, asRo
   if (refused) return { ...scope, refused };
   // Its sessions are those the model says it owns (its workspace's, by real path); with none
   // running, every orphan nobody owns.
-  scope.sessions = snap.sessions.filter((s) => (orchestrator ? s.ownedBy === orchestrator.pid : s.ownedBy === null && s.status === 'orphan'));
+  // Only the reference orchestrator's: a manager's session (claude-squad's, agent-deck's) is no part of its shutdown.
+  scope.sessions = snap.sessions.filter(
+    (s) => (s.source ?? 'orchestrator') === 'orchestrator' && (orchestrator ? s.ownedBy === orchestrator.pid : s.ownedBy === null && s.status === 'orphan'),
+  );
   scope.withLeaked = scope.withZombies = true;
   if (!orchestrator) scope.left.push({ what: 'the orchestrator', why: snap.orchestratorError ?? 'not running: only what it left behind is cleaned up' });
   return scope;
@@ -289,7 +292,8 @@ function serverZombieStep(d: Draft, ppid: number, zs: ZombieView[]): void {
 function activeHome(d: Draft, ppid: number, parentView: ProcessView): SessionView | null {
   if (d.claimed.has(ppid) || !parentView.sessionId) return null;
   const home = d.snap.sessions.find((x) => x.id === parentView.sessionId);
-  return home && home.status === 'active' ? home : null;
+  // A contested session is treated as active: nothing of it is ended for a zombie.
+  return home && home.status !== 'orphan' ? home : null;
 }
 
 /**

@@ -28,10 +28,15 @@ export interface RegistryIndex {
   byId: Map<string, RegistryEntry>;
 }
 
-/** Agents by session name and by id; SQLite beats JSON where both name an agent, else the first workspace wins. */
+/**
+ * The reference orchestrator's agents by session name and by id; SQLite beats JSON where both name an
+ * agent, else the first workspace wins. An agent manager's places (those with a claim) are judged by
+ * model/sources.ts, not here: their agents are no orchestrator's, and no ghost of its.
+ */
 export function indexRegistry(workspaces: WorkspaceState[]): RegistryIndex {
   const byId = new Map<string, RegistryEntry>();
   for (const ws of workspaces) {
+    if (ws.claim) continue;
     for (const agent of ws.agents) {
       const prev = byId.get(agent.agentId);
       if (!prev || (prev.agent.source === 'json' && agent.source === 'sqlite')) byId.set(agent.agentId, { agent, ws });
@@ -42,9 +47,10 @@ export function indexRegistry(workspaces: WorkspaceState[]): RegistryIndex {
   return { bySession, byId };
 }
 
-/** A workspace that is gone hides nothing; one read in part (an error) might. */
-export function registryWhole(workspaces: WorkspaceState[]): boolean {
-  return workspaces.every((w) => !w.error || w.gone);
+/** A workspace that is gone hides nothing; one read in part (an error) might. The orchestrator's
+ *  places only unless `all`: a manager's unreadable state says nothing of the orchestrator's agents. */
+export function registryWhole(workspaces: WorkspaceState[], all = false): boolean {
+  return workspaces.every((w) => (!all && w.claim) || !w.error || w.gone);
 }
 
 export function agentRef(e: RegistryEntry): AgentRef {

@@ -1,10 +1,13 @@
-// Agent sessions: which tmux sessions are agents' (a registry names them, or a prefix matches),
-// which processes are theirs (pane trees and same-SID members), and which are orphans and why
-// (DESIGN.md "What counts as a finding"). Pure: the pane list, the process index and the registry in.
+// Agent sessions: which tmux sessions are agents' and whose (the reference orchestrator's registry
+// or --prefix; an agent manager's state or naming: model/sources.ts), which processes are theirs (pane
+// trees and same-SID members), and which are orphans and why (DESIGN.md "What counts as a finding").
+// A session two sources claim is contested: one error line, never an orphan. Pure: the pane list, the
+// process index, the registry and the managers' rules in.
 
 import { commandOf, descendantsOf, type ProcessIndex } from './process-index.js';
 import { agentRef, agentState, type RegistryEntry, type RegistryIndex } from './registry-index.js';
-import type { OrphanReason, ProcessRole, ProcessView, ProcInfo, SessionView, TmuxPane } from './types.js';
+import { type Claim, managerClaims, managerReasons, type ManagerRules } from './sources.js';
+import type { ManagerName, OrphanReason, ProcessRole, ProcessView, ProcInfo, SessionView, TmuxPane } from './types.js';
 
 export interface Assignment {
   sessionId: string;
@@ -24,6 +27,8 @@ export interface SessionsFound {
   livePanes: Map<string, { sessionId: string; agent: boolean }>;
   liveSessionNames: Set<string>;
   otherSessions: number;
+  /** One line per session two sources claim. */
+  errors: string[];
 }
 
 export interface SessionsInput {
@@ -36,6 +41,15 @@ export interface SessionsInput {
   prefixes: string[];
   /** The orchestrator that owns a registry agent (by its workspace), or a prefix-only session (any). */
   ownerOf: (reg: RegistryEntry | null) => ProcInfo | null;
+  /** The agent managers whose state was found (none: only the orchestrator's rules apply). */
+  managers?: ManagerRules[];
+  /** A manager's owner process, when one runs. */
+  managerOwnerOf?: (m: ManagerName) => ProcInfo | null;
+  /** The watched server's socket path (a manager's record names its server by -L name). */
+  socketPath?: string | null;
+  /** "Now" (epoch ms) and how old a session its manager's state does not know must be to be an orphan. */
+  now?: number;
+  sourceGraceMs?: number;
 }
 
 export function describeReasons(reasons: OrphanReason[], status: string | null): string | null {
@@ -108,17 +122,18 @@ function paneCommand(index: ProcessIndex, pid: number): string {
   return p ? commandOf(p) : '';
 }
 
-function sessionDraft(
-  sessionId: string,
-  panes: TmuxPane[],
-  reg: RegistryEntry | null,
-  byPrefix: boolean,
-  owner: ProcInfo | null,
-  reasons: OrphanReason[],
-  pids: Set<number>,
-  index: ProcessIndex,
-): SessionDraft {
+/** What the claims on a session make of it: whose it is, its owner, its reasons, and whether it is contested. */
+interface Judged {
+  claim: Claim;
+  owner: ProcInfo | null;
+  reasons: OrphanReason[];
+  contested: ManagerName[] | null;
+}
+
+function sessionDraft(sessionId: string, panes: TmuxPane[], j: Judged, pids: Set<number>, index: ProcessIndex): SessionDraft {
   const first = panes[0]!;
+  const { reg, byName: byPrefix } = j.claim;
+  const { owner, reasons } = j;
   return {
     view: {
       id: sessionId,
@@ -126,6 +141,8 @@ function sessionDraft(
       created: first.sessionCreated * 1000,
       attached: first.sessionAttached > 0,
       matchedBy: reg && byPrefix ? 'registry+prefix' : reg ? 'registry' : 'prefix',
+      source: j.claim.manager,
+      ...(j.contested ? { claimedBy: j.contested } : {}),
       agent: reg ? agentRef(reg) : null,
       project: reg?.ws.project ?? null,
       taskId: reg?.agent.taskId ?? null,
@@ -133,31 +150,52 @@ function sessionDraft(
       registryStatus: reg?.agent.status ?? null,
       registrySource: reg?.agent.source ?? null,
       ownedBy: owner?.pid ?? null,
-      status: reasons.length ? 'orphan' : 'active',
+      status: j.contested ? 'contested' : reasons.length ? 'orphan' : 'active',
       reasons,
-      reason: describeReasons(reasons, reg?.agent.status ?? null),
+      reason: j.contested ? `claimed by ${j.contested.join(' and ')}: left alone` : describeReasons(reasons, reg?.agent.status ?? null),
       panes: panes.map((p) => ({ id: p.paneId, pid: p.panePid, dead: p.paneDead, command: paneCommand(index, p.panePid) })),
     },
     pids,
   };
 }
 
+/** Every source's claim on a session: the orchestrator's first (its registry or --prefix), then each manager's. */
+function claimsOn(name: string, x: SessionsInput): Claim[] {
+  const reg = x.registry.bySession.get(name) ?? null;
+  const byPrefix = x.prefixes.some((p) => p.length > 0 && name.startsWith(p));
+  const own: Claim[] = reg || byPrefix ? [{ manager: 'orchestrator', reg, byName: byPrefix, rules: null }] : [];
+  return [...own, ...managerClaims(name, x.socketPath ?? null, x.managers ?? [])];
+}
+
+function judge(claims: Claim[], panes: TmuxPane[], x: SessionsInput): Judged {
+  const claim = claims[0]!;
+  const names = [...new Set(claims.map((c) => c.manager))];
+  const contested = names.length > 1 ? names : null;
+  if (claim.manager === 'orchestrator') {
+    const owner = x.ownerOf(claim.reg);
+    return { claim, owner, contested, reasons: contested ? [] : orphanReasons(panes, claim.reg, claim.byName, owner, x.registryWhole) };
+  }
+  const owner = x.managerOwnerOf?.(claim.manager) ?? null;
+  const age = (x.now ?? Date.now()) - panes[0]!.sessionCreated * 1000;
+  return { claim, owner, contested, reasons: contested ? [] : managerReasons(panes, claim, age, x.sourceGraceMs ?? 10_000) };
+}
+
 export function findSessions(x: SessionsInput): SessionsFound {
-  const found: SessionsFound = { drafts: [], assigned: new Map(), livePanes: new Map(), liveSessionNames: new Set(), otherSessions: 0 };
+  const found: SessionsFound = { drafts: [], assigned: new Map(), livePanes: new Map(), liveSessionNames: new Set(), otherSessions: 0, errors: [] };
   for (const [sessionId, panes] of groupBySession(x.panes)) {
     const name = panes[0]!.sessionName;
     found.liveSessionNames.add(name);
-    const reg = x.registry.bySession.get(name) ?? null;
-    const byPrefix = x.prefixes.some((p) => p.length > 0 && name.startsWith(p));
-    const isAgent = reg !== null || byPrefix;
+    const claims = claimsOn(name, x);
+    const isAgent = claims.length > 0;
     for (const pane of panes) found.livePanes.set(pane.paneId, { sessionId, agent: isAgent });
     if (!isAgent) {
       found.otherSessions++;
       continue;
     }
     const pids = claimPaneProcesses(panes, sessionId, x, found.assigned);
-    const owner = x.ownerOf(reg);
-    found.drafts.push(sessionDraft(sessionId, panes, reg, byPrefix, owner, orphanReasons(panes, reg, byPrefix, owner, x.registryWhole), pids, x.index));
+    const j = judge(claims, panes, x);
+    if (j.contested) found.errors.push(`session ${name} (${sessionId}) is claimed by ${j.contested.join(' and ')}: reported, never touched`);
+    found.drafts.push(sessionDraft(sessionId, panes, j, pids, x.index));
   }
   return found;
 }

@@ -112,7 +112,40 @@ export interface TmuxState {
   panes: TmuxPane[];
 }
 
-export type AgentSource = 'json' | 'sqlite';
+/** Which reader recorded an agent: the reference orchestrator's two, or one agent manager's own state. */
+export type AgentSource = 'json' | 'sqlite' | 'claude-squad' | 'agent-deck' | 'gastown' | 'agent-of-empires';
+
+/** An agent manager (what `--source NAME` and sessions[].source name): its readers share its rules. */
+export type ManagerName = 'orchestrator' | 'claude-squad' | 'agent-deck' | 'gastown' | 'agent-of-empires';
+
+/**
+ * How a manager names and owns its sessions, as its source module states it (collectors/sources): plain
+ * data the model judges by. The reference orchestrator has none (its rules are the orchestrator probe
+ * and --prefix).
+ */
+export interface ManagerClaim {
+  manager: ManagerName;
+  /** Session-name prefixes it gives every session it makes (claudesquad_, agentdeck_, aoe_). */
+  prefixes: string[];
+  /** Anchored regex sources for names it makes that have no fixed prefix (gastown's hq-*, <rig>-*). */
+  patterns: string[];
+  /** The `-L` socket names of the servers it makes sessions on ('default': tmux's default), or null:
+   *  any server. On any other server a name of its pattern is not its session. */
+  sockets: string[] | null;
+  /** Program names (argv[0]'s basename or comm) of its owner process: the TUI or daemon. */
+  ownerPrograms: string[];
+  /** A session its state does not know is an orphan (after the grace): false where the manager keeps
+   *  no list of the sessions it should have (gastown). */
+  unknownOrphans: boolean;
+  /** Every pane dead is an orphan: false where the manager keeps dead panes on purpose (remain-on-exit). */
+  deadPanesOrphan: boolean;
+  /** Anchored regex sources of its session names that are never orphans (a debug build's, whose state
+   *  is elsewhere; a manager's human-managed sessions). */
+  neverOrphan: string[];
+  /** Infixes after a prefix that name a companion of an agent's session (aoe's `aoe_term_<title>_<id>`
+   *  beside `aoe_<title>_<id>`): such a session is known when its agent's is. */
+  auxPrefixes: string[];
+}
 
 /** A recorded status normalised by its source: the model's only question about a status word. */
 export type AgentState = 'active' | 'terminal' | 'unknown';
@@ -138,6 +171,9 @@ export interface RegistryAgent {
   /** Recorded pids (SQLite state; never relied upon). */
   claudePid: number | null;
   cursorPid: number | null;
+  /** The `-L` socket name of the server its session is on, when the manager records one ('default'
+   *  for tmux's default server); absent: any watched server (the reference orchestrator's). */
+  tmuxSocket?: string;
 }
 
 export type WorkspaceHow = 'flag' | 'config' | 'env' | 'cwd' | 'global-registry' | 'home' | 'demo';
@@ -155,6 +191,8 @@ export interface WorkspaceState {
   /** The workspace does not exist (a stale entry of the global registry): nothing in it to miss. */
   gone?: boolean;
   agents: RegistryAgent[];
+  /** Set when the place is an agent manager's (not the reference orchestrator's) state. */
+  claim?: ManagerClaim;
 }
 
 export interface OrchestratorPlacement {
@@ -206,7 +244,8 @@ export type OrphanReason =
   | 'unknown-to-registry' // the session has the prefix but no registry names it
   | 'panes-dead'; // every pane in the session is dead
 
-export type SessionStatus = 'active' | 'orphan';
+/** 'contested': two sources claim the session; it is reported (an error line) and never an orphan. */
+export type SessionStatus = 'active' | 'orphan' | 'contested';
 
 export interface AgentRef {
   agentId: string;
@@ -233,6 +272,10 @@ export interface SessionView {
   attached: boolean;
   /** How it was recognised as an agent session. */
   matchedBy: 'registry' | 'prefix' | 'registry+prefix';
+  /** The agent manager whose session it is (the first by SOURCES order when contested). */
+  source: ManagerName;
+  /** Every manager that claims it, when more than one does. */
+  claimedBy?: ManagerName[];
   agent: AgentRef | null;
   /** From the registry (null when only the prefix matched). */
   project: string | null;
@@ -240,7 +283,7 @@ export interface SessionView {
   agentId: string | null;
   registryStatus: string | null;
   registrySource: AgentSource | null;
-  /** The orchestrator that owns it (its pid), or null. */
+  /** Its owner process (the orchestrator, or the manager's TUI/daemon) when one runs, or null. */
   ownedBy: number | null;
   status: SessionStatus;
   reasons: OrphanReason[];

@@ -61,6 +61,8 @@ const session = (s: SessionView) => ({
   created: s.created,
   attached: s.attached,
   matchedBy: s.matchedBy,
+  source: s.source,
+  ...(s.claimedBy ? { claimedBy: [...s.claimedBy] } : {}),
   agent: s.agent ? agentRef(s.agent) : null,
   project: s.project,
   taskId: s.taskId,

@@ -74,7 +74,9 @@ const AGE_WIDTH = 5;
 export interface SessionRow {
   id: string;
   name: string;
-  status: 'active' | 'orphan' | 'ghost';
+  status: 'active' | 'orphan' | 'contested' | 'ghost';
+  /** The agent manager whose session (or ghost) it is. */
+  source: string;
   why: string;
   session: SessionView | null;
   ghost: GhostView | null;
@@ -111,12 +113,13 @@ function sessionRows({ snap }: RowsCtx): SessionRow[] {
       const mine = over.get(s.id) ?? [];
       // An active agent over a limit says so where its registry status would be.
       const why = s.reason ?? (mine.length ? `over ${mine.map((o) => o.reason).join('; ')}` : (s.registryStatus ?? ''));
-      return { id: s.id, name: s.name, status: s.status, why, session: s, ghost: null, over: mine };
+      return { id: s.id, name: s.name, status: s.status, source: s.source ?? 'orchestrator', why, session: s, ghost: null, over: mine };
     }),
     ...snap.ghosts.map((g) => ({
       id: `${GHOST_PREFIX}${g.project ?? g.workspace}:${g.agentId}`,
       name: g.tmuxSession ?? `(agent ${g.agentId})`,
       status: 'ghost' as const,
+      source: 'orchestrator',
       why: `registry says ${g.registryStatus}; no such tmux session`,
       session: null,
       ghost: g,
@@ -125,7 +128,7 @@ function sessionRows({ snap }: RowsCtx): SessionRow[] {
   ];
 }
 
-const STATUS_RANK = { orphan: 0, ghost: 1, active: 2 } as const;
+const STATUS_RANK = { orphan: 0, contested: 1, ghost: 2, active: 3 } as const;
 
 /** A session's figure column, its cell marked when the session is over the limit shown there. */
 function figure(header: string, get: (s: SessionView) => string, priority: number): Column<SessionRow> {
@@ -140,7 +143,13 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
   columns: ({ now }, width) => [
     // Agent session names are long (agent_<type>-<time>-<hex>): whole on a wide screen, cut on a narrow one.
     { header: 'SESSION', get: (r) => r.name, max: width >= 140 ? 48 : width >= 110 ? 40 : 28, priority: 0 },
-    { header: 'STATUS', get: (r) => r.status, tone: (r) => (r.status === 'orphan' ? 'error' : r.status === 'ghost' ? 'warn' : 'ok'), priority: 0 },
+    {
+      header: 'STATUS',
+      get: (r) => r.status,
+      tone: (r) => (r.status === 'orphan' ? 'error' : r.status === 'ghost' || r.status === 'contested' ? 'warn' : 'ok'),
+      priority: 0,
+    },
+    { header: 'SOURCE', get: (r) => r.source, max: 16, priority: 9 },
     {
       header: 'WHY',
       get: (r) => r.why,
@@ -179,7 +188,22 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
   search: (r) => {
     const s = r.session;
     const g = r.ghost;
-    return [r.id, r.name, r.status, r.why, s?.agentId, s?.taskId, s?.project, s?.agent?.type, s?.registryStatus, g?.agentId, g?.taskId, g?.project]
+    // `source:NAME` filters by manager (the bare name matches too).
+    return [
+      r.id,
+      r.name,
+      r.status,
+      `source:${r.source}`,
+      r.why,
+      s?.agentId,
+      s?.taskId,
+      s?.project,
+      s?.agent?.type,
+      s?.registryStatus,
+      g?.agentId,
+      g?.taskId,
+      g?.project,
+    ]
       .filter(Boolean)
       .join(' ');
   },

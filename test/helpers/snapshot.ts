@@ -43,6 +43,7 @@ const session = (
   created: NOW - 120_000,
   attached: false,
   matchedBy: 'registry+prefix',
+  source: 'orchestrator',
   agent: null,
   project: 'payments-api',
   taskId: 'TASK-1',

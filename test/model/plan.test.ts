@@ -28,6 +28,7 @@ const sess = (id: string, name: string, pids: number[], over: Partial<SessionVie
   created: 0,
   attached: false,
   matchedBy: 'prefix',
+  source: 'orchestrator',
   agent: null,
   project: null,
   taskId: null,

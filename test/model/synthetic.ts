@@ -85,6 +85,7 @@ export function session(id: string, name: string, over: Partial<SessionView> = {
     created: 0,
     attached: false,
     matchedBy: 'prefix',
+    source: 'orchestrator',
     agent: null,
     project: null,
     taskId: null,

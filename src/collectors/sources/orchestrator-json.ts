@@ -7,6 +7,7 @@ import type { AgentStateSource } from './source.js';
 
 export const orchestratorJson: AgentStateSource = {
   name: 'json',
+  manager: 'orchestrator',
   precedence: 1,
   find: findOrchestratorWorkspaces,
   normalise: orchestratorState,

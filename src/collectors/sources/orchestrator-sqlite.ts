@@ -7,6 +7,7 @@ import type { AgentStateSource } from './source.js';
 
 export const orchestratorSqlite: AgentStateSource = {
   name: 'sqlite',
+  manager: 'orchestrator',
   precedence: 2,
   find: findOrchestratorWorkspaces,
   normalise: orchestratorState,

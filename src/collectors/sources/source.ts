@@ -2,7 +2,7 @@
 // and normalised (DESIGN.md "Which sessions belong to whom: sources"). Types only. A source decides
 // nothing about sessions or processes: it says what its manager recorded, and the model judges.
 
-import type { AgentSource, AgentState, RegistryAgent, WorkspaceHow } from '../../model/types.js';
+import type { AgentSource, AgentState, ManagerClaim, ManagerName, RegistryAgent, WorkspaceHow } from '../../model/types.js';
 
 /** A place a manager keeps its state in (the reference orchestrator's: a workspace directory). */
 export interface WorkspaceRef {
@@ -40,11 +40,18 @@ export interface SourceRead {
   project: string | null;
   /** One line per file that could not be read, each starting with the file's path. */
   errors: string[];
+  /** Session-name patterns learned from the state (gastown's rig prefixes), joining the claim's. */
+  patterns?: string[];
 }
 
 export interface AgentStateSource {
   /** Shown as registrySource in every view and in the JSON document. */
   readonly name: AgentSource;
+  /** The manager it reads for (what --source names and sessions[].source shows). */
+  readonly manager: ManagerName;
+  /** How the manager names and owns its sessions; absent for the reference orchestrator (its rules
+   *  are the orchestrator probe and --prefix). */
+  readonly claim?: ManagerClaim;
   /** Higher wins where two sources of one place name the same agent (SQLite over JSON). */
   readonly precedence: number;
   /**

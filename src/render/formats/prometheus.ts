@@ -36,7 +36,7 @@ const PREFIX = 'orch_top_';
 
 // Every status and reason, so a zero is written as a zero (a missing series is not a zero in PromQL).
 // A Record over the union: a new status or reason that is not listed here does not compile.
-const STATUSES: Record<SessionStatus, true> = { active: true, orphan: true };
+const STATUSES: Record<SessionStatus, true> = { active: true, orphan: true, contested: true };
 const REASONS: Record<OrphanReason, true> = { 'orchestrator-down': true, 'terminal-status': true, 'unknown-to-registry': true, 'panes-dead': true };
 
 type Labels = 'session' | 'agent' | 'project';

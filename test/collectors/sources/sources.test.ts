@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SOURCES, type AgentStateSource, type FindContext, type SourceRead } from '../../../src/collectors/sources/index.js';
+import { MANAGER_NAMES, SOURCES, type AgentStateSource, type FindContext, type SourceRead } from '../../../src/collectors/sources/index.js';
 import { orchestratorState } from '../../../src/collectors/sources/orchestrator.js';
 import { findPlaces, readWorkspace } from '../../../src/collectors/workspaces.js';
+import { MANAGERS } from '../../../src/config.js';
 import type { AgentSource, RegistryAgent } from '../../../src/model/types.js';
 
 let dir: string;
@@ -40,6 +41,7 @@ function fake(name: AgentSource, precedence: number, find: AgentStateSource['fin
   const reads: string[] = [];
   return {
     name,
+    manager: 'orchestrator',
     precedence,
     find,
     reads,
@@ -52,11 +54,16 @@ function fake(name: AgentSource, precedence: number, find: AgentStateSource['fin
 }
 
 describe('the list of sources', () => {
-  it('holds the reference orchestrator: SQLite, then JSON, SQLite winning; one find for both', () => {
-    expect(SOURCES.map((s) => [s.name, s.precedence])).toEqual([
-      ['sqlite', 2],
-      ['json', 1],
+  it('holds the reference orchestrator first (SQLite, then JSON, SQLite winning; one find for both), then each manager', () => {
+    expect(SOURCES.map((s) => [s.name, s.manager, s.precedence])).toEqual([
+      ['sqlite', 'orchestrator', 2],
+      ['json', 'orchestrator', 1],
+      ['claude-squad', 'claude-squad', 1],
+      ['agent-deck', 'agent-deck', 1],
+      ['gastown', 'gastown', 1],
+      ['agent-of-empires', 'agent-of-empires', 1],
     ]);
+    expect(MANAGER_NAMES).toEqual([...MANAGERS]);
     expect(new Set(SOURCES.map((s) => s.name)).size).toBe(SOURCES.length);
     expect(SOURCES[0]!.find).toBe(SOURCES[1]!.find);
   });
@@ -65,7 +72,7 @@ describe('the list of sources', () => {
     for (const w of ['running', 'working', 'blocked', 'reviewing']) expect(orchestratorState(w)).toBe('active');
     for (const w of ['completed', 'terminated', 'error', 'failed', 'killed', 'phase_completed']) expect(orchestratorState(w)).toBe('terminal');
     for (const w of ['unknown', 'paused', 'Running', '']) expect(orchestratorState(w)).toBe('unknown');
-    for (const s of SOURCES) expect(s.normalise('killed')).toBe('terminal');
+    for (const s of SOURCES.filter((x) => x.manager === 'orchestrator')) expect(s.normalise('killed')).toBe('terminal');
   });
 });
 
