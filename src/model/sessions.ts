@@ -4,12 +4,28 @@
 
 import { commandOf, descendantsOf, type ProcessIndex } from './process-index.js';
 import { agentRef, agentState, type RegistryEntry, type RegistryIndex } from './registry-index.js';
+import { sessionKey } from './servers.js';
 import type { OrphanReason, ProcessRole, ProcessView, ProcInfo, SessionView, TmuxPane } from './types.js';
 
 export interface Assignment {
   sessionId: string;
+  /** The session's server (its label). */
+  server: string;
   role: ProcessRole;
 }
+
+/** One server's panes, as the model judges them. */
+export interface ServerPanes {
+  label: string;
+  /** Its pid while it answers, else null. */
+  serverPid: number | null;
+  panes: TmuxPane[];
+  /** Its answer validated and its pid is the socket's server: only then can its sessions be agents'. */
+  trusted: boolean;
+}
+
+/** A live pane's key: a pane id means nothing without its server (by pid; a server never reuses ids). */
+export const paneKey = (serverPid: number, paneId: string): string => `${serverPid}:${paneId}`;
 
 export interface SessionDraft {
   view: Omit<SessionView, 'processes' | 'cpu' | 'rss' | 'fds'>;
@@ -20,14 +36,14 @@ export interface SessionsFound {
   drafts: SessionDraft[];
   /** Every process an agent session holds, by pid. */
   assigned: Map<number, Assignment>;
-  /** Every live pane of the server, by pane id, and whether its session is an agent's. */
-  livePanes: Map<string, { sessionId: string; agent: boolean }>;
+  /** Every live pane of every server, by paneKey, and whether its session is an agent's. */
+  livePanes: Map<string, { sessionId: string; server: string; agent: boolean }>;
   liveSessionNames: Set<string>;
   otherSessions: number;
 }
 
 export interface SessionsInput {
-  panes: TmuxPane[];
+  servers: ServerPanes[];
   index: ProcessIndex;
   untouchable: ReadonlySet<number>;
   registry: RegistryIndex;
@@ -67,11 +83,11 @@ function groupBySession(panes: TmuxPane[]): Map<string, TmuxPane[]> {
 }
 
 /** Claims, into `assigned`, each pane's process tree and the processes that kept its session id. */
-function claimPaneProcesses(panes: TmuxPane[], sessionId: string, x: SessionsInput, assigned: Map<number, Assignment>): Set<number> {
+function claimPaneProcesses(panes: TmuxPane[], sessionId: string, server: string, x: SessionsInput, assigned: Map<number, Assignment>): Set<number> {
   const pids = new Set<number>();
   const mark = (pid: number, role: ProcessRole) => {
     if (x.untouchable.has(pid) || assigned.has(pid)) return;
-    assigned.set(pid, { sessionId, role });
+    assigned.set(pid, { sessionId, server, role });
     pids.add(pid);
   };
   for (const pane of panes) {
@@ -110,6 +126,7 @@ function paneCommand(index: ProcessIndex, pid: number): string {
 
 function sessionDraft(
   sessionId: string,
+  server: string,
   panes: TmuxPane[],
   reg: RegistryEntry | null,
   byPrefix: boolean,
@@ -123,6 +140,7 @@ function sessionDraft(
     view: {
       id: sessionId,
       name: first.sessionName,
+      server,
       created: first.sessionCreated * 1000,
       attached: first.sessionAttached > 0,
       matchedBy: reg && byPrefix ? 'registry+prefix' : reg ? 'registry' : 'prefix',
@@ -142,35 +160,49 @@ function sessionDraft(
   };
 }
 
+/** Every session of every server; a server whose look cannot be trusted has no agent session. */
 export function findSessions(x: SessionsInput): SessionsFound {
   const found: SessionsFound = { drafts: [], assigned: new Map(), livePanes: new Map(), liveSessionNames: new Set(), otherSessions: 0 };
-  for (const [sessionId, panes] of groupBySession(x.panes)) {
+  for (const srv of x.servers) findServerSessions(x, srv, found);
+  return found;
+}
+
+function findServerSessions(x: SessionsInput, srv: ServerPanes, found: SessionsFound): void {
+  for (const [sessionId, panes] of groupBySession(srv.panes)) {
     const name = panes[0]!.sessionName;
     found.liveSessionNames.add(name);
-    const reg = x.registry.bySession.get(name) ?? null;
-    const byPrefix = x.prefixes.some((p) => p.length > 0 && name.startsWith(p));
+    const reg = srv.trusted ? (x.registry.bySession.get(name) ?? null) : null;
+    const byPrefix = srv.trusted && x.prefixes.some((p) => p.length > 0 && name.startsWith(p));
     const isAgent = reg !== null || byPrefix;
-    for (const pane of panes) found.livePanes.set(pane.paneId, { sessionId, agent: isAgent });
+    if (srv.serverPid !== null)
+      for (const pane of panes) found.livePanes.set(paneKey(srv.serverPid, pane.paneId), { sessionId, server: srv.label, agent: isAgent });
     if (!isAgent) {
       found.otherSessions++;
       continue;
     }
-    const pids = claimPaneProcesses(panes, sessionId, x, found.assigned);
+    const pids = claimPaneProcesses(panes, sessionId, srv.label, x, found.assigned);
     const owner = x.ownerOf(reg);
-    found.drafts.push(sessionDraft(sessionId, panes, reg, byPrefix, owner, orphanReasons(panes, reg, byPrefix, owner, x.registryWhole), pids, x.index));
+    const reasons = orphanReasons(panes, reg, byPrefix, owner, x.registryWhole);
+    found.drafts.push(sessionDraft(sessionId, srv.label, panes, reg, byPrefix, owner, reasons, pids, x.index));
   }
-  return found;
 }
 
 /** The sessions and assignments with the processes the leak trace found still in a live agent pane. */
-export function withAdopted(found: SessionsFound, adopted: ReadonlyMap<number, string>): Pick<SessionsFound, 'drafts' | 'assigned'> {
+export function withAdopted(
+  found: SessionsFound,
+  adopted: ReadonlyMap<number, { sessionId: string; server: string }>,
+): Pick<SessionsFound, 'drafts' | 'assigned'> {
   const assigned = new Map(found.assigned);
   const extra = new Map<string, number[]>();
-  for (const [pid, sessionId] of adopted) {
-    assigned.set(pid, { sessionId, role: 'session-member' });
-    extra.set(sessionId, [...(extra.get(sessionId) ?? []), pid]);
+  for (const [pid, s] of adopted) {
+    assigned.set(pid, { sessionId: s.sessionId, server: s.server, role: 'session-member' });
+    const k = sessionKey(s.server, s.sessionId);
+    extra.set(k, [...(extra.get(k) ?? []), pid]);
   }
-  const drafts = found.drafts.map((d) => (extra.has(d.view.id) ? { ...d, pids: new Set([...d.pids, ...extra.get(d.view.id)!]) } : d));
+  const drafts = found.drafts.map((d) => {
+    const more = extra.get(sessionKey(d.view.server, d.view.id));
+    return more ? { ...d, pids: new Set([...d.pids, ...more]) } : d;
+  });
   return { drafts, assigned };
 }
 
@@ -190,5 +222,5 @@ export function finishSessions(drafts: SessionDraft[], procView: ReadonlyMap<num
       }
       return { ...d.view, processes: [...d.pids].sort((a, b) => a - b), cpu, rss, fds: fdSum };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => a.name.localeCompare(b.name) || a.server.localeCompare(b.server));
 }

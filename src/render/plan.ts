@@ -22,7 +22,8 @@ function stepTitle(s: Step): string {
     case 'orchestrator':
       return `orchestrator pid ${s.processes[0]?.pid ?? '?'}${s.processes.length > 1 ? ` and ${plural(s.processes.length - 1, 'child', 'children')}` : ''}`;
     case 'session':
-      return `session ${s.session.id} ${s.session.name} (${plural(s.processes.length, 'process', 'processes')})`;
+      // A session id means nothing without its server: named whenever it is not tmux's default one.
+      return `session ${s.session.id} ${s.session.name}${s.server && s.server.socket !== 'default' ? ` on tmux ${s.server.socket}` : ''} (${plural(s.processes.length, 'process', 'processes')})`;
     case 'leaked':
       return `leaked pid ${s.processes[0]?.pid ?? '?'}${s.processes.length > 1 ? ` and ${plural(s.processes.length - 1, 'child', 'children')}` : ''}`;
     case 'zombies':
