@@ -79,13 +79,17 @@ export interface SessionRow {
   why: string;
   session: SessionView | null;
   ghost: GhostView | null;
+  /** The look spans several servers: the row's words name its server. */
+  several?: boolean;
 }
 
 export const GHOST_PREFIX = 'ghost:';
 
 function sessionRows({ snap }: RowsCtx): SessionRow[] {
+  const several = severalServers(snap);
   return [
     ...snap.sessions.map((s) => ({
+      several,
       id: sessionRef(s.server, s.id),
       name: s.name,
       status: s.status,
@@ -110,7 +114,7 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
   id: 'sessions',
   rows: sessionRows,
   rowId: (r) => r.id,
-  label: (r) => (r.session ? `session ${r.id} ${r.name}` : `ghost agent ${r.ghost!.agentId}`),
+  label: (r) => (r.session ? `session ${r.session.id} ${r.name}${r.several ? ` on tmux ${r.session.server}` : ''}` : `ghost agent ${r.ghost!.agentId}`),
   columns: ({ snap, now }, width) => [
     // Agent session names are long (agent_<type>-<time>-<hex>): whole on a wide screen, cut on a narrow one.
     { header: 'SESSION', get: (r) => r.name, max: width >= 140 ? 48 : width >= 110 ? 40 : 28, priority: 0 },

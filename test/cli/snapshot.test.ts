@@ -61,7 +61,8 @@ describe('orch-top --snapshot', () => {
     const tmuxSessions = server.sessions();
     expect(tmuxSessions).toEqual(['claude-agent-1', 'claude-agent-10', 'claude-agent-zombies', 'scratch']);
     expect(snap.sessions.map((s) => s.name)).toEqual(['claude-agent-1', 'claude-agent-10', 'claude-agent-zombies']);
-    expect(snap.tmux).toMatchObject({ running: true, available: true, otherSessions: 1, socket: `-L ${server.socketName}` });
+    expect(snap.tmux).toHaveLength(1);
+    expect(snap.tmux[0]).toMatchObject({ running: true, available: true, otherSessions: 1, socket: `-L ${server.socketName}` });
     expect(snap.tmux[0]!.serverPid).toBe(server.serverPid());
     for (const s of snap.sessions) {
       expect(s.status).toBe('orphan');
@@ -122,7 +123,7 @@ describe('orch-top --snapshot', () => {
   it('an empty socket is no server, not an error', async () => {
     const r = await orchTop(['--snapshot', '--json', '-L', `orchtop-test-none-${process.pid}`]);
     expect(r.exitCode).toBe(0);
-    expect(JSON.parse(r.stdout).tmux).toMatchObject({ running: false, error: null });
+    expect(JSON.parse(r.stdout).tmux).toMatchObject([{ running: false, stale: false, error: null }]);
   });
 
   it('tmux missing is reported plainly and exits 2, with the rest of the report', async () => {
