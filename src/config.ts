@@ -622,7 +622,8 @@ Modes:
                                  everything it started is torn down on exit
 
 What to watch:
-  -L, --socket-name NAME         the tmux server on socket NAME (as tmux -L); default: tmux's default server
+  -L, --socket-name NAME         only the tmux server on socket NAME (as tmux -L); default: every server in the
+                                 user's tmux directory ($TMUX_TMPDIR or /tmp, tmux-UID/) that answers
   -S, --socket-path PATH         the tmux server on socket PATH (as tmux -S)
       --prefix PREFIX            session-name prefix of agent sessions (repeatable; default claude-agent-)
       --workspace DIR            orchestrator workspace holding registry/ (repeatable). Default: every active

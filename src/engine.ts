@@ -10,6 +10,8 @@ import { readPidfile } from './collectors/pidfile.js';
 import { collectProcTable } from './collectors/ps-fallback.js';
 import { listPanes } from './collectors/tmux.js';
 import { SOURCES } from './collectors/sources/index.js';
+import { ClaudeLogReader } from './collectors/claude-logs.js';
+import { listServers } from './collectors/tmux-servers.js';
 import { findPlaces, readWorkspace } from './collectors/workspaces.js';
 import { compileMatch, type Config } from './config.js';
 import { advanceHistory, classify, DEFAULT_CLASSIFY, emptyHistory, type ClassifyConfig, type History } from './model/classify.js';
@@ -44,6 +46,7 @@ export function classifyConfigOf(cfg: Config, env: NodeJS.ProcessEnv = process.e
 
 export class Engine {
   readonly reader = new ProcReader();
+  private readonly claudeLogs = new ClaudeLogReader();
   private readonly env: NodeJS.ProcessEnv;
   /** --orchestrator-match, compiled once (config.ts checked it). */
   private readonly match: CommandMatcher;
@@ -161,10 +164,12 @@ export class Engine {
     const sources = want.length ? SOURCES.filter((s) => want.includes(s.manager)) : SOURCES;
     const found = findPlaces({ flags: this.config.workspaces, env: this.env, cwd: this.cwd }, this.opts.extraWorkspaces, sources);
     errors.push(...found.errors);
-    const [tmux, workspaces] = await Promise.all([
-      listPanes(this.config.server, { timeoutMs: this.opts.tmuxTimeoutMs }),
+    const [look, workspaces] = await Promise.all([
+      listServers(this.config.server, { timeoutMs: this.opts.tmuxTimeoutMs, env: this.env }),
       Promise.all(found.places.map((p) => readWorkspace(p.ref, p.sources))),
     ]);
+    const tmux = look.servers;
+    const claudeLogs = this.claudeLogs.read(workspaces);
     // Read /proc after tmux answered, so every pane pid tmux named is already in the table.
     const scope = watch ? { watch: withPanes(watch, tmux) } : undefined;
     const procs = await collectProcTable(this.reader, scope);
@@ -181,8 +186,8 @@ export class Engine {
     const procfs = procs.source === 'procfs';
     const env = procfs ? new LazyEnv(this.reader, procs) : new Map<number, EnvTrace>();
     const fds = procfs ? new LazyFds(this.reader, procs, !!watch) : new Map<number, FdCount>();
-    const raw: RawWorld = { takenAt, tmux, procs, env, fds, workspaces, orchestrator, self, errors };
-    if (tmux.error) errors.push(tmux.error);
+    const raw: RawWorld = { takenAt, tmux, socketDir: look.socketDir, procs, env, fds, workspaces, claudeLogs, orchestrator, self, errors };
+    for (const t of tmux) if (t.error) errors.push(look.socketDir ? `tmux ${t.label}: ${t.error}` : t.error);
     if (orchestrator.error) errors.push(orchestrator.error);
     for (const w of workspaces) if (w.error) errors.push(w.error);
     return raw;
@@ -207,13 +212,13 @@ export function watchedPids(snap: Snapshot, raw: RawWorld): Set<number> {
   for (const s of snap.sessions) if (s.ownedBy !== null) w.add(s.ownedBy);
   for (const l of snap.leaked) w.add(l.pid);
   for (const l of snap.strays) w.add(l.pid);
-  if (raw.tmux.running && raw.tmux.serverPid) w.add(raw.tmux.serverPid);
+  for (const t of raw.tmux) if (t.running && t.serverPid) w.add(t.serverPid);
   return w;
 }
 
 function withPanes(watch: ReadonlySet<number>, tmux: RawWorld['tmux']): Set<number> {
   const w = new Set(watch);
-  for (const p of tmux.panes) w.add(p.panePid);
+  for (const t of tmux) for (const p of t.panes) w.add(p.panePid);
   return w;
 }
 

@@ -24,7 +24,7 @@ describe('collectors', () => {
     expect(w.where).toBe('worker');
     const [a, b] = [await w.tick(), await p.tick()];
     expect(a.sessions.map((x) => x.name)).toEqual(['claude-agent-w']);
-    expect(a.tmux.otherSessions).toEqual(b.tmux.otherSessions);
+    expect(a.tmux[0]!.otherSessions).toEqual(b.tmux[0]!.otherSessions);
     const pane = a.sessions[0]!.panes[0]!.pid;
     expect(a.processes.find((x) => x.pid === pane)?.command).toBe('sleep 600');
     expect(a.fds.find((x) => x.pid === pane)?.count).toBe(b.fds.find((x) => x.pid === pane)?.count);

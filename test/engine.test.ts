@@ -120,7 +120,7 @@ describe('the engine on a real server', () => {
     const w = watcher(configFor(s));
     expect((await w.tick()).sessions[0]!.processes).toHaveLength(3);
     s.tmux('kill-session', '-t', '=claude-agent-stubborn');
-    await waitFor(async () => (await w.engine.collect()).tmux.panes.length === 1, 3000, 'the session to go');
+    await waitFor(async () => (await w.engine.collect()).tmux[0]!.panes.length === 1, 3000, 'the session to go');
     expect(alive(panePid)).toBe(true);
     const snap = await w.tick();
     expect(snap.leaked.map((l) => l.pid)).toContain(panePid);
@@ -161,7 +161,7 @@ describe('the engine on a real server', () => {
     expect(snap.sessions.map((x) => [x.name, x.status, x.reason])).toEqual([['agent_code_auditor-213536-71587d', 'orphan', 'registry says completed']]);
     expect(snap.sessions[0]!.agent).toMatchObject({ agentId: 'code_auditor-213536-71587d', taskId: 'TASK-20251017-213512-5169d812', registrySource: 'json' });
     expect(snap.ghosts.map((g) => g.agentId)).toEqual(['jsonl_architecture_planner-215640-c3f469']);
-    expect(snap.tmux.otherSessions).toBe(1);
+    expect(snap.tmux[0]!.otherSessions).toBe(1);
     expect(snap.workspaces[0]).toMatchObject({ path: ws, readable: true, error: null });
   });
 

@@ -5,8 +5,9 @@
 // - a process is (pid, start time): signal.ts re-reads the start time right before every signal; a
 //   mismatch means the pid was reused and the target is skipped (`skipped-reused`).
 // - never pid 0/1/2, orch-top or its ancestors, or the tmux server, whatever the plan says.
-// - sessions are targeted by id (`$3`), after checking that the id still has the plan's name on the
-//   plan's server: `kill-session -t name` falls back to a prefix match, ids never do.
+// - sessions are targeted by id (`$3`) on the server their step names, after checking that the id
+//   still has the plan's name on that server (same pid): `kill-session -t name` falls back to a
+//   prefix match, ids never do, and an id means nothing on another server.
 // - a session's processes get SIGTERM first (tmux's kill-session only sends SIGHUP), then the session
 //   is killed, then survivors get SIGKILL when the grace period ends; then nothing of it may be left.
 // - every target of a phase shares one grace period, polled: 100 sessions take one grace period.
@@ -16,7 +17,8 @@ import { ProcReader } from '../collectors/procfs.js';
 import { listPanes } from '../collectors/tmux.js';
 import { runTmux } from '../collectors/tmux-exec.js';
 import type { ActEvent, ActResult, Execution, Outcome } from '../model/outcome.js';
-import type { Plan, ProcTarget, SessionStep, Step, ZombieStep } from '../model/plan.js';
+import type { Plan, PlanServer, ProcTarget, SessionStep, Step, ZombieStep } from '../model/plan.js';
+import { sameSession } from '../model/servers.js';
 import type { Snapshot } from '../model/types.js';
 import { sleep } from '../sleep.js';
 import { isAlive, protectedPids, signalChecked, type Signaller } from './signal.js';
@@ -54,8 +56,8 @@ interface Run {
   t0: number;
   results: ActResult[];
   protect: Map<number, string>;
-  /** The tmux server of the plan's sessions, as last seen: never terminated. */
-  tmuxServerPid: number | null;
+  /** The tmux servers of the plan, as last seen: never terminated (SIGCHLD only). */
+  tmuxServerPids: Set<number>;
 }
 
 interface Tracked {
@@ -83,7 +85,8 @@ interface Phase {
   byPid: Map<number, Tracked>;
   /** The planned sessions still there, on the same server, with the same name. */
   live: SessionStep[];
-  serverPid: number | null;
+  /** Each server of the phase's sessions as seen at its start (by label): its pid, or null. */
+  serverPids: Map<string, number | null>;
   start: number;
   zsteps: ZombieStep[];
   zombieParents: Map<number, ZombieParent>;
@@ -124,7 +127,7 @@ function makeRun(plan: Plan, opts: ExecuteOptions): Run {
     t0: Date.now(),
     results: [],
     protect: protectedPids(reader),
-    tmuxServerPid: plan.serverPid,
+    tmuxServerPids: new Set([plan.serverPid, ...(plan.servers ?? []).map((s) => s.serverPid)].filter((p): p is number => p !== null)),
   };
 }
 
@@ -170,8 +173,9 @@ function send(run: Run, tr: Tracked, sig: NodeJS.Signals): boolean {
   const why = run.protect.get(tr.t.pid);
   // The one signal the tmux server ever gets: SIGCHLD, so it reaps dead panes it lost track of
   // (WORKAROUND(tmux 3.3a): see nudgeServer).
-  const serverNudge = sig === 'SIGCHLD' && tr.t.role === 'tmux-server' && tr.t.pid === run.tmuxServerPid && why === undefined;
-  if (!serverNudge && (why !== undefined || tr.t.pid === run.tmuxServerPid)) {
+  const isServer = run.tmuxServerPids.has(tr.t.pid);
+  const serverNudge = sig === 'SIGCHLD' && tr.t.role === 'tmux-server' && isServer && why === undefined;
+  if (!serverNudge && (why !== undefined || isServer)) {
     procResult(run, tr, 'failed', `refused: pid ${tr.t.pid} is ${why ?? 'the tmux server'}`);
     return false;
   }
@@ -217,10 +221,25 @@ function send(run: Run, tr: Tracked, sig: NodeJS.Signals): boolean {
   return false;
 }
 
-/** The sessions on the plan's server now, from the one `list-panes -a` the collectors use. */
-async function sessionsNow(run: Run): Promise<{ serverPid: number | null; byId: Map<string, string>; error: string | null }> {
-  const st = await listPanes(run.plan.server);
-  return { serverPid: st.running ? st.serverPid : null, byId: new Map(st.panes.map((p) => [p.sessionId, p.sessionName])), error: st.error };
+/** The server a session step names (a plan made before steps named theirs: the plan's own). */
+function serverOfStep(run: Run, s: SessionStep): PlanServer {
+  return s.server ?? { socket: run.plan.socket, target: run.plan.server, socketPath: run.plan.socketPath, serverPid: run.plan.serverPid };
+}
+
+type SessionsNow = { serverPid: number | null; byId: Map<string, string>; error: string | null };
+
+/** The sessions on each server of these steps now, one `list-panes -a` per server (by label), in parallel. */
+async function sessionsNow(run: Run, steps: SessionStep[]): Promise<Map<string, SessionsNow>> {
+  const servers = new Map<string, PlanServer>();
+  for (const s of steps) servers.set(serverOfStep(run, s).socket, serverOfStep(run, s));
+  const looks = await Promise.all(
+    [...servers.values()].map(async (srv): Promise<[string, SessionsNow]> => {
+      const st = await listPanes(srv.target);
+      if (st.running && st.serverPid !== null) run.tmuxServerPids.add(st.serverPid);
+      return [srv.socket, { serverPid: st.running ? st.serverPid : null, byId: new Map(st.panes.map((p) => [p.sessionId, p.sessionName])), error: st.error }];
+    }),
+  );
+  return new Map(looks);
 }
 
 /**
@@ -229,18 +248,28 @@ async function sessionsNow(run: Run): Promise<{ serverPid: number | null; byId: 
  * killed, what they left (leaked, traced to them). The plan's list was true when it was made; this
  * catches what was started since, and what survived. Without `look`, only the plan's list counts.
  */
-async function membersNow(run: Run, steps: SessionStep[], serverPid: number | null): Promise<Map<number, { step: number; t: ProcTarget }>> {
+async function membersNow(
+  run: Run,
+  steps: SessionStep[],
+  serverPids: ReadonlyMap<string, number | null>,
+): Promise<Map<number, { step: number; t: ProcTarget }>> {
   const found = new Map<number, { step: number; t: ProcTarget }>();
   if (!run.opts.look || !steps.length) return found;
   const snap = await run.opts.look();
-  if (snap.tmux.serverPid !== serverPid) return found;
-  const stepOf = new Map(steps.map((s) => [s.session.id, s.id]));
+  // Only the steps whose server is still the one the phase checked (same pid): ids of another mean nothing.
+  const samePid = (label: string) => {
+    const now = snap.tmux.find((t) => t.socket === label);
+    return now !== undefined && (now.running ? now.serverPid : null) === (serverPids.get(label) ?? null);
+  };
+  const mine = steps.filter((s) => samePid(serverOfStep(run, s).socket));
+  const stepOf = (ref: { sessionId: string | null; server?: string | null }) =>
+    mine.find((s) => sameSession(ref, { id: s.session.id, server: serverOfStep(run, s).socket }))?.id;
   const add = (step: number, t: ProcTarget) => {
-    if (!found.has(t.pid) && !run.protect.has(t.pid) && t.pid !== serverPid) found.set(t.pid, { step, t });
+    if (!found.has(t.pid) && !run.protect.has(t.pid) && !run.tmuxServerPids.has(t.pid)) found.set(t.pid, { step, t });
   };
   const views = new Map(snap.processes.map((p) => [p.pid, p]));
   for (const s of snap.sessions) {
-    const step = stepOf.get(s.id);
+    const step = stepOf({ sessionId: s.id, server: s.server });
     if (step === undefined) continue;
     for (const pid of s.processes) {
       const v = views.get(pid);
@@ -248,7 +277,7 @@ async function membersNow(run: Run, steps: SessionStep[], serverPid: number | nu
     }
   }
   for (const l of snap.leaked) {
-    const step = l.sessionId ? stepOf.get(l.sessionId) : undefined;
+    const step = l.sessionId ? stepOf(l) : undefined;
     if (step !== undefined) add(step, { pid: l.pid, startTime: l.startTime, command: l.command, role: 'leaked' });
   }
   return found;
@@ -261,7 +290,7 @@ async function runPhase(run: Run, steps: Step[], phase: number): Promise<void> {
     tracked: [],
     byPid: new Map(),
     live: [],
-    serverPid: null,
+    serverPids: new Map(),
     start: 0,
     zsteps: steps.filter((s): s is ZombieStep => s.kind === 'zombies'),
     zombieParents: new Map(),
@@ -287,11 +316,12 @@ function track(ph: Phase, step: number, t: ProcTarget, extra: string | null): vo
 async function checkSessions(run: Run, ph: Phase): Promise<void> {
   const sessionSteps = ph.steps.filter((s): s is SessionStep => s.kind === 'session');
   if (!sessionSteps.length) return;
-  const ls = await sessionsNow(run);
-  ph.serverPid = ls.serverPid;
-  run.tmuxServerPid = ls.serverPid;
-  const planned = run.plan.serverPid;
+  const now = await sessionsNow(run, sessionSteps);
+  for (const [label, ls] of now) ph.serverPids.set(label, ls.serverPid);
   for (const s of sessionSteps) {
+    const srv = serverOfStep(run, s);
+    const ls = now.get(srv.socket)!;
+    const planned = srv.serverPid;
     const base = { step: s.id, target: { kind: 'session' as const, id: s.session.id, name: s.session.name }, sent: [] as string[], ms: Date.now() - run.t0 };
     if (ls.error) finish(run, { ...base, outcome: 'failed', detail: `tmux: ${ls.error}` });
     else if (ls.serverPid === null || !ls.byId.has(s.session.id))
@@ -316,7 +346,7 @@ async function trackTargets(run: Run, ph: Phase): Promise<void> {
       for (const t of s.processes) track(ph, s.id, t, null);
     } else if (s.kind === 'orchestrator' || s.kind === 'leaked') for (const t of s.processes) track(ph, s.id, t, null);
   }
-  for (const [, f] of await membersNow(run, ph.live, ph.serverPid)) track(ph, f.step, f.t, 'found in the session at execution');
+  for (const [, f] of await membersNow(run, ph.live, ph.serverPids)) track(ph, f.step, f.t, 'found in the session at execution');
 }
 
 /** SIGTERM to every process, then kill-session for every live session. */
@@ -335,7 +365,7 @@ async function killSession(run: Run, ph: Phase, s: SessionStep): Promise<void> {
     finish(run, { step: s.id, target, outcome: 'failed', sent: [], detail: 'cancelled before kill-session', ms: Date.now() - run.t0 });
     return;
   }
-  const r = await runTmux(run.plan.server, ['kill-session', '-t', s.session.id]);
+  const r = await runTmux(serverOfStep(run, s).target, ['kill-session', '-t', s.session.id]);
   const error = r.exitCode === 0 ? null : r.error;
   run.emit({ event: 'tmux', step: s.id, session: s.session.id, name: s.session.name, command: `kill-session -t ${s.session.id}`, error });
   // Its result waits for the verification: a session that closed by itself once its processes
@@ -476,12 +506,14 @@ function zombieDetail(z: ZombieStep, zp: ZombieParent | undefined, still: boolea
 
 /** Verify: no session left, nothing of theirs alive. */
 async function verifySessions(run: Run, ph: Phase): Promise<void> {
-  await nudgeServer(run, ph);
-  const ls = await sessionsNow(run);
-  await killLate(run, ph, await membersNow(run, ph.live, ph.serverPid));
+  for (const pid of new Set(ph.serverPids.values())) if (pid !== null) await nudgeServer(run, ph, pid);
+  const now = await sessionsNow(run, ph.live);
+  await killLate(run, ph, await membersNow(run, ph.live, ph.serverPids));
   for (const s of ph.live) {
     const o = ph.sessionOutcome.get(s.id);
-    const still = ls.byId.get(s.session.id) === s.session.name && ls.serverPid === ph.serverPid;
+    const label = serverOfStep(run, s).socket;
+    const ls = now.get(label);
+    const still = !!ls && ls.byId.get(s.session.id) === s.session.name && ls.serverPid === ph.serverPids.get(label);
     finish(run, {
       step: s.id,
       target: { kind: 'session', id: s.session.id, name: s.session.name },
@@ -498,8 +530,7 @@ async function verifySessions(run: Run, ph: Phase): Promise<void> {
  * WORKAROUND(tmux 3.3a): a server under load can lose a SIGCHLD and keep them as zombies; nudge it,
  * once, and give it a moment.
  */
-async function nudgeServer(run: Run, ph: Phase): Promise<void> {
-  const serverPid = ph.serverPid;
+async function nudgeServer(run: Run, ph: Phase, serverPid: number): Promise<void> {
   const unreaped = () =>
     ph.tracked.filter((tr) => {
       const st = run.reader.readStat(tr.t.pid);

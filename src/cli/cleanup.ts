@@ -12,6 +12,7 @@ import type { Snapshot } from '../model/types.js';
 import { formatNamed } from '../render/formats/index.js';
 import { inert } from '../render/inert.js';
 import { colorWanted, makePaint, type Paint } from '../render/theme.js';
+import { tmuxAvailable, tmuxError } from '../model/servers.js';
 import { EXIT, makeLooker, type RunCtx } from './looker.js';
 
 type Say = (line: string) => void;
@@ -27,8 +28,8 @@ export async function runCleanup(config: Config, ctx: RunCtx): Promise<number> {
   }
   const looker = makeLooker(config, ctx, config.dryRun ? 'read' : 'read-write');
   const before = await looker.look();
-  if (!before.tmux.available || before.tmux.error) {
-    say(`${before.tmux.error ?? 'tmux is not available'}; nothing was touched`);
+  if (!tmuxAvailable(before) || tmuxError(before)) {
+    say(`${tmuxError(before) ?? 'tmux is not available'}; nothing was touched`);
     return EXIT.usage;
   }
   const intent: Intent =

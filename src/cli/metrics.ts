@@ -5,6 +5,7 @@
 
 import { statSync } from 'node:fs';
 import type { Config } from '../config.js';
+import { tmuxAvailable, tmuxError } from '../model/servers.js';
 import { historyPath } from '../history/db.js';
 import type { Outcome } from '../model/outcome.js';
 import { inert } from '../render/inert.js';
@@ -32,8 +33,8 @@ export async function runMetrics(config: Config, ctx: RunCtx): Promise<number> {
   const t0 = Date.now();
   const snapshot = await makeLooker(config, ctx, 'read').look();
   const tickAt = Date.now();
-  if (!snapshot.tmux.available || snapshot.tmux.error) {
-    ctx.err.write(`orch-top: ${inert(snapshot.tmux.error ?? 'tmux is not available')}\n`);
+  if (!tmuxAvailable(snapshot) || tmuxError(snapshot)) {
+    ctx.err.write(`orch-top: ${inert(tmuxError(snapshot) ?? 'tmux is not available')}\n`);
     return EXIT.usage;
   }
   // The look's gaps are a series of their own (orch_top_look_incomplete); said here too.

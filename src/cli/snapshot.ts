@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.js';
+import { tmuxAvailable, tmuxError } from '../model/servers.js';
 import type { Snapshot } from '../model/types.js';
 import { formatNamed } from '../render/formats/index.js';
 import { inert, inertDeep } from '../render/inert.js';
@@ -22,10 +23,10 @@ export async function runSnapshot(config: Config, ctx: RunCtx): Promise<number> 
   const paint = makePaint(colorWanted(ctx.out, ctx.env));
   ctx.out.write(formatNamed(config.format).snapshot(snap, { paint, width: ctx.out.isTTY ? (ctx.out.columns ?? 120) : 160 }));
   // Found nothing: say where it looked and how to point it elsewhere (stderr: the document stays exact).
-  if (foundNothing(snap) && snap.tmux.available && !snap.tmux.error)
-    ctx.err.write(`${nothingFoundLines(inertDeep(snap), inertDeep(lookedAt(config, ctx)), paint).join('\n')}\n`);
-  if (!snap.tmux.available || snap.tmux.error) {
-    ctx.err.write(`orch-top: ${inert(snap.tmux.error ?? 'tmux is not available')}\n`);
+  const tmuxBad = !tmuxAvailable(snap) || tmuxError(snap) !== null;
+  if (foundNothing(snap) && !tmuxBad) ctx.err.write(`${nothingFoundLines(inertDeep(snap), inertDeep(lookedAt(config, ctx)), paint).join('\n')}\n`);
+  if (tmuxBad) {
+    ctx.err.write(`orch-top: ${inert(tmuxError(snap) ?? 'tmux is not available')}\n`);
     return EXIT.usage;
   }
   if (snap.incomplete.length) {

@@ -336,7 +336,7 @@ export class ProcReader {
   }
 
   /**
-   * $TMUX, $TMUX_PANE, $CLAUDE_ORCHESTRATOR_WORKSPACE of a process; null when unreadable. Cached per
+   * $TMUX, $TMUX_PANE, $CLAUDE_ORCHESTRATOR_WORKSPACE, $CLAUDE_CODE_SESSION_ID of a process; null when unreadable. Cached per
    * (pid, start time); give the current command name (stat's comm) so an exec is noticed.
    */
   readEnvTrace(pid: number, startTime: number, comm?: string): EnvTrace | null {
@@ -349,11 +349,12 @@ export class ProcReader {
       if (!isGone(this.lastError)) this.envs.set(k, { trace: null, comm }); // permission: remember, do not retry every tick
       return null;
     }
-    const trace: EnvTrace = { tmux: null, tmuxPane: null, workspace: null };
+    const trace: EnvTrace = { tmux: null, tmuxPane: null, workspace: null, claudeSession: null };
     for (const kv of list) {
       if (kv.startsWith('TMUX=')) trace.tmux = kv.slice(5);
       else if (kv.startsWith('TMUX_PANE=')) trace.tmuxPane = kv.slice(10);
       else if (kv.startsWith('CLAUDE_ORCHESTRATOR_WORKSPACE=')) trace.workspace = kv.slice(30);
+      else if (kv.startsWith('CLAUDE_CODE_SESSION_ID=')) trace.claudeSession = kv.slice(23);
     }
     // An empty environ is what a zombie or an exiting process shows: not worth caching.
     if (list.length) this.envs.set(k, { trace, comm });

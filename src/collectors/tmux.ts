@@ -13,11 +13,11 @@
 // touched on a look that could be forged. The separator 0x1f sits in the format string itself, which
 // tmux leaves alone, so it can never come from a value.
 
-import { realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { expectedSocketPath } from '../model/sockets.js';
 import type { TmuxPane, TmuxServer, TmuxState } from '../model/types.js';
 import { inert } from '../render/inert.js';
-import { isNoServer, runTmux } from './tmux-exec.js';
+import { describeServer, isNoServer, runTmux } from './tmux-exec.js';
 
 const SEP = '\u001f';
 const FIELDS = [
@@ -144,16 +144,41 @@ function doubt(parsed: ParsedPanes, want: string): string | null {
   return null;
 }
 
+/** Whether a socket file is there (a server that died without removing it leaves one). */
+function socketFileThere(path: string): boolean {
+  try {
+    return lstatSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One look at one server: one `list-panes -a`, with its own deadline. No server on the socket is an
+ * empty, not running server (stale when its socket file is still there), never an error.
+ */
 export async function listPanes(server: TmuxServer, opts: { timeoutMs?: number; tmuxBin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TmuxState> {
   const r = await runTmux(server, ['list-panes', '-a', '-F', PANE_FORMAT], opts);
-  const base: TmuxState = { server, available: r.spawned, running: false, socketPath: null, serverPid: null, socketUid: null, error: null, panes: [] };
+  const want = expectedSocketPath(server, opts.env ?? process.env, process.getuid?.() ?? 0);
+  const label = describeServer(server);
+  const base: TmuxState = {
+    server,
+    label,
+    available: r.spawned,
+    running: false,
+    stale: false,
+    socketPath: null,
+    serverPid: null,
+    socketUid: null,
+    error: null,
+    panes: [],
+  };
   if (!r.spawned) return { ...base, error: r.error };
   if (r.exitCode !== 0 || r.timedOut) {
-    if (!r.timedOut && isNoServer(r.stderr)) return base;
+    if (!r.timedOut && isNoServer(r.stderr)) return { ...base, stale: socketFileThere(want) };
     return { ...base, error: r.error };
   }
   const parsed = parsePaneLines(r.stdout);
-  const want = expectedSocketPath(server, opts.env ?? process.env, process.getuid?.() ?? 0);
   const error = doubt(parsed, want);
   const socketPath = parsed.socketPath ?? want;
   return { ...base, running: true, panes: parsed.panes, serverPid: parsed.serverPid, socketPath: parsed.socketPath, socketUid: socketOwner(socketPath), error };

@@ -113,8 +113,7 @@ export class HistoryDb {
     const withProcs = at - this.lastProcsAt >= (this.opts.procStepMs ?? 30_000);
     this.db.transaction(() => {
       this.insertTick.run({ at, ...s, fds, durationMs });
-      for (const o of snap.sessions)
-        if (o.status === 'orphan') this.upsertOrphan.run(`${snap.tmux.serverPid ?? 0}:${o.id}:${o.created}`, o.name, o.reason, at, at);
+      for (const o of snap.sessions) if (o.status === 'orphan') this.upsertOrphan.run(`${o.server}:${o.id}:${o.created}`, o.name, o.reason, at, at);
       for (const l of snap.leaked) this.upsertLeak.run(`${l.pid}:${l.startTime}`, l.pid, l.command, at, at);
       if (withProcs) this.recordProcs(snap, at);
     })();

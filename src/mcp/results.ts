@@ -19,10 +19,9 @@ export interface UsageFilter {
 
 /** The look's state every result carries: when, which tmux server, and what could not be seen. */
 function lookOf(snap: Snapshot) {
-  const t = snap.tmux;
   return {
     takenAt: snap.takenAt,
-    tmux: { socket: t.socket, available: t.available, running: t.running, error: t.error },
+    tmux: snap.tmux.map((t) => ({ socket: t.socket, available: t.available, running: t.running, stale: t.stale, error: t.error })),
     errors: [...snap.errors],
     incomplete: [...snap.incomplete],
   };
@@ -139,7 +138,7 @@ export function findingsResult(snap: Snapshot, kind: FindingsToolKind | undefine
 export type FindingsResult = ReturnType<typeof findingsResult>;
 
 const lookLines = (r: ReturnType<typeof lookOf>): string[] => [
-  ...(r.tmux.error || !r.tmux.available ? [`tmux ${r.tmux.socket}: ${r.tmux.error ?? 'not available'}`] : []),
+  ...r.tmux.filter((t) => t.error || !t.available).map((t) => `tmux ${t.socket}: ${t.error ?? 'not available'}`),
   ...r.errors.map((e) => `error: ${e}`),
   ...r.incomplete.map((e) => `incomplete look: ${e}`),
 ];

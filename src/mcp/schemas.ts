@@ -12,7 +12,7 @@ const nullableNumber = z.number().nullable();
 
 const look = {
   takenAt: z.string(),
-  tmux: z.object({ socket: z.string(), available: z.boolean(), running: z.boolean(), error: nullableString }),
+  tmux: z.array(z.object({ socket: z.string(), available: z.boolean(), running: z.boolean(), stale: z.boolean(), error: nullableString })),
   errors: z.array(z.string()),
   incomplete: z.array(z.string()),
 };

@@ -11,6 +11,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CleanupResult } from '../actions/cleanup-run.js';
 import { spawnRoom, type Limits } from '../model/limits.js';
 import type { Plan } from '../model/plan.js';
+import { tmuxAvailable, tmuxError } from '../model/servers.js';
 import type { Snapshot } from '../model/types.js';
 import { reapDocument, snapshotDocument } from '../render/document.js';
 import { textFormat } from '../render/formats/text.js';
@@ -48,7 +49,7 @@ const ok = <T extends Record<string, unknown>>(structured: T, text: string): Cal
 const refuse = (line: string): CallToolResult => ({ content: [{ type: 'text', text: inert(line) }], isError: true });
 
 /** Why a look cannot be acted on (its tmux server could not be asked), or null. */
-const unusable = (snap: Snapshot): string | null => (!snap.tmux.available || snap.tmux.error ? (snap.tmux.error ?? 'tmux is not available') : null);
+const unusable = (snap: Snapshot): string | null => (!tmuxAvailable(snap) || tmuxError(snap) ? (tmuxError(snap) ?? 'tmux is not available') : null);
 
 export function createMcpServer(deps: McpDeps): McpServer {
   const server = new McpServer({ name: 'orch-top', version: deps.version });

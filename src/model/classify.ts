@@ -10,7 +10,7 @@ import { fdViews } from './descriptors.js';
 import { cpuOf, processViews, withFigures, type Watched } from './figures.js';
 import { findGhosts } from './ghosts.js';
 import type { History } from './history.js';
-import { findLeaks } from './leaks.js';
+import { findLeaks, type WatchedServer } from './leaks.js';
 import { findOverLimit } from './limits.js';
 import { findOrchestrators, orchestratorViews, ownerOf } from './orchestrators.js';
 import { indexProcesses, neverTouch } from './process-index.js';
@@ -19,7 +19,7 @@ import { findSessions, finishSessions, withAdopted } from './sessions.js';
 import { managerOwner, managerRules } from './sources.js';
 import { serverDoubt } from './sockets.js';
 import { summarize } from './summary.js';
-import type { ManagerName, RawWorld, Snapshot } from './types.js';
+import type { ManagerName, RawWorld, ServerView, Snapshot } from './types.js';
 import { findZombies } from './zombies.js';
 
 // What other modules import from here today; the modules above own them.
@@ -34,22 +34,29 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
   const untouchable = neverTouch(raw);
   const registry = indexRegistry(raw.workspaces);
   const orchs = findOrchestrators(raw.orchestrator, index, untouchable, raw.self);
-  // A look at tmux that failed or cannot be trusted (a line that did not validate, a server pid that is
-  // not the socket's server) makes no session an agent's and no process a gone pane's leftover: which
-  // panes are live is then unknown, and the live ones' processes would look like leftovers.
-  const doubt = serverDoubt(raw.tmux, raw.procs.procs);
-  const trusted = !raw.tmux.error && !doubt;
+  // A look at a server that failed or cannot be trusted (a line that did not validate, a server pid
+  // that is not the socket's server) makes none of its sessions an agent's, and no process anywhere a
+  // gone pane's leftover: which panes are live is then unknown, and the live ones' processes would
+  // look like leftovers. A stale socket (no server answers) is neither: an empty server.
+  const doubts = raw.tmux.map((t) => serverDoubt(t, raw.procs.procs));
+  const trusted = raw.tmux.every((t, i) => !t.error && !doubts[i]);
   const found = findSessions({
-    panes: raw.tmux.panes,
+    servers: raw.tmux.map((t, i) => ({
+      label: t.label,
+      socketPath: t.socketPath ?? (raw.tmux.length === 1 ? cfg.socketPath : null),
+      serverPid: t.running ? t.serverPid : null,
+      panes: t.panes,
+      trusted: !t.error && !doubts[i],
+    })),
     index,
     untouchable,
-    registry: trusted ? registry : { ...registry, bySession: new Map() },
+    registry,
     registryWhole: registryWhole(raw.workspaces),
-    prefixes: trusted ? cfg.prefixes : [],
+    prefixes: cfg.prefixes,
     ownerOf: (reg) => (reg ? ownerOf(orchs, raw.orchestrator, reg.ws) : (orchs.procs[0] ?? null)),
     ...managersOf(raw, cfg, trusted),
   });
-  const serverPid = raw.tmux.running ? raw.tmux.serverPid : null;
+  const serverPids = new Set(raw.tmux.flatMap((t) => (t.running && t.serverPid !== null ? [t.serverPid] : [])));
   const leaks = trusted
     ? findLeaks({
         index,
@@ -60,27 +67,33 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
         registry,
         livePanes: found.livePanes,
         liveSessionNames: found.liveSessionNames,
-        serverPid,
-        socketPath: raw.tmux.socketPath ?? cfg.socketPath,
+        servers: watchedServers(raw, cfg),
+        socketDir: raw.socketDir ?? null,
+        claudeLogs: raw.claudeLogs ?? [],
         seenPanes: hist.panes,
         seenSessions: hist.sessions,
       })
-    : { leaked: [], strays: [], leakedPids: new Set<number>(), adopted: new Map<number, string>() };
+    : { leaked: [], strays: [], leakedPids: new Set<number>(), adopted: new Map<number, { sessionId: string; server: string }>() };
   const { drafts, assigned } = withAdopted(found, leaks.adopted);
   const cpu = (p: Parameters<typeof cpuOf>[0]) => cpuOf(p, hist.cpu, now, raw.procs.clockTicks);
   const watched: Watched[] = [
-    ...[...assigned].map(([pid, a]) => ({ pid, role: a.role, sessionId: a.sessionId })),
-    ...[...orchs.tree].map((pid) => ({ pid, role: orchs.treeOf.has(pid) ? ('orchestrator' as const) : ('orchestrator-child' as const), sessionId: null })),
-    ...[...leaks.leakedPids].map((pid) => ({ pid, role: 'leaked' as const, sessionId: null })),
+    ...[...assigned].map(([pid, a]) => ({ pid, role: a.role, sessionId: a.sessionId, server: a.server })),
+    ...[...orchs.tree].map((pid) => ({
+      pid,
+      role: orchs.treeOf.has(pid) ? ('orchestrator' as const) : ('orchestrator-child' as const),
+      sessionId: null,
+      server: null,
+    })),
+    ...[...leaks.leakedPids].map((pid) => ({ pid, role: 'leaked' as const, sessionId: null, server: null })),
   ];
   const processes = processViews(watched, index.procs, raw.fds, cpu);
   const procView = new Map(processes.map((p) => [p.pid, p]));
   const zombies = findZombies({
     procs: index.procs,
-    serverPid,
+    serverPids,
     livePanePids: drafts.flatMap((d) => d.view.panes.map((p) => p.pid)),
     seenPanes: hist.panes.values(),
-    sessionOf: (pid) => assigned.get(pid)?.sessionId ?? null,
+    sessionOf: (pid) => assigned.get(pid) ?? null,
     inScope: (pid) => assigned.has(pid) || orchs.tree.has(pid) || leaks.leakedPids.has(pid),
   });
   const sessions = finishSessions(drafts, procView);
@@ -91,11 +104,15 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     leaked: withFigures(leaks.leaked, procView),
     strays: leaks.strays,
     fds: fdViews(processes, raw.fds, hist.fds, now, cfg),
-    ghosts: findGhosts(registry, found.liveSessionNames, { ...raw.tmux, error: raw.tmux.error ?? doubt }),
-    overLimit: findOverLimit(sessions, cfg.limits ?? DEFAULT_CLASSIFY.limits, hist.limits, now, serverPid),
+    ghosts: findGhosts(
+      registry,
+      found.liveSessionNames,
+      raw.tmux.map((t, i) => ({ available: t.available, error: t.error ?? doubts[i] ?? null })),
+    ),
+    overLimit: findOverLimit(sessions, cfg.limits ?? DEFAULT_CLASSIFY.limits, hist.limits, now),
   };
   const orchestrators = orchestratorViews(orchs, raw, cpu);
-  return assemble(raw, cfg, { ...lists, orchestrators, otherSessions: found.otherSessions, doubt, errors: found.errors });
+  return assemble(raw, cfg, { ...lists, orchestrators, doubts, errors: found.errors });
 }
 
 /** The agent managers' rules for findSessions: none when the look at tmux is not trusted. */
@@ -106,34 +123,52 @@ function managersOf(raw: RawWorld, cfg: ClassifyConfig, trusted: boolean) {
   return {
     managers,
     managerOwnerOf: (m: ManagerName) => owners.get(m) ?? null,
-    socketPath: raw.tmux.socketPath ?? cfg.socketPath,
     now: raw.takenAt,
     sourceGraceMs: cfg.sourceGraceMs,
   };
 }
 
+/** Every watched server by socket path (a server not running is still watched: its socket's $TMUX counts). */
+function watchedServers(raw: RawWorld, cfg: ClassifyConfig): Map<string, WatchedServer> {
+  const out = new Map<string, WatchedServer>();
+  for (const t of raw.tmux) {
+    const path = t.socketPath ?? (raw.tmux.length === 1 ? cfg.socketPath : null);
+    if (path) out.set(path, { label: t.label, serverPid: t.running ? t.serverPid : null });
+  }
+  return out;
+}
+
 type Parts = Pick<Snapshot, 'sessions' | 'processes' | 'zombies' | 'leaked' | 'strays' | 'fds' | 'ghosts' | 'overLimit' | 'orchestrators'> & {
-  otherSessions: number;
-  doubt: string | null;
+  doubts: (string | null)[];
   /** The model's own lines (a session two sources claim). */
   errors: string[];
 };
 
+/** Each server as the snapshot lists it, with how many of its sessions are not agents'. */
+function serverViews(raw: RawWorld, cfg: ClassifyConfig, p: Parts): ServerView[] {
+  return raw.tmux.map((t, i) => {
+    const agents = new Set(p.sessions.filter((s) => s.server === t.label).map((s) => s.id));
+    const all = new Set(t.panes.map((x) => x.sessionId));
+    return {
+      socket: t.label,
+      socketPath: t.socketPath ?? (raw.tmux.length === 1 ? cfg.socketPath : null),
+      available: t.available,
+      running: t.running,
+      stale: t.stale,
+      serverPid: t.serverPid,
+      error: t.error ?? p.doubts[i] ?? null,
+      otherSessions: [...all].filter((id) => !agents.has(id)).length,
+    };
+  });
+}
+
 /** The Snapshot, its fields in the order the JSON document has always had them. */
 function assemble(raw: RawWorld, cfg: ClassifyConfig, p: Parts): Snapshot {
-  const server = raw.tmux.server;
+  const doubts = p.doubts.filter((d): d is string => d !== null);
   return {
     version: 1,
     takenAt: new Date(raw.takenAt).toISOString(),
-    tmux: {
-      socket: server.socketPath ? `-S ${server.socketPath}` : server.socketName ? `-L ${server.socketName}` : 'default',
-      socketPath: raw.tmux.socketPath ?? cfg.socketPath,
-      available: raw.tmux.available,
-      running: raw.tmux.running,
-      serverPid: raw.tmux.serverPid,
-      error: raw.tmux.error ?? p.doubt,
-      otherSessions: p.otherSessions,
-    },
+    tmux: serverViews(raw, cfg, p),
     orchestrator: p.orchestrators[0] ?? null,
     orchestrators: p.orchestrators,
     orchestratorError: raw.orchestrator.error,
@@ -147,7 +182,7 @@ function assemble(raw: RawWorld, cfg: ClassifyConfig, p: Parts): Snapshot {
     ghosts: p.ghosts,
     overLimit: p.overLimit,
     summary: summarize(p),
-    errors: [...raw.errors, ...(p.doubt ? [p.doubt] : []), ...p.errors],
+    errors: [...raw.errors, ...doubts, ...p.errors],
     incomplete: incompleteOf(raw),
   };
 }

@@ -26,6 +26,7 @@ export function fdViews(
       command: v.command,
       role: v.role,
       sessionId: v.sessionId,
+      server: v.server ?? null,
       count: f.count,
       kinds: f.kinds,
       trend: verdict.trend,

@@ -23,6 +23,7 @@ export interface Watched {
   pid: number;
   role: ProcessRole;
   sessionId: string | null;
+  server: string | null;
 }
 
 /** Views of the watched processes, by session id (none sorts as "~"), then pid. */
@@ -45,9 +46,10 @@ export function processViews(watched: Iterable<Watched>, procs: Map<number, Proc
       fds: fdCountOf(p, fds),
       role: w.role,
       sessionId: w.sessionId,
+      server: w.server,
     });
   }
-  return out.sort((a, b) => (a.sessionId ?? '~').localeCompare(b.sessionId ?? '~') || a.pid - b.pid);
+  return out.sort((a, b) => (a.server ?? '~').localeCompare(b.server ?? '~') || (a.sessionId ?? '~').localeCompare(b.sessionId ?? '~') || a.pid - b.pid);
 }
 
 /** Leaked processes with the CPU and descriptors their process views carry. */

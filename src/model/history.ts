@@ -6,7 +6,7 @@ import type { ClassifyConfig } from './classify-config.js';
 import type { Sample } from './growth.js';
 import { type LimitTrack, nextLimitTrack } from './limits.js';
 import { indexRegistry } from './registry-index.js';
-import type { ProcKey, RawWorld, Snapshot } from './types.js';
+import type { ProcKey, RawWorld, Snapshot, TmuxState } from './types.js';
 
 /** A pane orch-top has seen, remembered so that what it leaves behind can be traced after it is gone. */
 export interface SeenPane {
@@ -54,12 +54,25 @@ export function nextSeries(past: Sample[], count: number | null, now: number, si
 function rememberPanes(hist: History, raw: RawWorld, snap: Snapshot): Pick<History, 'panes' | 'sessions'> {
   const panes = new Map(hist.panes);
   const sessions = new Map(hist.sessions);
-  const serverPid = raw.tmux.running ? raw.tmux.serverPid : null;
-  if (serverPid === null) return { panes, sessions };
   const registry = indexRegistry(raw.workspaces).bySession;
+  for (const t of raw.tmux) rememberServer(t, raw, snap, registry, panes, sessions);
+  return { panes, sessions };
+}
+
+/** One server's panes and sessions, keyed by its pid (a server never reuses ids; another server does). */
+function rememberServer(
+  t: TmuxState,
+  raw: RawWorld,
+  snap: Snapshot,
+  registry: ReturnType<typeof indexRegistry>['bySession'],
+  panes: History['panes'],
+  sessions: History['sessions'],
+): void {
+  const serverPid = t.running ? t.serverPid : null;
+  if (serverPid === null) return;
   const serverStart = raw.procs.procs.get(serverPid)?.startTime ?? null;
-  const agentSessions = new Map(snap.sessions.map((s) => [s.id, s]));
-  for (const pane of raw.tmux.panes) {
+  const agentSessions = new Map(snap.sessions.filter((s) => s.server === t.label).map((s) => [s.id, s]));
+  for (const pane of t.panes) {
     const s = agentSessions.get(pane.sessionId);
     const seen = {
       serverPid,
@@ -78,7 +91,6 @@ function rememberPanes(hist: History, raw: RawWorld, snap: Snapshot): Pick<Histo
     panes.set(`${serverPid}:${pane.paneId}`, { ...seen, paneId: pane.paneId, panePid: pane.panePid, paneStart });
     sessions.set(`${serverPid}:${pane.sessionId}`, seen);
   }
-  return { panes, sessions };
 }
 
 /**

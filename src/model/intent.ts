@@ -6,12 +6,12 @@ export type Intent =
   // over a hard limit (model/limits.ts)
   | { kind: 'reap'; enforceLimits?: boolean }
   | { kind: 'kill-orphans' } // orphan sessions and leaked processes (no zombies)
-  | { kind: 'kill-session'; sessionId: string }
+  | { kind: 'kill-session'; sessionId: string; server?: string }
   | { kind: 'kill-leaked' }
   // SIGCHLD to every in-scope parent; a parent inside an active agent session is only nudged and
   // reported, except in the session named by endParentsOf (the user's explicit choice: the console's z
   // on that session), where it is terminated if it does not reap.
-  | { kind: 'reap-zombies'; endParentsOf?: string }
+  | { kind: 'reap-zombies'; endParentsOf?: string; endParentsServer?: string }
   | { kind: 'shutdown'; orchestratorPid?: number }; // the orchestrator, then its sessions, leaks and zombies
 
 export type IntentKind = Intent['kind'];
@@ -25,7 +25,7 @@ export function intentLabel(intent: Intent): string {
     case 'kill-orphans':
       return 'kill orphans (orphan sessions and leaked processes)';
     case 'kill-session':
-      return `kill session ${intent.sessionId}`;
+      return `kill session ${intent.sessionId}${intent.server && intent.server !== 'default' ? ` on tmux ${intent.server}` : ''}`;
     case 'kill-leaked':
       return 'kill leaked processes';
     case 'reap-zombies':

@@ -1,14 +1,24 @@
 // Leaked processes: what outlived its agent pane. A process is traced by positive evidence only —
-// its $TMUX/$TMUX_PANE naming a gone agent pane of this server (the server by pid and start time), a
-// session id that was a gone agent pane's pid while orch-top saw that pane, or a pid the orchestrator
-// recorded for a gone agent within that agent's life — and its children leak with it. A pid alone is
-// never evidence, nor a command line that names an agent. A leftover of a gone pane no agent can be
-// traced to is a stray: listed, never touched. Pure.
+// its $TMUX/$TMUX_PANE naming a gone agent pane of a watched server (the server by socket, pid and
+// start time), a session id that was a gone agent pane's pid while orch-top saw that pane, a pid the
+// orchestrator recorded for a gone agent within that agent's life, or (today's claude) a gone pane's
+// process whose CLAUDE_CODE_SESSION_ID an agent's own stream log names — and its children leak with
+// it, as do the other processes that name the same gone pane on the same server once one of them is
+// traced. A pid alone is never evidence, nor a command line that names an agent, nor a claude session
+// id that no agent's log names (an agent may inherit its orchestrating session's). A leftover of a
+// gone pane no agent can be traced to is a stray: listed, never touched. Pure.
 
 import type { SeenPane } from './history.js';
 import { commandOf, descendantsOf, isSessionLeaderAlive, type ProcessIndex } from './process-index.js';
 import type { RegistryEntry, RegistryIndex } from './registry-index.js';
-import type { EnvTrace, LeakedView, ProcInfo } from './types.js';
+import { paneKey } from './sessions.js';
+import type { ClaudeLogSession, EnvTrace, LeakedView, ProcInfo } from './types.js';
+
+/** A watched server, by its socket path: its label, and its pid while it answers. */
+export interface WatchedServer {
+  label: string;
+  serverPid: number | null;
+}
 
 export interface LeaksInput {
   index: ProcessIndex;
@@ -18,11 +28,16 @@ export interface LeaksInput {
   orchTree: ReadonlySet<number>;
   env: ReadonlyMap<number, EnvTrace>;
   registry: RegistryIndex;
-  livePanes: ReadonlyMap<string, { sessionId: string; agent: boolean }>;
+  /** Every live pane of every watched server, by paneKey (server pid and pane id). */
+  livePanes: ReadonlyMap<string, { sessionId: string; server: string; agent: boolean }>;
   liveSessionNames: ReadonlySet<string>;
-  /** The watched server's pid while it runs, else null. */
-  serverPid: number | null;
-  socketPath: string | null;
+  /** Every watched server (running or not) by socket path. */
+  servers: ReadonlyMap<string, WatchedServer>;
+  /** With every server of the user watched: their directory (a $TMUX naming a socket in it whose
+   *  server is gone is still this user's server); null when -L/-S narrowed the look. */
+  socketDir: string | null;
+  /** The claude session ids agents' stream logs name. */
+  claudeLogs: readonly ClaudeLogSession[];
   seenPanes: ReadonlyMap<string, SeenPane>;
   seenSessions: ReadonlyMap<string, Omit<SeenPane, 'panePid' | 'paneId'>>;
 }
@@ -32,11 +47,13 @@ export interface LeaksFound {
   strays: LeakedView[];
   leakedPids: Set<number>;
   /** Processes whose agent pane still exists (a daemonized child): its session's, by pid. */
-  adopted: Map<number, string>;
+  adopted: Map<number, { sessionId: string; server: string }>;
 }
 
-type Seen = { sessionId: string | null; sessionName: string | null; agentId: string | null };
-type Verdict = { leaked: LeakedView } | { stray: LeakedView } | { adopt: string } | null;
+type Seen = { sessionId: string | null; server?: string | null; sessionName: string | null; agentId: string | null };
+/** A gone pane a process names: `${socket path}|${server pid}|${pane id}`, so one pane id on two servers is two panes. */
+type GonePane = string;
+type Verdict = (({ leaked: LeakedView } | { stray: LeakedView } | { adopt: { sessionId: string; server: string } }) & { gone?: GonePane }) | null;
 
 /** $TMUX is "<socket path>,<server pid>,<session index>". */
 export function parseTmuxEnv(v: string): { socketPath: string; serverPid: number; sessionIndex: number } | null {
@@ -73,6 +90,7 @@ function leakView(p: ProcInfo, reason: string, pane: string | null, seen: Seen):
     fds: null,
     pane,
     sessionId: seen.sessionId,
+    server: seen.server ?? null,
     sessionName: seen.sessionName,
     agentId: seen.agentId,
     reason,
@@ -132,6 +150,21 @@ interface Tracer {
   namedAgent: (p: ProcInfo) => RegistryEntry | null;
   /** Pane pids seen in agent sessions, to trace processes that kept the pane's sid (a pid may have been several panes'). */
   seenAgentPanePids: Map<number, SeenPane[]>;
+  /** The agent a claude session id belongs to by its stream log; null when two agents' logs name it. */
+  claudeAgent: Map<string, RegistryEntry | null>;
+  /** The label of a running server, by pid. */
+  labelOfPid: Map<number, string>;
+}
+
+function claudeAgents(x: LeaksInput): Map<string, RegistryEntry | null> {
+  const out = new Map<string, RegistryEntry | null>();
+  for (const l of x.claudeLogs) {
+    const e = x.registry.byId.get(l.agentId);
+    if (!e || e.ws.path !== l.workspace) continue;
+    const prev = out.get(l.sessionId);
+    out.set(l.sessionId, prev === undefined || prev?.agent.agentId === l.agentId ? e : null);
+  }
+  return out;
 }
 
 function makeTracer(x: LeaksInput): Tracer {
@@ -139,12 +172,44 @@ function makeTracer(x: LeaksInput): Tracer {
   const needles = entries.map((e) => [e.agent.agentId, e.agent.tmuxSession].filter((s): s is string => !!s));
   const seenAgentPanePids = new Map<number, SeenPane[]>();
   for (const sp of x.seenPanes.values()) if (sp.agent) seenAgentPanePids.set(sp.panePid, [...(seenAgentPanePids.get(sp.panePid) ?? []), sp]);
+  const labelOfPid = new Map<number, string>();
+  for (const s of x.servers.values()) if (s.serverPid !== null) labelOfPid.set(s.serverPid, s.label);
   return {
     x,
     recordedAgentOf: recordedPids(x),
     namedAgent: (p) => entries.find((_, i) => mentions(p.cmdline, needles[i]!)) ?? null,
     seenAgentPanePids,
+    claudeAgent: claudeAgents(x),
+    labelOfPid,
   };
+}
+
+/** Whether a $TMUX socket path is a watched server's (or, watching them all, in the user's directory). */
+function watchedSocket(x: LeaksInput, socketPath: string): boolean {
+  if (x.servers.has(socketPath)) return true;
+  if (x.socketDir === null || !socketPath.startsWith(`${x.socketDir}/`)) return false;
+  return !socketPath.slice(x.socketDir.length + 1).includes('/');
+}
+
+/** The label a $TMUX socket path reads as: its watched server's, else "-S path". */
+function labelOfSocket(x: LeaksInput, socketPath: string): string {
+  return x.servers.get(socketPath)?.label ?? `-S ${socketPath}`;
+}
+
+/**
+ * Today's claude: the agent whose own stream log names the process's CLAUDE_CODE_SESSION_ID, when
+ * that agent's session is gone and the process did not start before the agent did. Only for a
+ * process whose pane is gone (the caller's): a session id alone is never enough.
+ */
+function claudeTrace(tr: Tracer, p: ProcInfo, env: EnvTrace | undefined): RegistryEntry | null {
+  const id = env?.claudeSession;
+  if (!id) return null;
+  const e = tr.claudeAgent.get(id);
+  if (!e) return null;
+  if (e.agent.tmuxSession && tr.x.liveSessionNames.has(e.agent.tmuxSession)) return null;
+  const started = e.agent.startedAt ? Date.parse(e.agent.startedAt) : NaN;
+  if (Number.isFinite(started) && p.startedAt < started - SLACK_MS) return null;
+  return e;
 }
 
 /**
@@ -182,22 +247,39 @@ function strayView(tr: Tracer, p: ProcInfo, paneId: string | null, why: string):
   return leakView(p, `${why}${names}`, paneId, { sessionId: null, sessionName: null, agentId: null });
 }
 
-/** A process whose $TMUX names this server's socket: its pane is live, or gone and traced, or a stray. */
-function traceByPane(tr: Tracer, p: ProcInfo, t: { serverPid: number; sessionIndex: number }, paneId: string | null, rec: RegistryEntry | null): Verdict {
+/** A process whose $TMUX names a watched server's socket: its pane is live, or gone and traced, or a stray. */
+function traceByPane(
+  tr: Tracer,
+  p: ProcInfo,
+  t: { socketPath: string; serverPid: number; sessionIndex: number },
+  env: EnvTrace,
+  rec: RegistryEntry | null,
+): Verdict {
   const { x } = tr;
-  const live = x.serverPid !== null && t.serverPid === x.serverPid && paneId ? x.livePanes.get(paneId) : undefined;
+  const paneId = env.tmuxPane;
+  const srv = x.servers.get(t.socketPath);
+  const live = srv?.serverPid !== null && srv?.serverPid === t.serverPid && paneId ? x.livePanes.get(paneKey(t.serverPid, paneId)) : undefined;
   // Its pane still exists: it is part of that session (a daemonized agent child), not a leak.
-  if (live) return live.agent ? { adopt: live.sessionId } : null;
+  if (live) return live.agent ? { adopt: { sessionId: live.sessionId, server: live.server } } : null;
+  const label = labelOfSocket(x, t.socketPath);
+  // With one server watched (-L/-S), "this server" says it; with several, each reason names its own.
+  const on = x.servers.size > 1 || x.socketDir !== null ? ` (tmux ${label})` : '';
+  const gone: GonePane | undefined = paneId ? `${t.socketPath}|${t.serverPid}|${paneId}` : undefined;
   const seen = (paneId && x.seenPanes.get(`${t.serverPid}:${paneId}`)) || x.seenSessions.get(`${t.serverPid}:$${t.sessionIndex}`);
   if (seen && fromSeenServer(x.index, p, t.serverPid, seen)) {
     if (!seen.agent) return null; // a leftover of a personal session: never orch-top's
-    return { leaked: leakView(p, `its pane ${paneId ?? '?'} of ${seen.sessionName} is gone`, paneId, seen) };
+    return { leaked: leakView(p, `its pane ${paneId ?? '?'} of ${seen.sessionName}${on} is gone`, paneId, { ...seen, server: label }), gone };
   }
-  if (rec) return { leaked: recordedLeak(p, rec, paneId) };
+  if (rec) return { leaked: recordedLeak(p, rec, paneId), gone };
+  const claude = seen ? null : claudeTrace(tr, p, env);
+  if (claude) {
+    const why = `its pane ${paneId ?? '?'}${on} is gone and agent ${claude.agent.agentId}'s stream log names its CLAUDE_CODE_SESSION_ID ${env.claudeSession}`;
+    return { leaked: leakView(p, why, paneId, { sessionId: null, server: label, sessionName: claude.agent.tmuxSession, agentId: claude.agent.agentId }), gone };
+  }
   const why = seen
     ? `its pane ${paneId ?? '?'} is gone, but its server pid ${t.serverPid} may be another server's`
-    : `its pane ${paneId ?? '?'} on this server is gone; no agent could be traced`;
-  return { stray: strayView(tr, p, paneId, why) };
+    : `its pane ${paneId ?? '?'} ${on ? `on tmux ${label}` : 'on this server'} is gone; no agent could be traced`;
+  return { stray: strayView(tr, p, paneId, why), gone: seen ? undefined : gone };
 }
 
 /** A seen agent pane (gone now) whose pid is the process's session id, within the pane's seen life. */
@@ -205,10 +287,22 @@ function paneOfSid(tr: Tracer, p: ProcInfo): SeenPane | null {
   const { x } = tr;
   if (isSessionLeaderAlive(x.index.procs, p.sid)) return null;
   for (const sp of tr.seenAgentPanePids.get(p.sid) ?? []) {
-    const paneStillLive = sp.serverPid === x.serverPid && x.livePanes.has(sp.paneId);
-    if (!paneStillLive && insidePaneLife(p, sp)) return sp;
+    if (!paneGone(tr, sp)) continue;
+    if (insidePaneLife(p, sp)) return sp;
   }
   return null;
+}
+
+/**
+ * Whether a seen pane is gone: its server answered this look without it, or that server (pid and
+ * start time) is not running any more. A pane of a server this look did not ask (narrowed to
+ * another one) that still runs may be live: not gone.
+ */
+function paneGone(tr: Tracer, sp: SeenPane): boolean {
+  if (tr.x.livePanes.has(paneKey(sp.serverPid, sp.paneId))) return false;
+  if (tr.labelOfPid.has(sp.serverPid)) return true;
+  const now = tr.x.index.procs.get(sp.serverPid);
+  return !now || now.state === 'Z' || (sp.serverStart !== undefined && sp.serverStart !== null && now.startTime !== sp.serverStart);
 }
 
 function traceOne(tr: Tracer, p: ProcInfo): Verdict {
@@ -216,13 +310,51 @@ function traceOne(tr: Tracer, p: ProcInfo): Verdict {
   const env = x.env.get(p.pid);
   const rec = tr.recordedAgentOf(p);
   const t = env?.tmux ? parseTmuxEnv(env.tmux) : null;
-  if (t && x.socketPath && t.socketPath === x.socketPath) return traceByPane(tr, p, t, env!.tmuxPane, rec);
+  const watched = t !== null && watchedSocket(x, t.socketPath);
+  if (t && watched) return traceByPane(tr, p, t, env!, rec);
   // No usable $TMUX (a cleared environment): the session id may still be a gone agent pane's pid.
   const sp = paneOfSid(tr, p);
-  if (sp) return { leaked: leakView(p, `its session id ${p.sid} was the pane process of ${sp.sessionName}, which is gone`, null, sp) };
+  if (sp) {
+    const server = tr.labelOfPid.get(sp.serverPid) ?? null;
+    return { leaked: leakView(p, `its session id ${p.sid} was the pane process of ${sp.sessionName}, which is gone`, null, { ...sp, server }) };
+  }
   // No trace through tmux, but the orchestrator itself recorded this process for a gone agent.
-  if (rec && !(t && t.socketPath !== x.socketPath && env?.tmuxPane)) return { leaked: recordedLeak(p, rec, null) };
+  if (rec && !(t && !watched && env?.tmuxPane)) return { leaked: recordedLeak(p, rec, null) };
   return null;
+}
+
+/**
+ * A gone pane's processes belong to one agent once one of them is traced: the strays that name the
+ * same gone pane (TMUX_PANE on the same server; a server never reuses pane ids) leak with it. A
+ * pane two agents were traced through stays as it is.
+ */
+function withPaneMates(found: LeaksFound, goneOf: Map<number, GonePane>): void {
+  const tracedBy = new Map<GonePane, LeakedView | null>();
+  for (const l of found.leaked) {
+    const g = goneOf.get(l.pid);
+    if (!g || !l.agentId) continue;
+    const prev = tracedBy.get(g);
+    tracedBy.set(g, prev === undefined || prev?.agentId === l.agentId ? l : null);
+  }
+  const strays: LeakedView[] = [];
+  for (const st of found.strays) {
+    const g = goneOf.get(st.pid);
+    const by = g ? tracedBy.get(g) : undefined;
+    if (!by) {
+      strays.push(st);
+      continue;
+    }
+    found.leaked.push({
+      ...st,
+      reason: `it names the same gone pane ${st.pane ?? '?'} as leaked process ${by.pid} of agent ${by.agentId}`,
+      sessionId: by.sessionId,
+      server: by.server ?? null,
+      sessionName: by.sessionName,
+      agentId: by.agentId,
+    });
+    found.leakedPids.add(st.pid);
+  }
+  found.strays = strays;
 }
 
 /** Children of a leaked process are leaked with it. */
@@ -240,10 +372,12 @@ function withLeakedChildren(x: LeaksInput, found: LeaksFound): void {
 export function findLeaks(x: LeaksInput): LeaksFound {
   const tr = makeTracer(x);
   const found: LeaksFound = { leaked: [], strays: [], leakedPids: new Set(), adopted: new Map() };
+  const goneOf = new Map<number, GonePane>();
   for (const p of x.index.procs.values()) {
     if (x.assigned.has(p.pid) || x.orchTree.has(p.pid) || x.untouchable.has(p.pid) || p.ppid === 2 || p.state === 'Z' || p.state === 'X') continue;
     const v = traceOne(tr, p);
     if (!v) continue;
+    if (v.gone) goneOf.set(p.pid, v.gone);
     if ('adopt' in v) found.adopted.set(p.pid, v.adopt);
     else if ('stray' in v) found.strays.push(v.stray);
     else {
@@ -251,7 +385,9 @@ export function findLeaks(x: LeaksInput): LeaksFound {
       found.leakedPids.add(p.pid);
     }
   }
+  withPaneMates(found, goneOf);
   withLeakedChildren(x, found);
+  found.strays = found.strays.filter((st) => !found.leakedPids.has(st.pid));
   found.leaked.sort((a, b) => a.pid - b.pid);
   found.strays.sort((a, b) => a.pid - b.pid);
   return found;

@@ -10,6 +10,7 @@
 // measured from the first look that saw them so: a one-shot look knows only what it sampled (--sample).
 
 import { type AgentLimitName, type AgentLimits, type CpuLimit, type Limit, type Limits, type LimitName, limitsFor, maxAgentsFor } from './limits-parse.js';
+import { sessionKey, tmuxAvailable, tmuxError } from './servers.js';
 import type { OverLimitView, SessionView, Snapshot } from './types.js';
 
 export {
@@ -93,7 +94,8 @@ interface Reading {
   finding: boolean;
 }
 
-const sessionKey = (serverPid: number | null, s: SessionView) => `${serverPid ?? '-'}:${s.id}`;
+/** A session's key across looks: its server, its id and when it was created (a restarted server reuses ids). */
+const trackKey = (s: SessionView) => `${s.server}:${s.id}:${s.created}`;
 
 /** This look's reading of every limit a session is held to. */
 function readSession(s: SessionView, rules: AgentLimits, track: LimitTrack, now: number, key: string): Reading[] {
@@ -145,6 +147,7 @@ function viewOf(s: SessionView, r: Reading, now: number): OverLimitView {
   const cpuWindow = r.limit === 'maxCpu' && (r.rule as CpuLimit).forMs > 0 ? ` (sustained ${duration((r.rule as CpuLimit).forMs)})` : '';
   return {
     sessionId: s.id,
+    server: s.server,
     sessionName: s.name,
     agentId: s.agentId,
     project: s.project,
@@ -173,6 +176,7 @@ function overAgents(sessions: readonly SessionView[], limits: Limits): OverLimit
     if (max === null || n <= max) continue;
     out.push({
       sessionId: null,
+      server: null,
       sessionName: null,
       agentId: null,
       project,
@@ -192,18 +196,12 @@ function overAgents(sessions: readonly SessionView[], limits: Limits): OverLimit
 }
 
 /** Every limit exceeded in this look: per agent session (in session order), then per project. */
-export function findOverLimit(
-  sessions: readonly SessionView[],
-  limits: Limits,
-  track: LimitTrack | undefined,
-  now: number,
-  serverPid: number | null,
-): OverLimitView[] {
+export function findOverLimit(sessions: readonly SessionView[], limits: Limits, track: LimitTrack | undefined, now: number): OverLimitView[] {
   const t = track ?? emptyLimitTrack();
   const out: OverLimitView[] = [];
   for (const s of sessions) {
     const rules = limitsFor(limits, s.project, s.agent?.type ?? null);
-    for (const r of readSession(s, rules, t, now, sessionKey(serverPid, s))) if (r.finding) out.push(viewOf(s, r, now));
+    for (const r of readSession(s, rules, t, now, trackKey(s))) if (r.finding) out.push(viewOf(s, r, now));
   }
   return [...out, ...overAgents(sessions, limits)];
 }
@@ -212,9 +210,8 @@ export function findOverLimit(
 export function nextLimitTrack(snap: Pick<Snapshot, 'sessions' | 'tmux'>, limits: Limits, track: LimitTrack | undefined, now: number): LimitTrack {
   const t = track ?? emptyLimitTrack();
   const next = emptyLimitTrack();
-  const serverPid = snap.tmux.running ? snap.tmux.serverPid : null;
   for (const s of snap.sessions) {
-    const key = sessionKey(serverPid, s);
+    const key = trackKey(s);
     next.busy.set(key, lastBusy(s, t, now, key));
     const rules = limitsFor(limits, s.project, s.agent?.type ?? null);
     for (const r of readSession(s, rules, t, now, key)) if (r.over && r.since !== null) next.over.set(`${key}:${r.limit}`, r.since);
@@ -222,10 +219,15 @@ export function nextLimitTrack(snap: Pick<Snapshot, 'sessions' | 'tmux'>, limits
   return next;
 }
 
-/** The sessions a plan with enforceLimits ends: those over a hard limit, each with its reasons. */
+/** The sessions a plan with enforceLimits ends: those over a hard limit, each with its reasons, by
+ *  sessionKey(server, id) — a session id means nothing without its server. */
 export function hardOverLimit(snap: Pick<Snapshot, 'overLimit'>): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const o of snap.overLimit) if (o.hard && o.sessionId !== null) out.set(o.sessionId, [...(out.get(o.sessionId) ?? []), o.reason]);
+  for (const o of snap.overLimit) {
+    if (!o.hard || o.sessionId === null) continue;
+    const k = sessionKey(o.server, o.sessionId);
+    out.set(k, [...(out.get(k) ?? []), o.reason]);
+  }
   return out;
 }
 
@@ -247,8 +249,8 @@ export function spawnRoom(snap: Snapshot, limits: Limits, project: string | null
   const maxAgents = maxAgentsFor(limits, project);
   const where = project === null ? 'with no project' : `in project ${project}`;
   const reasons: string[] = [];
-  if (!snap.tmux.available || snap.tmux.error) {
-    reasons.push(`the look at tmux failed (${snap.tmux.error ?? 'tmux is not available'}): agent sessions cannot be counted`);
+  if (!tmuxAvailable(snap) || tmuxError(snap)) {
+    reasons.push(`the look at tmux failed (${tmuxError(snap) ?? 'tmux is not available'}): agent sessions cannot be counted`);
     return { allowed: false, project, agents, maxAgents, room: null, reasons };
   }
   const room = maxAgents === null ? null : Math.max(0, maxAgents - agents);

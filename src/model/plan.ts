@@ -7,6 +7,7 @@ import { FINDING_KINDS, findingSpec } from './findings.js';
 import type { Intent } from './intent.js';
 import { hardOverLimit } from './limits.js';
 import { childrenOf, descendantsOf } from './process-index.js';
+import { sameSession, serverOf, serversLine, serverTarget, sessionKey } from './servers.js';
 import type { OrchestratorView, ProcessView, SessionView, Snapshot, TmuxServer, ZombieView } from './types.js';
 
 export { intentLabel, intentName, type Intent } from './intent.js';
@@ -40,10 +41,22 @@ export interface OrchestratorStep extends StepBase {
   processes: ProcTarget[];
 }
 
-/** Its processes first (SIGTERM), then `kill-session` by id, SIGKILL the survivors, verify. */
+/** A tmux server a plan acts on: a session id means nothing without it. */
+export interface PlanServer {
+  /** Its label: "default", "-L name", "-S path". */
+  socket: string;
+  target: TmuxServer;
+  socketPath: string | null;
+  /** The server the session ids belong to: a restarted server reuses ids. */
+  serverPid: number | null;
+}
+
+/** Its processes first (SIGTERM), then `kill-session` by id on its server, SIGKILL the survivors, verify. */
 export interface SessionStep extends StepBase {
   kind: 'session';
   session: { id: string; name: string; created: number };
+  /** The server the session is on: it is checked (id and name) and killed there only. */
+  server: PlanServer;
   panes: PaneTarget[];
   processes: ProcTarget[];
 }
@@ -71,12 +84,16 @@ export interface Plan {
   intent: Intent;
   /** ISO-8601 of the snapshot the plan was made from. */
   basedOn: string;
+  /** The first (or only) server watched; each session step names its own (`SessionStep.server`). */
   server: TmuxServer;
+  /** The servers watched, for people ("default", "-L a, -L b"). */
   socket: string;
-  /** The server's socket path: how $TMUX of its panes' processes reads (to find what left a pane). */
+  /** The first server's socket path. */
   socketPath: string | null;
-  /** The tmux server the session ids belong to: a restarted server reuses ids. */
+  /** The first server's pid. */
   serverPid: number | null;
+  /** Every running server of the look: never signalled but for SIGCHLD. */
+  servers?: PlanServer[];
   graceMs: number;
   steps: Step[];
   /** Findings the plan leaves alone, each with why (ghosts, out-of-scope zombie parents, strays). */
@@ -124,7 +141,7 @@ const none = (): Scope => ({ orchestrator: null, sessions: [], withLeaked: false
 function reapScope(snap: Snapshot, enforceLimits: boolean): Scope {
   const over = enforceLimits ? hardOverLimit(snap) : new Map<string, string[]>();
   const orphans = snap.sessions.filter((s) => s.status === 'orphan');
-  const limited = snap.sessions.filter((s) => s.status !== 'orphan' && over.has(s.id));
+  const limited = snap.sessions.filter((s) => s.status !== 'orphan' && over.has(sessionKey(s.server, s.id)));
   return { ...none(), sessions: [...orphans, ...limited], withLeaked: true, withZombies: true, overLimit: over };
 }
 
@@ -175,8 +192,12 @@ function scopeOf(snap: Snapshot, intent: Intent, asRoot: boolean): Scope {
       // The console's K: every orphan, sessions and the processes that outlived theirs.
       return { ...none(), sessions: orphans(), withLeaked: true };
     case 'kill-session': {
-      const s = snap.sessions.find((x) => x.id === intent.sessionId);
-      return s ? { ...none(), sessions: [s] } : { ...none(), refused: `no agent session ${intent.sessionId} on this server` };
+      const found = snap.sessions.filter((x) => sameSession({ sessionId: intent.sessionId, server: intent.server ?? null }, x));
+      if (found.length > 1)
+        return { ...none(), refused: `session ${intent.sessionId} is on several tmux servers (${found.map((x) => x.server).join(', ')}): name one` };
+      return found[0]
+        ? { ...none(), sessions: [found[0]] }
+        : { ...none(), refused: `no agent session ${intent.sessionId} on ${intent.server && snap.tmux.length > 1 ? `tmux ${intent.server}` : 'this server'}` };
     }
     case 'kill-leaked':
       return { ...none(), withLeaked: true };
@@ -233,6 +254,12 @@ function sessionReason(s: SessionView, intent: Intent, overLimit: string[] | und
   return overLimit ? `over limit: ${overLimit.join('; ')}` : 'chosen by hand';
 }
 
+/** The server a session is on, as the plan names it. */
+function planServer(snap: Snapshot, label: string): PlanServer {
+  const t = serverOf(snap, label);
+  return { socket: label, target: serverTarget(label), socketPath: t?.socketPath ?? null, serverPid: t?.running ? t.serverPid : null };
+}
+
 /** Sessions, with every process of theirs. */
 function sessionSteps(d: Draft, sessions: SessionView[], intent: Intent, overLimit: Map<string, string[]>): void {
   for (const s of sessions) {
@@ -242,8 +269,9 @@ function sessionSteps(d: Draft, sessions: SessionView[], intent: Intent, overLim
       id,
       phase: d.phase,
       kind: 'session',
-      reason: sessionReason(s, intent, overLimit.get(s.id)),
+      reason: sessionReason(s, intent, overLimit.get(sessionKey(s.server, s.id))),
       session: { id: s.id, name: s.name, created: s.created },
+      server: planServer(d.snap, s.server),
       panes,
       // A zombie is already dead: its own step gets it reaped.
       processes: claim(
@@ -291,7 +319,7 @@ function serverZombieStep(d: Draft, ppid: number, zs: ZombieView[]): void {
 /** The active agent session a zombie parent lives in (and that no step of this plan ends), or null. */
 function activeHome(d: Draft, ppid: number, parentView: ProcessView): SessionView | null {
   if (d.claimed.has(ppid) || !parentView.sessionId) return null;
-  const home = d.snap.sessions.find((x) => x.id === parentView.sessionId);
+  const home = d.snap.sessions.find((x) => sameSession(parentView, x));
   // A contested session is treated as active: nothing of it is ended for a zombie.
   return home && home.status !== 'orphan' ? home : null;
 }
@@ -305,7 +333,8 @@ function parentZombieStep(d: Draft, ppid: number, zs: ZombieView[], intent: Inte
   const parentView = d.procs.get(ppid);
   if (!parentView) return;
   const home = activeHome(d, ppid, parentView);
-  const chosen = home !== null && intent.kind === 'reap-zombies' && intent.endParentsOf === home.id;
+  const chosen =
+    home !== null && intent.kind === 'reap-zombies' && sameSession({ sessionId: intent.endParentsOf ?? null, server: intent.endParentsServer ?? null }, home);
   const ends = parentView.role === 'pane' ? 'ends with it' : 'loses that process';
   const cost = !home
     ? ''
@@ -372,9 +401,10 @@ export function makePlan(snap: Snapshot, intent: Intent, opts: PlanOptions): Pla
     intent,
     basedOn: snap.takenAt,
     server: opts.server,
-    socket: snap.tmux.socket,
-    socketPath: snap.tmux.socketPath,
-    serverPid: snap.tmux.serverPid,
+    socket: serversLine(snap),
+    socketPath: snap.tmux[0]?.socketPath ?? null,
+    serverPid: snap.tmux[0]?.serverPid ?? null,
+    servers: snap.tmux.filter((t) => t.running).map((t) => planServer(snap, t.socket)),
     graceMs: opts.graceMs,
     steps: scope.refused ? [] : d.steps,
     left: d.left,

@@ -60,7 +60,7 @@ export function neverSignal(self: { pid: number; ancestors: number[] }): Map<num
  *  executor only ever nudges with SIGCHLD). */
 export function neverTouch(raw: Pick<RawWorld, 'self' | 'tmux'>): Set<number> {
   const out = new Set<number>(neverSignal(raw.self).keys());
-  if (raw.tmux.serverPid) out.add(raw.tmux.serverPid);
+  for (const t of raw.tmux) if (t.serverPid) out.add(t.serverPid);
   return out;
 }
 

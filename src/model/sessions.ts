@@ -1,18 +1,36 @@
-// Agent sessions: which tmux sessions are agents' and whose (the reference orchestrator's registry
-// or --prefix; an agent manager's state or naming: model/sources.ts), which processes are theirs (pane
-// trees and same-SID members), and which are orphans and why (DESIGN.md "What counts as a finding").
-// A session two sources claim is contested: one error line, never an orphan. Pure: the pane list, the
-// process index, the registry and the managers' rules in.
+// Agent sessions: which tmux sessions, of every watched server, are agents' and whose (the reference
+// orchestrator's registry or --prefix; an agent manager's state or naming: model/sources.ts), which
+// processes are theirs (pane trees and same-SID members), and which are orphans and why (DESIGN.md
+// "What counts as a finding"). A session two sources claim is contested: one error line, never an
+// orphan. Pure: the servers' panes, the process index, the registry and the managers' rules in.
 
 import { commandOf, descendantsOf, type ProcessIndex } from './process-index.js';
 import { agentRef, agentState, type RegistryEntry, type RegistryIndex } from './registry-index.js';
+import { sessionKey } from './servers.js';
 import { type Claim, managerClaims, managerReasons, type ManagerRules } from './sources.js';
 import type { ManagerName, OrphanReason, ProcessRole, ProcessView, ProcInfo, SessionView, TmuxPane } from './types.js';
 
 export interface Assignment {
   sessionId: string;
+  /** The session's server (its label). */
+  server: string;
   role: ProcessRole;
 }
+
+/** One server's panes, as the model judges them. */
+export interface ServerPanes {
+  label: string;
+  /** Its socket path (an agent manager's record names its server by -L name). */
+  socketPath: string | null;
+  /** Its pid while it answers, else null. */
+  serverPid: number | null;
+  panes: TmuxPane[];
+  /** Its answer validated and its pid is the socket's server: only then can its sessions be agents'. */
+  trusted: boolean;
+}
+
+/** A live pane's key: a pane id means nothing without its server (by pid; a server never reuses ids). */
+export const paneKey = (serverPid: number, paneId: string): string => `${serverPid}:${paneId}`;
 
 export interface SessionDraft {
   view: Omit<SessionView, 'processes' | 'cpu' | 'rss' | 'fds'>;
@@ -23,8 +41,8 @@ export interface SessionsFound {
   drafts: SessionDraft[];
   /** Every process an agent session holds, by pid. */
   assigned: Map<number, Assignment>;
-  /** Every live pane of the server, by pane id, and whether its session is an agent's. */
-  livePanes: Map<string, { sessionId: string; agent: boolean }>;
+  /** Every live pane of every server, by paneKey, and whether its session is an agent's. */
+  livePanes: Map<string, { sessionId: string; server: string; agent: boolean }>;
   liveSessionNames: Set<string>;
   otherSessions: number;
   /** One line per session two sources claim. */
@@ -32,7 +50,7 @@ export interface SessionsFound {
 }
 
 export interface SessionsInput {
-  panes: TmuxPane[];
+  servers: ServerPanes[];
   index: ProcessIndex;
   untouchable: ReadonlySet<number>;
   registry: RegistryIndex;
@@ -45,8 +63,6 @@ export interface SessionsInput {
   managers?: ManagerRules[];
   /** A manager's owner process, when one runs. */
   managerOwnerOf?: (m: ManagerName) => ProcInfo | null;
-  /** The watched server's socket path (a manager's record names its server by -L name). */
-  socketPath?: string | null;
   /** "Now" (epoch ms) and how old a session its manager's state does not know must be to be an orphan. */
   now?: number;
   sourceGraceMs?: number;
@@ -81,11 +97,11 @@ function groupBySession(panes: TmuxPane[]): Map<string, TmuxPane[]> {
 }
 
 /** Claims, into `assigned`, each pane's process tree and the processes that kept its session id. */
-function claimPaneProcesses(panes: TmuxPane[], sessionId: string, x: SessionsInput, assigned: Map<number, Assignment>): Set<number> {
+function claimPaneProcesses(panes: TmuxPane[], sessionId: string, server: string, x: SessionsInput, assigned: Map<number, Assignment>): Set<number> {
   const pids = new Set<number>();
   const mark = (pid: number, role: ProcessRole) => {
     if (x.untouchable.has(pid) || assigned.has(pid)) return;
-    assigned.set(pid, { sessionId, role });
+    assigned.set(pid, { sessionId, server, role });
     pids.add(pid);
   };
   for (const pane of panes) {
@@ -130,7 +146,7 @@ interface Judged {
   contested: ManagerName[] | null;
 }
 
-function sessionDraft(sessionId: string, panes: TmuxPane[], j: Judged, pids: Set<number>, index: ProcessIndex): SessionDraft {
+function sessionDraft(sessionId: string, server: string, panes: TmuxPane[], j: Judged, pids: Set<number>, index: ProcessIndex): SessionDraft {
   const first = panes[0]!;
   const { reg, byName: byPrefix } = j.claim;
   const { owner, reasons } = j;
@@ -138,6 +154,7 @@ function sessionDraft(sessionId: string, panes: TmuxPane[], j: Judged, pids: Set
     view: {
       id: sessionId,
       name: first.sessionName,
+      server,
       created: first.sessionCreated * 1000,
       attached: first.sessionAttached > 0,
       matchedBy: reg && byPrefix ? 'registry+prefix' : reg ? 'registry' : 'prefix',
@@ -160,11 +177,12 @@ function sessionDraft(sessionId: string, panes: TmuxPane[], j: Judged, pids: Set
 }
 
 /** Every source's claim on a session: the orchestrator's first (its registry or --prefix), then each manager's. */
-function claimsOn(name: string, x: SessionsInput): Claim[] {
+function claimsOn(name: string, srv: ServerPanes, x: SessionsInput): Claim[] {
+  if (!srv.trusted) return [];
   const reg = x.registry.bySession.get(name) ?? null;
   const byPrefix = x.prefixes.some((p) => p.length > 0 && name.startsWith(p));
   const own: Claim[] = reg || byPrefix ? [{ manager: 'orchestrator', reg, byName: byPrefix, rules: null }] : [];
-  return [...own, ...managerClaims(name, x.socketPath ?? null, x.managers ?? [])];
+  return [...own, ...managerClaims(name, srv.socketPath, x.managers ?? [])];
 }
 
 function judge(claims: Claim[], panes: TmuxPane[], x: SessionsInput): Judged {
@@ -180,35 +198,48 @@ function judge(claims: Claim[], panes: TmuxPane[], x: SessionsInput): Judged {
   return { claim, owner, contested, reasons: contested ? [] : managerReasons(panes, claim, age, x.sourceGraceMs ?? 10_000) };
 }
 
+/** Every session of every server; a server whose look cannot be trusted has no agent session. */
 export function findSessions(x: SessionsInput): SessionsFound {
   const found: SessionsFound = { drafts: [], assigned: new Map(), livePanes: new Map(), liveSessionNames: new Set(), otherSessions: 0, errors: [] };
-  for (const [sessionId, panes] of groupBySession(x.panes)) {
+  for (const srv of x.servers) findServerSessions(x, srv, found);
+  return found;
+}
+
+function findServerSessions(x: SessionsInput, srv: ServerPanes, found: SessionsFound): void {
+  for (const [sessionId, panes] of groupBySession(srv.panes)) {
     const name = panes[0]!.sessionName;
     found.liveSessionNames.add(name);
-    const claims = claimsOn(name, x);
+    const claims = claimsOn(name, srv, x);
     const isAgent = claims.length > 0;
-    for (const pane of panes) found.livePanes.set(pane.paneId, { sessionId, agent: isAgent });
+    if (srv.serverPid !== null)
+      for (const pane of panes) found.livePanes.set(paneKey(srv.serverPid, pane.paneId), { sessionId, server: srv.label, agent: isAgent });
     if (!isAgent) {
       found.otherSessions++;
       continue;
     }
-    const pids = claimPaneProcesses(panes, sessionId, x, found.assigned);
+    const pids = claimPaneProcesses(panes, sessionId, srv.label, x, found.assigned);
     const j = judge(claims, panes, x);
-    if (j.contested) found.errors.push(`session ${name} (${sessionId}) is claimed by ${j.contested.join(' and ')}: reported, never touched`);
-    found.drafts.push(sessionDraft(sessionId, panes, j, pids, x.index));
+    if (j.contested) found.errors.push(`session ${name} (${sessionId} on ${srv.label}) is claimed by ${j.contested.join(' and ')}: reported, never touched`);
+    found.drafts.push(sessionDraft(sessionId, srv.label, panes, j, pids, x.index));
   }
-  return found;
 }
 
 /** The sessions and assignments with the processes the leak trace found still in a live agent pane. */
-export function withAdopted(found: SessionsFound, adopted: ReadonlyMap<number, string>): Pick<SessionsFound, 'drafts' | 'assigned'> {
+export function withAdopted(
+  found: SessionsFound,
+  adopted: ReadonlyMap<number, { sessionId: string; server: string }>,
+): Pick<SessionsFound, 'drafts' | 'assigned'> {
   const assigned = new Map(found.assigned);
   const extra = new Map<string, number[]>();
-  for (const [pid, sessionId] of adopted) {
-    assigned.set(pid, { sessionId, role: 'session-member' });
-    extra.set(sessionId, [...(extra.get(sessionId) ?? []), pid]);
+  for (const [pid, s] of adopted) {
+    assigned.set(pid, { sessionId: s.sessionId, server: s.server, role: 'session-member' });
+    const k = sessionKey(s.server, s.sessionId);
+    extra.set(k, [...(extra.get(k) ?? []), pid]);
   }
-  const drafts = found.drafts.map((d) => (extra.has(d.view.id) ? { ...d, pids: new Set([...d.pids, ...extra.get(d.view.id)!]) } : d));
+  const drafts = found.drafts.map((d) => {
+    const more = extra.get(sessionKey(d.view.server, d.view.id));
+    return more ? { ...d, pids: new Set([...d.pids, ...more]) } : d;
+  });
   return { drafts, assigned };
 }
 
@@ -228,5 +259,5 @@ export function finishSessions(drafts: SessionDraft[], procView: ReadonlyMap<num
       }
       return { ...d.view, processes: [...d.pids].sort((a, b) => a - b), cpu, rss, fds: fdSum };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => a.name.localeCompare(b.name) || a.server.localeCompare(b.server));
 }

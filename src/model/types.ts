@@ -71,6 +71,9 @@ export interface EnvTrace {
   tmuxPane: string | null;
   /** $CLAUDE_ORCHESTRATOR_WORKSPACE */
   workspace: string | null;
+  /** $CLAUDE_CODE_SESSION_ID: the claude session a process (an MCP server, a hook, a Bash tool) runs
+   *  for (claude 2.1.154+); evidence only when an agent's own stream log names it. Absent: not read. */
+  claudeSession?: string | null;
 }
 
 /** Which tmux server: `-L name`, `-S path`, or tmux's default. */
@@ -97,10 +100,14 @@ export interface TmuxPane {
 
 export interface TmuxState {
   server: TmuxServer;
+  /** How it is named to a person: "default", "-L name" or "-S path" (collectors/tmux-exec describeServer). */
+  label: string;
   /** false when the tmux binary could not be run at all. */
   available: boolean;
   /** true when a server answered on the socket. */
   running: boolean;
+  /** A socket file is there but no server answers on it (a server that died without removing it). */
+  stale: boolean;
   /** The server's socket path (#{socket_path}) when it answered. */
   socketPath: string | null;
   /** The server's pid (#{pid}) when it answered: the same on every line, or the answer is an error. */
@@ -218,10 +225,24 @@ export interface OrchestratorProbe {
   error: string | null;
 }
 
+/** A claude session id an agent's stream log names (`<workspace>/logs/<agent id>_stream.jsonl`). */
+export interface ClaudeLogSession {
+  sessionId: string;
+  agentId: string;
+  /** The workspace whose registry names the agent. */
+  workspace: string;
+  log: string;
+}
+
 /** Everything one tick read from the world. */
 export interface RawWorld {
   takenAt: number;
-  tmux: TmuxState;
+  /** Every tmux server watched: each socket of the user's tmux directory (the default one first), or
+   *  the one -L/-S named. */
+  tmux: TmuxState[];
+  /** The servers are every socket of this directory (not one -L/-S): a $TMUX naming a socket in it
+   *  whose server is gone is still this user's server. Null when narrowed. */
+  socketDir?: string | null;
   procs: ProcTable;
   /** Environment traces for the processes whose environ was read (cached per ProcKey by the collector). */
   env: Map<number, EnvTrace>;
@@ -229,6 +250,9 @@ export interface RawWorld {
   fds: Map<number, FdCount>;
   workspaces: WorkspaceState[];
   orchestrator: OrchestratorProbe;
+  /** The claude session ids agents' own stream logs name (their stream-json init line): the mark
+   *  a leftover of today's claude carries in its environment. */
+  claudeLogs?: ClaudeLogSession[];
   /** orch-top's own pid and every ancestor up to pid 1: never targets. */
   self: { pid: number; ancestors: number[] };
   /** Degraded conditions worth one line each ("could not read /proc/123/fd: permission denied" is NOT one). */
@@ -268,6 +292,8 @@ export interface PaneView {
 export interface SessionView {
   id: string;
   name: string;
+  /** The tmux server it is on ("default", "-L name", "-S path"): an id means nothing without it. */
+  server: string;
   created: number; // epoch ms
   attached: boolean;
   /** How it was recognised as an agent session. */
@@ -313,8 +339,9 @@ export interface ProcessView {
   threads: number;
   fds: number | null;
   role: ProcessRole;
-  /** The tmux session it belongs to ("$3"), if any. */
+  /** The tmux session it belongs to ("$3"), if any, and that session's server. */
   sessionId: string | null;
+  server?: string | null;
 }
 
 export interface ZombieView {
@@ -330,8 +357,9 @@ export interface ZombieView {
   parentInScope: boolean;
   /** The parent is the watched tmux server: it is only ever nudged (SIGCHLD), never terminated. */
   parentIsTmuxServer: boolean;
-  /** Session the parent belongs to, if any. */
+  /** Session the parent belongs to, if any, and that session's server. */
   sessionId: string | null;
+  server?: string | null;
   startedAt: number;
 }
 
@@ -348,8 +376,9 @@ export interface LeakedView {
   fds: number | null;
   /** The pane it came from ("%7") when its environment says so. */
   pane: string | null;
-  /** The session it was traced to (id and name) when known. */
+  /** The session it was traced to (id, its server, and name) when known. */
   sessionId: string | null;
+  server?: string | null;
   sessionName: string | null;
   agentId: string | null;
   /** How it was traced: "TMUX_PANE %7 of session agent_x is gone", "sid 123 was pane of ...". */
@@ -364,6 +393,7 @@ export interface FdView {
   command: string;
   role: ProcessRole;
   sessionId: string | null;
+  server?: string | null;
   count: number | null;
   kinds: FdKinds | null;
   trend: FdTrend;
@@ -412,6 +442,8 @@ export interface OrchestratorView {
 /** An agent session over a configured limit (model/limits.ts), or a project over its maxAgents (no session). */
 export interface OverLimitView {
   sessionId: string | null;
+  /** The session's server (its label); null for maxAgents, which is per project. */
+  server: string | null;
   sessionName: string | null;
   agentId: string | null;
   project: string | null;
@@ -457,19 +489,25 @@ export interface Summary extends Record<FindingKind, number> {
   findings: number;
 }
 
+/** One tmux server as a look saw it. */
+export interface ServerView {
+  socket: string; // "default", "-L name" or "-S path": its label everywhere (model/servers.ts serverTarget reaches it again)
+  socketPath: string | null;
+  available: boolean;
+  running: boolean;
+  /** A socket file no server answers on: listed, never an error. */
+  stale: boolean;
+  serverPid: number | null;
+  error: string | null;
+  /** Sessions on the server that are not agent sessions (never touched). */
+  otherSessions: number;
+}
+
 export interface Snapshot {
   version: 1;
   takenAt: string; // ISO-8601
-  tmux: {
-    socket: string; // "default", "-L name" or "-S path"
-    socketPath: string | null;
-    available: boolean;
-    running: boolean;
-    serverPid: number | null;
-    error: string | null;
-    /** Sessions on the server that are not agent sessions (never touched). */
-    otherSessions: number;
-  };
+  /** Every tmux server watched, the default one first. */
+  tmux: ServerView[];
   /** The orchestrator watched (the oldest running one when several run), or null. */
   orchestrator: OrchestratorView | null;
   /** Every running orchestrator found: one per project may run at once. */

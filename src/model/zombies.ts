@@ -7,13 +7,13 @@ import type { ProcInfo, ZombieView } from './types.js';
 
 export interface ZombiesInput {
   procs: Map<number, ProcInfo>;
-  /** The watched server's pid while it runs, else null. */
-  serverPid: number | null;
+  /** The watched servers' pids, of those that run. */
+  serverPids: ReadonlySet<number>;
   /** Pane pids of agent sessions, live now. */
   livePanePids: Iterable<number>;
   seenPanes: Iterable<SeenPane>;
-  /** The session that holds a process, if any. */
-  sessionOf: (pid: number) => string | null;
+  /** The session that holds a process (its id and server), if any. */
+  sessionOf: (pid: number) => { sessionId: string; server: string } | null;
   /** A process of an agent session, a leak or the orchestrators' trees. */
   inScope: (pid: number) => boolean;
 }
@@ -25,7 +25,7 @@ export interface ZombiesInput {
  */
 function agentPanePids(x: ZombiesInput): Set<number> {
   const out = new Set<number>(x.livePanePids);
-  for (const sp of x.seenPanes) if (sp.agent && sp.serverPid === x.serverPid) out.add(sp.panePid);
+  for (const sp of x.seenPanes) if (sp.agent && x.serverPids.has(sp.serverPid)) out.add(sp.panePid);
   return out;
 }
 
@@ -35,7 +35,8 @@ export function findZombies(x: ZombiesInput): ZombieView[] {
   for (const p of x.procs.values()) {
     if (p.state !== 'Z') continue;
     const parent = x.procs.get(p.ppid);
-    const ofServer = x.serverPid !== null && p.ppid === x.serverPid;
+    const ofServer = x.serverPids.has(p.ppid);
+    const home = x.sessionOf(p.ppid);
     zombies.push({
       pid: p.pid,
       startTime: p.startTime,
@@ -45,7 +46,8 @@ export function findZombies(x: ZombiesInput): ZombieView[] {
       parentCommand: parent ? commandOf(parent) : null,
       parentInScope: x.inScope(p.ppid) || (ofServer && panePids.has(p.pid)),
       parentIsTmuxServer: ofServer,
-      sessionId: x.sessionOf(p.ppid),
+      sessionId: home?.sessionId ?? null,
+      server: home?.server ?? null,
       startedAt: p.startedAt,
     });
   }

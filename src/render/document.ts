@@ -58,6 +58,7 @@ const pane = (p: PaneView) => ({ id: p.id, pid: p.pid, dead: p.dead, command: p.
 const session = (s: SessionView) => ({
   id: s.id,
   name: s.name,
+  server: s.server,
   created: s.created,
   attached: s.attached,
   matchedBy: s.matchedBy,
@@ -95,6 +96,7 @@ const proc = (p: ProcessView) => ({
   fds: p.fds,
   role: p.role,
   sessionId: p.sessionId,
+  server: p.server ?? null,
 });
 
 const zombie = (z: ZombieView) => ({
@@ -107,6 +109,7 @@ const zombie = (z: ZombieView) => ({
   parentInScope: z.parentInScope,
   parentIsTmuxServer: z.parentIsTmuxServer,
   sessionId: z.sessionId,
+  server: z.server ?? null,
   startedAt: z.startedAt,
 });
 
@@ -123,6 +126,7 @@ const leaked = (l: LeakedView) => ({
   fds: l.fds,
   pane: l.pane,
   sessionId: l.sessionId,
+  server: l.server ?? null,
   sessionName: l.sessionName,
   agentId: l.agentId,
   reason: l.reason,
@@ -134,6 +138,7 @@ const fd = (f: FdView) => ({
   command: f.command,
   role: f.role,
   sessionId: f.sessionId,
+  server: f.server ?? null,
   count: f.count,
   kinds: kinds(f.kinds),
   trend: f.trend,
@@ -186,19 +191,19 @@ const summaryDocument = (s: Summary) => ({
 
 /** The `version: 1` document of one look. */
 export function snapshotDocument(snap: Snapshot) {
-  const t = snap.tmux;
   return {
     version: 1 as const,
     takenAt: snap.takenAt,
-    tmux: {
+    tmux: snap.tmux.map((t) => ({
       socket: t.socket,
       socketPath: t.socketPath,
       available: t.available,
       running: t.running,
+      stale: t.stale,
       serverPid: t.serverPid,
       error: t.error,
       otherSessions: t.otherSessions,
-    },
+    })),
     orchestrator: snap.orchestrator ? orchestrator(snap.orchestrator) : null,
     orchestrators: snap.orchestrators.map(orchestrator),
     orchestratorError: snap.orchestratorError,

@@ -17,12 +17,13 @@ function procLine(t: ProcTarget, width: number): string {
 }
 
 /** One line naming a step's target (no processes). */
-function stepTitle(s: Step): string {
+function stepTitle(s: Step, plan: Pick<Plan, 'servers'>): string {
   switch (s.kind) {
     case 'orchestrator':
       return `orchestrator pid ${s.processes[0]?.pid ?? '?'}${s.processes.length > 1 ? ` and ${plural(s.processes.length - 1, 'child', 'children')}` : ''}`;
     case 'session':
-      return `session ${s.session.id} ${s.session.name} (${plural(s.processes.length, 'process', 'processes')})`;
+      // A session id means nothing without its server: named whenever the plan spans several.
+      return `session ${s.session.id} ${s.session.name}${s.server && (plan.servers?.length ?? 0) > 1 ? ` on tmux ${s.server.socket}` : ''} (${plural(s.processes.length, 'process', 'processes')})`;
     case 'leaked':
       return `leaked pid ${s.processes[0]?.pid ?? '?'}${s.processes.length > 1 ? ` and ${plural(s.processes.length - 1, 'child', 'children')}` : ''}`;
     case 'zombies':
@@ -65,7 +66,7 @@ export function renderPlanText(outside: Plan, opts: { paint: Paint; width?: numb
   const phases = new Set(plan.steps.map((s) => s.phase)).size;
   for (const s of plan.steps) {
     const phase = phases > 1 ? paint('dim', `[phase ${s.phase}] `) : '';
-    out.push(`  ${String(s.id).padStart(2)}  ${phase}${paint('accent', stepTitle(s))}  ${paint('dim', '—')} ${s.reason}`);
+    out.push(`  ${String(s.id).padStart(2)}  ${phase}${paint('accent', stepTitle(s, plan))}  ${paint('dim', '—')} ${s.reason}`);
     out.push(`      ${paint('dim', stepHow(s, plan.graceMs))}`);
     if (!detail) continue;
     const procs = s.kind === 'zombies' ? [s.parent, ...s.zombies] : s.processes;
@@ -92,7 +93,7 @@ export function renderResultsText(outsidePlan: Plan, outsideEx: Execution, opts:
   );
   for (const s of plan.steps) {
     const rs = ex.results.filter((r) => r.step === s.id);
-    out.push(`  ${String(s.id).padStart(2)}  ${stepTitle(s)}`);
+    out.push(`  ${String(s.id).padStart(2)}  ${stepTitle(s, plan)}`);
     for (const r of rs) {
       const outcome = paint(TONE[r.outcome], r.outcome.padEnd(14));
       const sent = r.sent.length ? paint('dim', r.sent.join(' → ')) : '';

@@ -1,7 +1,8 @@
 // The snapshot as text tables, for --snapshot and the reports of --reap/--shutdown. Pure: snapshot in, lines out.
 
 import { findingSpec, shownKinds } from '../model/findings.js';
-import type { FdView, LeakedView, SessionView, Snapshot, ZombieView, GhostView } from '../model/types.js';
+import { severalServers } from '../model/servers.js';
+import type { FdView, LeakedView, ServerView, SessionView, Snapshot, ZombieView, GhostView } from '../model/types.js';
 import { formatAge, formatBytes, formatCount, formatPct, plural, sparkline } from './format.js';
 import { inertDeep } from './inert.js';
 import { renderTable, type Column } from './table.js';
@@ -43,12 +44,17 @@ export function foundNothing(s: Snapshot): boolean {
 
 /** What was looked at and how to point orch-top at an orchestrator, for a look that found nothing. */
 export function nothingFoundLines(s: Snapshot, looked: LookedAt, paint: Paint): string[] {
-  const t = s.tmux;
-  const server = !t.available
-    ? `tmux unavailable (${t.error ?? 'not found'})`
-    : !t.running
-      ? `tmux ${t.socket}: no server running`
-      : `tmux ${t.socket}: ${plural(t.otherSessions, 'session')}, none an agent's`;
+  const server = s.tmux
+    .map((t) =>
+      !t.available
+        ? `tmux unavailable (${t.error ?? 'not found'})`
+        : t.stale
+          ? `tmux ${t.socket}: stale socket, no server answers`
+          : !t.running
+            ? `tmux ${t.socket}: no server running`
+            : `tmux ${t.socket}: ${plural(t.otherSessions, 'session')}, none an agent's`,
+    )
+    .join('; ');
   const found = new Set(s.workspaces.map((w) => w.path));
   const ws = looked.flags.length
     ? [`  workspaces given with --workspace: ${looked.flags.join(', ')}`]
@@ -72,13 +78,18 @@ export function nothingFoundLines(s: Snapshot, looked: LookedAt, paint: Paint): 
   ];
 }
 
+/** One server of the header: its label, pid and sessions, or why it has none. */
+function serverLine(s: Snapshot, t: ServerView, paint: Paint): string {
+  if (!t.available) return paint('error', `tmux unavailable: ${t.error ?? 'not found'}`);
+  if (t.error) return paint('error', `tmux ${t.socket}: ${t.error}`);
+  if (t.stale) return `tmux ${t.socket}: ${paint('dim', 'stale socket, no server answers')}`;
+  if (!t.running) return `tmux ${t.socket}: ${paint('dim', 'no server running')}`;
+  const agents = s.sessions.filter((x) => x.server === t.socket).length;
+  return `tmux ${t.socket} (server pid ${t.serverPid}; ${plural(agents, 'agent session')}, ${t.otherSessions} other)`;
+}
+
 function headerLines(s: Snapshot, paint: Paint, now: number): string[] {
-  const t = s.tmux;
-  let tmux: string;
-  if (!t.available) tmux = paint('error', `tmux unavailable: ${t.error ?? 'not found'}`);
-  else if (t.error) tmux = paint('error', `tmux ${t.socket}: ${t.error}`);
-  else if (!t.running) tmux = `tmux ${t.socket}: ${paint('dim', 'no server running')}`;
-  else tmux = `tmux ${t.socket} (server pid ${t.serverPid}; ${plural(s.sessions.length, 'agent session')}, ${t.otherSessions} other)`;
+  const tmux = s.tmux.map((t) => serverLine(s, t, paint));
   const orchLine = (o: Snapshot['orchestrators'][number]) =>
     `orchestrator pid ${o.pid} ${paint('ok', 'up')} ${formatAge(now - o.startedAt)}, cpu ${formatPct(o.cpu)}%, rss ${formatBytes(o.rss)}, fds ${formatCount(o.fds)}` +
     (o.project ? `, project ${o.project}` : o.workspace ? `, workspace ${o.workspace}` : '');
@@ -88,12 +99,14 @@ function headerLines(s: Snapshot, paint: Paint, now: number): string[] {
   const ws = s.workspaces.length
     ? s.workspaces.map((w) => `${w.project ?? w.path}${w.error ? ` ${paint('warn', `(${w.error})`)}` : ` (${plural(w.agents, 'agent')}, ${w.how})`}`).join(', ')
     : paint('dim', 'none found');
-  return [`${paint('heading', 'orch-top')} ${s.takenAt}`, `  ${tmux}`, ...orchs.map((l) => `  ${l}`), `  workspaces: ${ws}`];
+  return [`${paint('heading', 'orch-top')} ${s.takenAt}`, ...tmux.map((l) => `  ${l}`), ...orchs.map((l) => `  ${l}`), `  workspaces: ${ws}`];
 }
 
-function sessionTable(rows: SessionView[], o: Required<TextOptions>): string[] {
+function sessionTable(rows: SessionView[], o: Required<TextOptions>, several: boolean): string[] {
   const cols: Column<SessionView>[] = [
     { header: 'ID', get: (r) => r.id, priority: 3 },
+    // With several servers watched, which one each session is on (an id means nothing without it).
+    ...(several ? [{ header: 'SERVER', get: (r: SessionView) => r.server, max: 28, priority: 1 }] : []),
     { header: 'SESSION', get: (r) => r.name, priority: 0 },
     { header: 'STATUS', get: (r) => r.status, tone: (r) => (r.status === 'orphan' ? 'error' : 'ok'), priority: 0 },
     { header: 'PROJECT', get: (r) => r.project ?? '-', max: 24, priority: 3 },
@@ -173,7 +186,7 @@ export function renderSnapshotText(snap: Snapshot, opts: TextOptions): string {
     out.push(...(n ? lines() : [`  ${paint('dim', empty)}`]));
     out.push('');
   };
-  section('AGENT SESSIONS', s.sessions.length, () => sessionTable(s.sessions, o), 'no agent sessions');
+  section('AGENT SESSIONS', s.sessions.length, () => sessionTable(s.sessions, o, severalServers(s)), 'no agent sessions');
   section('LEAKED PROCESSES', s.leaked.length, () => leakedTable(s.leaked, o), 'none');
   const ours = s.zombies.filter((z) => z.parentInScope);
   section('ZOMBIES', ours.length, () => zombieTable(ours, o), 'none in scope');

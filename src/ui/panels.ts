@@ -2,6 +2,7 @@
 // selection survives refreshes), its columns with drop priorities, its sort orders, the text a `/`
 // filter searches and the lines Enter expands. Pure: snapshot in, rows out; the components only draw.
 
+import { sameSession, sessionKey, sessionRef, severalServers } from '../model/servers.js';
 import type { FdView, GhostView, OverLimitView, ProcessView, SessionView, Snapshot, ZombieView } from '../model/types.js';
 import { formatAge, formatBytes, formatClock, formatCount, formatPct, sparkline } from '../render/format.js';
 import type { Column } from '../render/table.js';
@@ -82,6 +83,8 @@ export interface SessionRow {
   ghost: GhostView | null;
   /** The limits it is over (model/limits.ts): their cells are marked "!" and toned. */
   over: OverLimitView[];
+  /** The look spans several servers: the row's words name its server. */
+  several?: boolean;
 }
 
 /** Which column shows each limit's figure. */
@@ -107,13 +110,25 @@ export const GHOST_PREFIX = 'ghost:';
 
 function sessionRows({ snap }: RowsCtx): SessionRow[] {
   const over = new Map<string, OverLimitView[]>();
-  for (const o of snap.overLimit ?? []) if (o.sessionId !== null) over.set(o.sessionId, [...(over.get(o.sessionId) ?? []), o]);
+  for (const o of snap.overLimit ?? [])
+    if (o.sessionId !== null) over.set(sessionKey(o.server, o.sessionId), [...(over.get(sessionKey(o.server, o.sessionId)) ?? []), o]);
+  const several = severalServers(snap);
   return [
     ...snap.sessions.map((s) => {
-      const mine = over.get(s.id) ?? [];
+      const mine = over.get(sessionKey(s.server, s.id)) ?? [];
       // An active agent over a limit says so where its registry status would be.
       const why = s.reason ?? (mine.length ? `over ${mine.map((o) => o.reason).join('; ')}` : (s.registryStatus ?? ''));
-      return { id: s.id, name: s.name, status: s.status, source: s.source ?? 'orchestrator', why, session: s, ghost: null, over: mine };
+      return {
+        several,
+        id: sessionRef(s.server, s.id),
+        name: s.name,
+        status: s.status,
+        source: s.source ?? 'orchestrator',
+        why,
+        session: s,
+        ghost: null,
+        over: mine,
+      };
     }),
     ...snap.ghosts.map((g) => ({
       id: `${GHOST_PREFIX}${g.project ?? g.workspace}:${g.agentId}`,
@@ -139,8 +154,8 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
   id: 'sessions',
   rows: sessionRows,
   rowId: (r) => r.id,
-  label: (r) => (r.session ? `session ${r.id} ${r.name}` : `ghost agent ${r.ghost!.agentId}`),
-  columns: ({ now }, width) => [
+  label: (r) => (r.session ? `session ${r.session.id} ${r.name}${r.several ? ` on tmux ${r.session.server}` : ''}` : `ghost agent ${r.ghost!.agentId}`),
+  columns: ({ snap, now }, width) => [
     // Agent session names are long (agent_<type>-<time>-<hex>): whole on a wide screen, cut on a narrow one.
     { header: 'SESSION', get: (r) => r.name, max: width >= 140 ? 48 : width >= 110 ? 40 : 28, priority: 0 },
     {
@@ -149,6 +164,8 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
       tone: (r) => (r.status === 'orphan' ? 'error' : r.status === 'ghost' || r.status === 'contested' ? 'warn' : 'ok'),
       priority: 0,
     },
+    // With several servers watched, which one each session is on (an id means nothing without it).
+    ...(severalServers(snap) ? [{ header: 'SERVER', get: (r: SessionRow) => r.session?.server ?? '-', max: 24, priority: 2 }] : []),
     { header: 'SOURCE', get: (r) => r.source, max: 16, priority: 9 },
     {
       header: 'WHY',
@@ -214,14 +231,16 @@ export const sessionsPanel: PanelSpec<SessionRow> = {
 function ghostDetail(g: GhostView): string[] {
   return [
     `ghost: agent ${g.agentId} · task ${g.taskId ?? '-'} · ${g.registryStatus} in ${g.registrySource} · ${g.workspace}`,
-    `its session ${g.tmuxSession ?? '(none recorded)'} does not exist on this tmux server: the registry is stale; there is nothing to kill`,
+    `its session ${g.tmuxSession ?? '(none recorded)'} does not exist on any watched tmux server: the registry is stale; there is nothing to kill`,
   ];
 }
 
 function sessionDetail(s: SessionView, { snap, now }: ViewCtx): string[] {
   const lines: string[] = [];
   const owner = s.ownedBy !== null ? `orchestrator pid ${s.ownedBy}` : 'no running orchestrator';
-  lines.push(`${s.id} ${s.name} · ${s.status}${s.reason ? `: ${s.reason}` : ''} · owned by ${owner} · matched by ${s.matchedBy}`);
+  lines.push(
+    `${s.id} ${s.name}${s.server === 'default' ? '' : ` · tmux ${s.server}`} · ${s.status}${s.reason ? `: ${s.reason}` : ''} · owned by ${owner} · matched by ${s.matchedBy}`,
+  );
   if (s.agent) {
     lines.push(
       `agent ${s.agent.agentId}${s.agent.type ? ` (${s.agent.type})` : ''} · task ${s.agent.taskId ?? '-'} · ${s.agent.registryStatus} in ${s.agent.registrySource} · ${s.agent.workspace}`,
@@ -239,7 +258,7 @@ function sessionDetail(s: SessionView, { snap, now }: ViewCtx): string[] {
         `  pid ${p.pid} ${p.state} ${p.role} · cpu ${formatPct(p.cpu)}% rss ${formatBytes(p.rss)} fds ${formatCount(p.fds)} · up ${age(now, p.startedAt)} · ${p.command}`,
       );
   }
-  for (const l of snap.leaked.filter((x) => x.sessionId === s.id)) lines.push(`  leaked pid ${l.pid} ${l.command} (${l.reason})`);
+  for (const l of snap.leaked.filter((x) => sameSession(x, s))) lines.push(`  leaked pid ${l.pid} ${l.command} (${l.reason})`);
   return lines;
 }
 
@@ -256,11 +275,15 @@ export interface ProcRow {
 }
 
 function processRows({ snap, scope }: RowsCtx): ProcRow[] {
-  const names = new Map(snap.sessions.map((s) => [s.id, s.name]));
-  const leakedSession = new Map(snap.leaked.map((l) => [l.pid, l.sessionId]));
+  const names = new Map(snap.sessions.map((s) => [sessionRef(s.server, s.id), s.name]));
+  const refOf = (x: { sessionId: string | null; server?: string | null }) => (x.sessionId ? sessionRef(x.server, x.sessionId) : null);
+  const leakedSession = new Map(snap.leaked.map((l) => [l.pid, refOf(l)]));
   // A leaked process's session is usually gone: name it as the trace did.
-  for (const l of snap.leaked) if (l.sessionId && !names.has(l.sessionId) && l.sessionName) names.set(l.sessionId, `${l.sessionName} (gone)`);
-  const sessionOf = (p: ProcessView) => p.sessionId ?? leakedSession.get(p.pid) ?? null;
+  for (const l of snap.leaked) {
+    const ref = refOf(l);
+    if (ref && !names.has(ref) && l.sessionName) names.set(ref, `${l.sessionName} (gone)`);
+  }
+  const sessionOf = (p: ProcessView) => refOf(p) ?? leakedSession.get(p.pid) ?? null;
   const procs = snap.processes.filter((p) => scope === null || sessionOf(p) === scope);
   const byPid = new Map(procs.map((p) => [p.pid, p]));
   const kids = new Map<number, ProcessView[]>();
@@ -345,13 +368,14 @@ const zombiesPanel: PanelSpec<ZombieView> = {
   rowId: (z) => `${z.pid}:${z.startTime}`,
   label: (z) => `zombie ${z.pid} ${z.command}`,
   columns: ({ snap, now }) => {
-    const names = new Map(snap.sessions.map((s) => [s.id, s.name]));
+    const names = new Map(snap.sessions.map((s) => [sessionRef(s.server, s.id), s.name]));
+    const nameOf = (z: ZombieView) => (z.sessionId ? (names.get(sessionRef(z.server, z.sessionId)) ?? z.sessionId) : '-');
     return [
       { header: 'PID', get: (z) => String(z.pid), align: 'right', priority: 0 },
       { header: 'COMMAND', get: (z) => z.command, max: 20, priority: 0 },
       { header: 'PARENT', get: (z) => String(z.ppid), align: 'right', priority: 0 },
       { header: 'SCOPE', get: scopeText, tone: (z) => (z.parentInScope ? 'error' : 'dim'), priority: 1 },
-      { header: 'SESSION', get: (z) => (z.sessionId ? (names.get(z.sessionId) ?? z.sessionId) : '-'), max: 22, priority: 3 },
+      { header: 'SESSION', get: nameOf, max: 22, priority: 3 },
       { header: 'AGE', get: (z) => age(now, z.startedAt), align: 'right', width: AGE_WIDTH, priority: 2 },
       { header: 'PARENT COMMAND', get: (z) => z.parentCommand ?? '?', flex: true, min: 12, priority: 1 },
     ];

@@ -9,6 +9,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { ActionService } from '../actions/console-actions.js';
 import type { Intent } from '../model/plan.js';
 import { intentName, planIsEmpty } from '../model/plan.js';
+import { sameSession, sessionRef } from '../model/servers.js';
 import { formatGrace } from '../render/plan.js';
 import type { AppState } from '../store/store.js';
 import { Command, commandFor, type KeyContext } from './keys.js';
@@ -225,7 +226,9 @@ function proposeKillSession(d: KeyDeps): void {
   if (d.lost) return say(`${d.lost.label} is gone (it ended after you selected it): nothing to kill`, 'warn');
   if (!d.current) return say('no session selected', 'warn');
   if (d.current.id.startsWith(GHOST_PREFIX)) return say(`${d.current.label} has no tmux session: the registry is stale; there is nothing to kill`, 'warn');
-  propose(d, { kind: 'kill-session', sessionId: d.current.id });
+  const s = d.store.getState().snapshot?.sessions.find((x) => sessionRef(x.server, x.id) === d.current!.id);
+  if (!s) return say(`${d.current.label} is gone: nothing to kill`, 'warn');
+  propose(d, { kind: 'kill-session', sessionId: s.id, server: s.server });
 }
 
 /**
@@ -236,10 +239,11 @@ function proposeKillSession(d: KeyDeps): void {
 function proposeReapZombies(d: KeyDeps): void {
   const v = d.view.getState();
   const snap = d.store.getState().snapshot;
-  const id = v.panel === 'sessions' && !d.lost && d.current ? d.current.id : null;
+  const ref = v.panel === 'sessions' && !d.lost && d.current ? d.current.id : null;
+  const s = ref ? snap?.sessions.find((x) => sessionRef(x.server, x.id) === ref && x.status === 'active') : undefined;
   // Only a chosen active session that holds a zombie parent changes the plan.
-  const chosen = id && snap?.sessions.some((s) => s.id === id && s.status === 'active') && snap.zombies.some((z) => z.sessionId === id && z.parentInScope);
-  propose(d, chosen ? { kind: 'reap-zombies', endParentsOf: id } : { kind: 'reap-zombies' });
+  const chosen = s && snap?.zombies.some((z) => z.parentInScope && sameSession(z, s));
+  propose(d, chosen ? { kind: 'reap-zombies', endParentsOf: s.id, endParentsServer: s.server } : { kind: 'reap-zombies' });
 }
 
 /** S: the orchestrator, or with several running, the one owning the selected session. */

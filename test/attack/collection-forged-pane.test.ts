@@ -54,10 +54,10 @@ it('a pane command carrying a forged line cannot make --reap kill another proces
 
   const snap = await orchTop(['-L', s.socketName, '--snapshot', '--json']);
   const doc = JSON.parse(snap.stdout) as Snapshot;
-  expect(doc.tmux.error).toBeNull();
+  expect(doc.tmux[0]!.error).toBeNull();
   expect(doc.sessions).toEqual([]); // no agent session: claude-agent-forged does not exist
-  expect(doc.tmux.otherSessions).toBe(1);
-  expect(doc.tmux.serverPid).toBe(serverPid);
+  expect(doc.tmux[0]!.otherSessions).toBe(1);
+  expect(doc.tmux[0]!.serverPid).toBe(serverPid);
 
   const reap = await orchTop(['-L', s.socketName, '--reap', '--grace', '1']);
   expect(reap.stderr).not.toMatch(/forged/);

@@ -15,16 +15,20 @@ function world(server: ProcInfo | null, socketUid: number | null = 0): RawWorld 
   const procs = [proc(1, 0), proc(50, 1, { comm: 'orch-top' }), proc(101, SERVER, { cmdline: ['claude', '--task', 'x'] }), ...(server ? [server] : [])];
   return {
     takenAt: NOW,
-    tmux: {
-      server: { socketName: 'attack' },
-      available: true,
-      running: true,
-      socketPath: SOCK,
-      serverPid: SERVER,
-      socketUid,
-      error: null,
-      panes: [pane('$1', 'claude-agent-1', 101, '%1')],
-    },
+    tmux: [
+      {
+        label: '-L attack',
+        stale: false,
+        server: { socketName: 'attack' },
+        available: true,
+        running: true,
+        socketPath: SOCK,
+        serverPid: SERVER,
+        socketUid,
+        error: null,
+        panes: [pane('$1', 'claude-agent-1', 101, '%1')],
+      },
+    ],
     procs: { takenAt: NOW, clockTicks: 100, source: 'procfs', procs: table(...procs) },
     env: new Map([[101, { tmux: `${SOCK},${SERVER},1`, tmuxPane: '%1', workspace: null }]]),
     fds: new Map(),
@@ -40,7 +44,7 @@ const tmuxServer = (over: Partial<ProcInfo> = {}) => proc(SERVER, 1, { comm: 'tm
 describe('the server that owns the socket', () => {
   it('a real server: its prefixed session is an (orphan) agent session, the pane command read from /proc', () => {
     const snap = classify(world(tmuxServer()), cfg, emptyHistory());
-    expect(snap.tmux.error).toBeNull();
+    expect(snap.tmux[0]!.error).toBeNull();
     expect(snap.sessions.map((s) => [s.name, s.status])).toEqual([['claude-agent-1', 'orphan']]);
     expect(snap.sessions[0]!.panes[0]!.command).toBe('claude --task x');
   });
@@ -53,17 +57,17 @@ describe('the server that owns the socket', () => {
     ['a socket whose owner is unknown', tmuxServer(), null, /cannot be matched/],
   ])('a server pid that is %s: an error line, no agent session, nothing to reap', (_, server, uid, why) => {
     const snap = classify(world(server, uid), cfg, emptyHistory());
-    expect(snap.tmux.error).toMatch(why);
+    expect(snap.tmux[0]!.error).toMatch(why);
     expect(snap.errors.join('\n')).toMatch(why);
     expect(snap.sessions).toEqual([]);
-    expect(snap.tmux.otherSessions).toBe(1);
+    expect(snap.tmux[0]!.otherSessions).toBe(1);
     expect(snap.leaked).toEqual([]);
     expect(makePlan(snap, { kind: 'reap' }, { graceMs: 1000, server: { socketName: 'attack' } }).steps).toEqual([]);
   });
 
   it('a look whose tmux answer was dropped in part (an error) judges no session and no leftover', () => {
     const w = world(tmuxServer());
-    w.tmux.error = 'tmux list-panes: 1 line(s) did not validate and were dropped';
+    w.tmux[0]!.error = 'tmux list-panes: 1 line(s) did not validate and were dropped';
     const hist = emptyHistory();
     hist.panes.set(`${SERVER}:%1`, {
       serverPid: SERVER,

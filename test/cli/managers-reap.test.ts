@@ -104,7 +104,7 @@ describe('claude-squad and agent-deck as sources', () => {
     expect(m.get('agentdeck_fix-auth_a1b2c3d4')).toMatchObject({ source: 'agent-deck', status: 'active', registryStatus: 'waiting' });
     expect(m.get('agentdeck_old-run_0badf00d')).toMatchObject({ status: 'orphan', reasons: ['terminal-status'], registrySource: 'agent-deck' });
     expect(m.get('agentdeck_banner_feedbeef')).toMatchObject({ status: 'active', registryStatus: 'error' });
-    expect(snap.tmux.otherSessions).toBe(1);
+    expect(snap.tmux.reduce((n, t) => n + t.otherSessions, 0)).toBe(1);
 
     // --source narrows: agent-deck only sees none of claude-squad's.
     const only = await snapshotOf(['--source', 'agent-deck']);

@@ -129,7 +129,7 @@ describe("today's orchestrator (SQLite state, global registry)", () => {
       [A.working, 'working', 'sqlite', 'payments'],
       [A.reviewing, 'reviewing', 'sqlite', 'payments'],
     ]);
-    expect(snap.tmux.otherSessions).toBe(1);
+    expect(snap.tmux[0]!.otherSessions).toBe(1);
     expect(snap.summary).toMatchObject({ sessions: 4, orphans: 3, ghosts: 2 });
   });
 

@@ -61,8 +61,9 @@ describe('orch-top --snapshot', () => {
     const tmuxSessions = server.sessions();
     expect(tmuxSessions).toEqual(['claude-agent-1', 'claude-agent-10', 'claude-agent-zombies', 'scratch']);
     expect(snap.sessions.map((s) => s.name)).toEqual(['claude-agent-1', 'claude-agent-10', 'claude-agent-zombies']);
-    expect(snap.tmux).toMatchObject({ running: true, available: true, otherSessions: 1, socket: `-L ${server.socketName}` });
-    expect(snap.tmux.serverPid).toBe(server.serverPid());
+    expect(snap.tmux).toHaveLength(1);
+    expect(snap.tmux[0]).toMatchObject({ running: true, available: true, otherSessions: 1, socket: `-L ${server.socketName}` });
+    expect(snap.tmux[0]!.serverPid).toBe(server.serverPid());
     for (const s of snap.sessions) {
       expect(s.status).toBe('orphan');
       expect(s.reasons).toEqual(['orchestrator-down', 'unknown-to-registry']);
@@ -116,13 +117,13 @@ describe('orch-top --snapshot', () => {
     expect(r.exitCode).toBe(0);
     const snap = JSON.parse(r.stdout) as Snapshot;
     expect(snap.summary.findings).toBe(0);
-    expect(snap.tmux.otherSessions).toBe(1);
+    expect(snap.tmux[0]!.otherSessions).toBe(1);
   });
 
   it('an empty socket is no server, not an error', async () => {
     const r = await orchTop(['--snapshot', '--json', '-L', `orchtop-test-none-${process.pid}`]);
     expect(r.exitCode).toBe(0);
-    expect(JSON.parse(r.stdout).tmux).toMatchObject({ running: false, error: null });
+    expect(JSON.parse(r.stdout).tmux).toMatchObject([{ running: false, stale: false, error: null }]);
   });
 
   it('tmux missing is reported plainly and exits 2, with the rest of the report', async () => {

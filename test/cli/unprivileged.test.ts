@@ -32,7 +32,7 @@ describe.skipIf(!canDrop)('as an unprivileged user', () => {
     expect(r.exitCode).toBe(0);
     const snap = JSON.parse(r.stdout) as Snapshot;
     expect(snap.orchestrator).toMatchObject({ pid: root.pid, running: true, fds: null, fdKinds: null });
-    expect(snap.tmux).toMatchObject({ running: false, error: null });
+    expect(snap.tmux[0]).toMatchObject({ running: false, error: null });
   });
 
   it("another user's tmux socket is reported as refused (exit 2), not as 'no server'", async () => {

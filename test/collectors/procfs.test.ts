@@ -103,7 +103,7 @@ describe('ProcReader on real processes', () => {
     const r = new ProcReader();
     const p = r.readTable().procs.get(cp.pid!)!;
     const e = r.readEnvTrace(p.pid, p.startTime);
-    expect(e).toEqual({ tmux: '/tmp/tmux-0/x,123,4', tmuxPane: '%9', workspace: '/w' });
+    expect(e).toEqual({ tmux: '/tmp/tmux-0/x,123,4', tmuxPane: '%9', workspace: '/w', claudeSession: null });
     expect(r.readEnvTrace(p.pid, p.startTime)).toBe(e);
     expect(r.readEnvTrace(999_999_999, 1)).toBeNull();
   });

@@ -69,8 +69,10 @@ describe('listPanes', () => {
     const st = await listPanes({ socketName: `orchtop-test-nothing-${process.pid}` });
     expect(st).toEqual({
       server: { socketName: `orchtop-test-nothing-${process.pid}` },
+      label: `-L orchtop-test-nothing-${process.pid}`,
       available: true,
       running: false,
+      stale: false,
       socketPath: null,
       serverPid: null,
       socketUid: null,

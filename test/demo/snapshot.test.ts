@@ -17,7 +17,7 @@ describe('orch-top --demo --snapshot --json', () => {
     expect(r.exitCode).toBe(1);
     const snap = JSON.parse(r.stdout) as Snapshot;
     expect(snap.summary).toMatchObject({ sessions: 8, orphans: 5, zombies: 3, leaked: 1, ghosts: 2, fdGrowth: 1, strays: 0 });
-    expect(snap.tmux.otherSessions).toBe(1);
+    expect(snap.tmux[0]!.otherSessions).toBe(1);
     expect(snap.orchestrator).toMatchObject({ running: true, how: 'pid' });
 
     const orphanReasons = snap.sessions
@@ -55,7 +55,7 @@ describe('orch-top --demo --snapshot --json', () => {
     expect(growing[0]!.samples).toBeGreaterThanOrEqual(5);
 
     // Nothing of it is left: no server on its socket, no process of its workspace.
-    const socket = snap.tmux.socketPath!;
+    const socket = snap.tmux[0]!.socketPath!;
     expect(existsSync(socket)).toBe(false);
     await waitFor(() => !execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).includes(snap.workspaces[0]!.path), 5000, 'demo processes to go');
     expect(readdirSync('/tmp').filter((d) => snap.workspaces[0]!.path.endsWith(d))).toEqual([]);

@@ -40,6 +40,7 @@ const session = (
 ): SessionView => ({
   id,
   name,
+  server: 'default',
   created: NOW - 120_000,
   attached: false,
   matchedBy: 'registry+prefix',
@@ -144,7 +145,19 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
   return {
     version: 1,
     takenAt: new Date(NOW).toISOString(),
-    tmux: { socket: '-L test', socketPath: '/tmp/tmux-0/test', available: true, running: true, serverPid: 900, error: null, otherSessions: 1 },
+    tmux: [
+      {
+        socket: '-L test',
+        socketPath: '/tmp/tmux-0/test',
+        available: true,
+        running: true,
+        serverPid: 900,
+        error: null,
+        otherSessions: 1,
+
+        stale: false,
+      },
+    ],
     orchestrator,
     orchestrators: [orchestrator],
     orchestratorError: null,

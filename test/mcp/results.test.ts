@@ -45,6 +45,7 @@ describe('findingsResult', () => {
   it('limits exceeded are findings of their own kind, with the limit, how far over and for how long', () => {
     const over: OverLimitView = {
       sessionId: '$1',
+      server: 'default',
       sessionName: 'agent_alpha',
       agentId: 'alpha',
       project: 'p',

@@ -78,24 +78,28 @@ interface WorldSpec {
   orchestrator?: number[];
   env?: [number, EnvTrace][];
   fds?: FdCount[];
-  tmux?: Partial<RawWorld['tmux']>;
+  tmux?: Partial<RawWorld['tmux'][number]>;
   takenAt?: number;
 }
 function world(s: WorldSpec): RawWorld {
   const procs = [proc(1, 0), proc(2, 0), proc(SERVER, 1, { comm: 'tmux: server', startTime: 5 }), proc(50, 1, { comm: 'orch-top' }), ...(s.procs ?? [])];
   return {
     takenAt: s.takenAt ?? NOW,
-    tmux: {
-      server: { socketName: 'orchtest' },
-      available: true,
-      running: true,
-      socketPath: SOCK,
-      serverPid: SERVER,
-      socketUid: 0,
-      error: null,
-      panes: s.panes ?? [],
-      ...s.tmux,
-    },
+    tmux: [
+      {
+        label: '-L orchtest',
+        stale: false,
+        server: { socketName: 'orchtest' },
+        available: true,
+        running: true,
+        socketPath: SOCK,
+        serverPid: SERVER,
+        socketUid: 0,
+        error: null,
+        panes: s.panes ?? [],
+        ...s.tmux,
+      },
+    ],
     procs: { takenAt: s.takenAt ?? NOW, clockTicks: 100, source: 'procfs', procs: new Map(procs.map((p) => [p.pid, p])) },
     env: new Map(s.env ?? []),
     fds: new Map((s.fds ?? []).map((f) => [f.pid, f])),
@@ -128,7 +132,7 @@ describe('agent sessions', () => {
       ['agent_a-1', 'registry'],
       ['claude-agent-1', 'prefix'],
     ]);
-    expect(snap.tmux.otherSessions).toBe(2);
+    expect(snap.tmux[0]!.otherSessions).toBe(2);
   });
 
   it('gathers the pane process, its descendants and processes with the pane session id', () => {

@@ -38,9 +38,9 @@ describe('figures', () => {
     const procs = table(proc(1, 0), proc(2, 0), proc(3, 0));
     const v = processViews(
       [
-        { pid: 3, role: 'leaked', sessionId: null },
-        { pid: 2, role: 'pane', sessionId: '$2' },
-        { pid: 1, role: 'pane', sessionId: '$2' },
+        { pid: 3, role: 'leaked', sessionId: null, server: null },
+        { pid: 2, role: 'pane', sessionId: '$2', server: null },
+        { pid: 1, role: 'pane', sessionId: '$2', server: null },
       ],
       procs,
       new Map([[1, count(1, 4)]]),

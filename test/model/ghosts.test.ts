@@ -9,11 +9,11 @@ describe('findGhosts', () => {
   ]);
 
   it('active agents whose session is not on the server, by id', () => {
-    expect(findGhosts(reg, new Set(['agent_d']), { available: true, error: null }).map((g) => g.agentId)).toEqual(['a', 'b']);
+    expect(findGhosts(reg, new Set(['agent_d']), [{ available: true, error: null }]).map((g) => g.agentId)).toEqual(['a', 'b']);
   });
 
   it('nothing when tmux could not be asked', () => {
-    expect(findGhosts(reg, new Set(), { available: false, error: null })).toEqual([]);
-    expect(findGhosts(reg, new Set(), { available: true, error: 'timeout' })).toEqual([]);
+    expect(findGhosts(reg, new Set(), [{ available: false, error: null }])).toEqual([]);
+    expect(findGhosts(reg, new Set(), [{ available: true, error: 'timeout' }])).toEqual([]);
   });
 });

@@ -7,16 +7,20 @@ import { NOW, pane, proc, session, snapshot, table, view } from './synthetic.js'
 function raw(over: Partial<RawWorld> = {}): RawWorld {
   return {
     takenAt: NOW,
-    tmux: {
-      server: {},
-      available: true,
-      running: true,
-      socketPath: '/s',
-      socketUid: 0,
-      serverPid: 900,
-      error: null,
-      panes: [pane('$1', 'claude-agent-1', 100, '%1'), pane('$2', 'mine', 200, '%2')],
-    },
+    tmux: [
+      {
+        label: '-L x',
+        stale: false,
+        server: {},
+        available: true,
+        running: true,
+        socketPath: '/s',
+        socketUid: 0,
+        serverPid: 900,
+        error: null,
+        panes: [pane('$1', 'claude-agent-1', 100, '%1'), pane('$2', 'mine', 200, '%2')],
+      },
+    ],
     procs: { takenAt: NOW, clockTicks: 100, source: 'procfs', procs: table(proc(100, 900, { cpuTicks: 42 })) },
     env: new Map(),
     fds: new Map(),

@@ -33,8 +33,9 @@ function input(procs: ProcInfo[], over: Partial<LeaksInput> = {}): LeaksInput {
     registry: indexRegistry([]),
     livePanes: new Map(),
     liveSessionNames: new Set(),
-    serverPid: SERVER,
-    socketPath: SOCK,
+    servers: new Map([[SOCK, { label: '-L x', serverPid: SERVER }]]),
+    socketDir: null,
+    claudeLogs: [],
     seenPanes: new Map(),
     seenSessions: new Map(),
     ...over,
@@ -58,11 +59,11 @@ describe('findLeaks', () => {
           [10, tmuxEnv('%1')],
           [12, tmuxEnv('%5')],
         ]),
-        livePanes: new Map([['%1', { sessionId: '$1', agent: true }]]),
+        livePanes: new Map([[`${SERVER}:%1`, { sessionId: '$1', server: '-L x', agent: true }]]),
         seenPanes: new Map([[`${SERVER}:%5`, seen('%5', 77, { agent: false })]]),
       }),
     );
-    expect([...f.adopted]).toEqual([[10, '$1']]);
+    expect([...f.adopted]).toEqual([[10, { sessionId: '$1', server: '-L x' }]]);
     expect(f.leaked).toEqual([]);
     expect(f.strays).toEqual([]);
   });

@@ -77,7 +77,7 @@ describe('findOverLimit', () => {
     const many = agentSession('$2', { processes: [1, 2, 3, 4, 5, 6, 7], cpu: 5 });
     const old = agentSession('$3', { created: NOW - 2 * 3_600_000, cpu: 5 });
     const fine = agentSession('$4', { rss: 2 ** 20, processes: [9], cpu: 5 });
-    const found = findOverLimit([fat, many, old, fine], limits, undefined, NOW, 100);
+    const found = findOverLimit([fat, many, old, fine], limits, undefined, NOW);
     expect(found.map((o) => [o.sessionId, o.limit, o.hard])).toEqual([
       ['$1', 'maxRss', true],
       ['$2', 'maxProcesses', false],
@@ -89,24 +89,25 @@ describe('findOverLimit', () => {
   });
 
   it('idle and sustained CPU are measured across looks, from what the last look recorded', () => {
-    const snapAt = (cpu: number) => snapshot({ sessions: [agentSession('$1', { cpu })], tmux: { ...snapshot().tmux, running: true, serverPid: 100 } });
+    const snapAt = (cpu: number) =>
+      snapshot({ sessions: [agentSession('$1', { cpu })], tmux: snapshot().tmux.map((t) => ({ ...t, running: true, serverPid: 100 })) });
     let track = nextLimitTrack(snapAt(0), limits, undefined, NOW);
-    expect(findOverLimit(snapAt(0).sessions, limits, track, NOW + 5_000, 100)).toEqual([]);
-    const idle = findOverLimit(snapAt(0).sessions, limits, track, NOW + 12_000, 100);
+    expect(findOverLimit(snapAt(0).sessions, limits, track, NOW + 5_000)).toEqual([]);
+    const idle = findOverLimit(snapAt(0).sessions, limits, track, NOW + 12_000);
     expect(idle.map((o) => [o.limit, o.value, o.forMs])).toEqual([['maxIdle', 12_000, 2_000]]);
     // Busy at 90% from NOW+12s: not yet over the 20 s window at +25 s, over it at +33 s; no longer idle.
     track = nextLimitTrack(snapAt(90), limits, track, NOW + 12_000);
-    expect(findOverLimit(snapAt(90).sessions, limits, track, NOW + 25_000, 100)).toEqual([]);
-    const cpu = findOverLimit(snapAt(90).sessions, limits, track, NOW + 33_000, 100);
+    expect(findOverLimit(snapAt(90).sessions, limits, track, NOW + 25_000)).toEqual([]);
+    const cpu = findOverLimit(snapAt(90).sessions, limits, track, NOW + 33_000);
     expect(cpu.map((o) => [o.limit, o.forMs, o.reason])).toEqual([['maxCpu', 21_000, 'maxCpu 90.0% > 50.0%, by 40.0% (sustained 20s), for 21s']]);
     // A look under the limit starts the window again.
     track = nextLimitTrack(snapAt(10), limits, track, NOW + 34_000);
-    expect(findOverLimit(snapAt(90).sessions, limits, track, NOW + 40_000, 100)).toEqual([]);
+    expect(findOverLimit(snapAt(90).sessions, limits, track, NOW + 40_000)).toEqual([]);
   });
 
   it('a project over its maxAgents is one finding without a session', () => {
     const l = parseLimits({ maxAgents: 5, projects: { web: { maxAgents: 1 } } }, W);
-    const found = findOverLimit([agentSession('$1', { project: 'web' }), agentSession('$2', { project: 'web' }), agentSession('$3')], l, undefined, NOW, 1);
+    const found = findOverLimit([agentSession('$1', { project: 'web' }), agentSession('$2', { project: 'web' }), agentSession('$3')], l, undefined, NOW);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ sessionId: null, project: 'web', limit: 'maxAgents', value: 2, max: 1, by: 1 });
   });
@@ -121,7 +122,7 @@ describe('spawnRoom', () => {
     expect(web.reasons).toEqual(['2 agent sessions in project web: at maxAgents 2', '1 of them is an orphan: orch-top --reap frees their room']);
     expect(spawnRoom(s, l, null)).toMatchObject({ allowed: true, agents: 1, maxAgents: 3, room: 2 });
     expect(spawnRoom(s, parseLimits({}, W), 'web')).toMatchObject({ allowed: true, maxAgents: null, room: null });
-    const blind = snapshot({ tmux: { ...s.tmux, error: 'tmux timed out' } });
+    const blind = snapshot({ tmux: s.tmux.map((t) => ({ ...t, error: 'tmux timed out' })) });
     expect(spawnRoom(blind, l, 'web').allowed).toBe(false);
   });
 });
@@ -129,6 +130,7 @@ describe('spawnRoom', () => {
 describe('the plan and limits', () => {
   const over = (id: string, hard: boolean) => ({
     sessionId: id,
+    server: '-L x',
     sessionName: `claude-agent-${id.slice(1)}`,
     agentId: null,
     project: null,

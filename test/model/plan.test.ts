@@ -25,6 +25,7 @@ const proc = (pid: number, over: Partial<ProcessView> = {}): ProcessView => ({
 const sess = (id: string, name: string, pids: number[], over: Partial<SessionView> = {}): SessionView => ({
   id,
   name,
+  server: '-L x',
   created: 0,
   attached: false,
   matchedBy: 'prefix',
@@ -105,7 +106,7 @@ function snapshot(over: Partial<Snapshot>): Snapshot {
   return {
     version: 1,
     takenAt: T,
-    tmux: { socket: '-L x', socketPath: '/tmp/tmux-0/x', available: true, running: true, serverPid: 50, error: null, otherSessions: 0 },
+    tmux: [{ socket: '-L x', socketPath: '/tmp/tmux-0/x', available: true, running: true, serverPid: 50, error: null, otherSessions: 0, stale: false }],
     orchestrator: null,
     orchestrators: [],
     orchestratorError: null,

@@ -22,9 +22,9 @@ describe('process index', () => {
     expect(descendantsOf(loop, 99)).toEqual([]);
   });
 
-  it('never touches init, kthreadd, orch-top and its ancestors, or the tmux server', () => {
-    const s = neverTouch({ self: { pid: 500, ancestors: [400, 1] }, tmux: { serverPid: 900 } as never });
-    expect([...s].sort((a, b) => a - b)).toEqual([0, 1, 2, 400, 500, 900]);
+  it('never touches init, kthreadd, orch-top and its ancestors, or any watched tmux server', () => {
+    const s = neverTouch({ self: { pid: 500, ancestors: [400, 1] }, tmux: [{ serverPid: 900 }, { serverPid: 901 }] as never });
+    expect([...s].sort((a, b) => a - b)).toEqual([0, 1, 2, 400, 500, 900, 901]);
   });
 
   it('selfAndAncestors follows ppids up to init and stops on a loop', () => {

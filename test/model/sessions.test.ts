@@ -8,7 +8,15 @@ const owner = proc(30, 1);
 function input(over: Partial<SessionsInput> = {}): SessionsInput {
   const procs = table(proc(100, 900), proc(101, 100, { sid: 100 }), proc(102, 1, { sid: 100 }), proc(103, 102, { sid: 100 }), proc(200, 900), proc(300, 900));
   return {
-    panes: [pane('$1', 'claude-agent-1', 100, '%1'), pane('$2', 'agent_x', 200, '%2'), pane('$3', 'personal', 300, '%3')],
+    servers: [
+      {
+        label: '-L x',
+        socketPath: '/tmp/tmux-0/x',
+        serverPid: 900,
+        trusted: true,
+        panes: [pane('$1', 'claude-agent-1', 100, '%1'), pane('$2', 'agent_x', 200, '%2'), pane('$3', 'personal', 300, '%3')],
+      },
+    ],
     index: indexProcesses(procs),
     untouchable: new Set([0, 1, 2]),
     registry: indexRegistry([workspace([agent('x', 'completed')])]),
@@ -26,10 +34,10 @@ describe('findSessions', () => {
       ['$1', 'prefix', [100, 101, 102, 103]],
       ['$2', 'registry', [200]],
     ]);
-    expect(f.assigned.get(102)).toEqual({ sessionId: '$1', role: 'session-member' });
+    expect(f.assigned.get(102)).toEqual({ sessionId: '$1', server: '-L x', role: 'session-member' });
     expect(f.assigned.get(101)?.role).toBe('descendant');
     expect(f.otherSessions).toBe(1);
-    expect(f.livePanes.get('%3')).toEqual({ sessionId: '$3', agent: false });
+    expect(f.livePanes.get('900:%3')).toEqual({ sessionId: '$3', server: '-L x', agent: false });
     expect([...f.liveSessionNames]).toEqual(['claude-agent-1', 'agent_x', 'personal']);
   });
 
@@ -55,8 +63,8 @@ describe('findSessions', () => {
 
   it('adopts the processes the leak trace found in a live agent pane, and sums figures per session', () => {
     const f = findSessions(input());
-    const { drafts, assigned } = withAdopted(f, new Map([[555, '$2']]));
-    expect(assigned.get(555)).toEqual({ sessionId: '$2', role: 'session-member' });
+    const { drafts, assigned } = withAdopted(f, new Map([[555, { sessionId: '$2', server: '-L x' }]]));
+    expect(assigned.get(555)).toEqual({ sessionId: '$2', server: '-L x', role: 'session-member' });
     expect(f.assigned.has(555)).toBe(false);
     const views = new Map([
       [200, view(200, { cpu: 1, rss: 10, fds: 3 })],

@@ -82,6 +82,7 @@ export function session(id: string, name: string, over: Partial<SessionView> = {
   return {
     id,
     name,
+    server: '-L x',
     created: 0,
     attached: false,
     matchedBy: 'prefix',
@@ -188,7 +189,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
   return {
     version: 1,
     takenAt: new Date(NOW).toISOString(),
-    tmux: { socket: '-L x', socketPath: '/tmp/tmux-0/x', available: true, running: true, serverPid: 50, error: null, otherSessions: 0 },
+    tmux: [{ socket: '-L x', socketPath: '/tmp/tmux-0/x', available: true, running: true, serverPid: 50, error: null, otherSessions: 0, stale: false }],
     orchestrator: null,
     orchestrators: [],
     orchestratorError: null,

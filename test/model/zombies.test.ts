@@ -14,10 +14,10 @@ function input(over: Partial<ZombiesInput> = {}): ZombiesInput {
       proc(150, SERVER, { state: 'Z' }),
       proc(160, SERVER, { state: 'Z' }),
     ),
-    serverPid: SERVER,
+    serverPids: new Set([SERVER]),
     livePanePids: [150],
     seenPanes: [],
-    sessionOf: (pid) => (pid === 100 ? '$1' : null),
+    sessionOf: (pid) => (pid === 100 ? { sessionId: '$1', server: '-L x' } : null),
     inScope: (pid) => pid === 100,
     ...over,
   };
@@ -38,6 +38,6 @@ describe('findZombies', () => {
   it('a pane seen earlier on this server counts as an agent pane', () => {
     const seen = [{ serverPid: SERVER, paneId: '%6', sessionId: '$6', sessionName: 'a', agent: true, agentId: null, panePid: 160, lastSeen: NOW }];
     expect(findZombies(input({ seenPanes: seen })).find((x) => x.pid === 160)!.parentInScope).toBe(true);
-    expect(findZombies(input({ serverPid: null })).find((x) => x.pid === 150)!.parentInScope).toBe(false);
+    expect(findZombies(input({ serverPids: new Set() })).find((x) => x.pid === 150)!.parentInScope).toBe(false);
   });
 });

@@ -79,7 +79,20 @@ export function world(panes: TmuxPane[], extra: ProcInfo[], envs: [number, EnvTr
   ];
   return {
     takenAt: t,
-    tmux: { server: { socketName: 'orchdoc' }, available: true, running: true, socketPath: SOCK, serverPid: SERVER, socketUid: 0, error: null, panes },
+    tmux: [
+      {
+        label: '-L orchdoc',
+        stale: false,
+        server: { socketName: 'orchdoc' },
+        available: true,
+        running: true,
+        socketPath: SOCK,
+        serverPid: SERVER,
+        socketUid: 0,
+        error: null,
+        panes,
+      },
+    ],
     procs: { takenAt: t, clockTicks: 100, source: 'procfs', procs: new Map(procs.map((p) => [p.pid, p])) },
     env: new Map(envs),
     fds: new Map([fds(300, 40), fds(101, 12), fds(102, 9)].map((f) => [f.pid, f])),

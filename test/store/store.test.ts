@@ -8,7 +8,20 @@ import { waitFor, sleep } from '../helpers/world.js';
 function emptyWorld(takenAt = Date.now()): RawWorld {
   return {
     takenAt,
-    tmux: { server: {}, available: true, running: false, socketPath: null, serverPid: null, socketUid: null, error: null, panes: [] },
+    tmux: [
+      {
+        label: 'default',
+        stale: false,
+        server: {},
+        available: true,
+        running: false,
+        socketPath: null,
+        serverPid: null,
+        socketUid: null,
+        error: null,
+        panes: [],
+      },
+    ],
     procs: { takenAt, clockTicks: 100, source: 'procfs', procs: new Map() },
     env: new Map(),
     fds: new Map(),

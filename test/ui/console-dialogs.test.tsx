@@ -141,7 +141,7 @@ describe('x: kill the selected session', () => {
     expect(f).toContain('Confirm: kill session $3');
     expect(f).toMatch(/session \$3 claude-agent-charlie \(1 process\) {2}— orphan: not in any registry/);
     expect(f).toContain('y run it (1 session and 1 process)');
-    expect(c.service.planned.map((p) => p.intent)).toEqual([{ kind: 'kill-session', sessionId: '$3' }]);
+    expect(c.service.planned.map((p) => p.intent)).toEqual([{ kind: 'kill-session', sessionId: '$3', server: 'default' }]);
     await c.press('y');
     const plan = c.service.ran[0]!;
     expect(plan).toBe(c.service.planned[0]!.plan);

@@ -13,6 +13,7 @@ afterEach(async () => {
 
 const over = (limit: OverLimitView['limit'], hard: boolean, reason: string): OverLimitView => ({
   sessionId: '$1',
+  server: 'default',
   sessionName: 'agent_alpha',
   agentId: 'alpha',
   project: 'payments-api',

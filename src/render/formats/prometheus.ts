@@ -66,7 +66,12 @@ function addLookMetrics(registry: Registry, snap: Snapshot): void {
   for (const s of snap.sessions) sessions.inc({ status: s.status });
   one(registry, 'watched_processes', 'Processes watched: agent sessions, leaked processes and the orchestrators.', snap.summary.processes);
   one(registry, 'orchestrators_running', 'Orchestrator processes found running (one per project may run).', snap.orchestrators.filter((o) => o.running).length);
-  one(registry, 'other_tmux_sessions', 'Sessions on the watched tmux server that are not agent sessions (never touched).', snap.tmux.otherSessions);
+  one(
+    registry,
+    'other_tmux_sessions',
+    'Sessions on the watched tmux servers that are not agent sessions (never touched).',
+    snap.tmux.reduce((n, t) => n + t.otherSessions, 0),
+  );
   one(
     registry,
     'look_incomplete',

@@ -61,19 +61,24 @@ function orchestratorLine(snap: Snapshot | null, now: number, title: string): Se
 }
 
 function tmuxSegments(snap: Snapshot): Segment[] {
-  const t = snap.tmux;
-  if (!t.available) return [{ text: `tmux unavailable: ${t.error ?? 'not found'}`, token: 'error' }];
-  if (t.error) return [{ text: `tmux ${t.socket}: ${t.error}`, token: 'error' }];
-  if (!t.running) return [{ text: `tmux ${t.socket}: ` }, { text: 'no server', token: 'warn' }];
-  return [{ text: `tmux ${t.socket} pid ${t.serverPid}`, token: 'muted' }];
+  if (!snap.tmux.some((t) => t.available)) return [{ text: `tmux unavailable: ${snap.tmux[0]?.error ?? 'not found'}`, token: 'error' }];
+  const bad = snap.tmux.find((t) => t.error);
+  if (bad) return [{ text: `tmux ${bad.socket}: ${bad.error}`, token: 'error' }];
+  const running = snap.tmux.filter((t) => t.running);
+  const stale = snap.tmux.filter((t) => t.stale).length;
+  const staleSeg: Segment[] = stale ? [{ text: ` (+${stale} stale)`, token: 'muted' }] : [];
+  if (!running.length)
+    return [{ text: `tmux ${snap.tmux.length === 1 ? snap.tmux[0]!.socket : 'servers'}: ` }, { text: 'no server', token: 'warn' }, ...staleSeg];
+  if (running.length === 1) return [{ text: `tmux ${running[0]!.socket} pid ${running[0]!.serverPid}`, token: 'muted' }, ...staleSeg];
+  return [{ text: `tmux ${running.length} servers: ${running.map((t) => t.socket).join(', ')}`, token: 'muted' }, ...staleSeg];
 }
 
 function countsLine(snap: Snapshot | null): Segment[] {
   if (!snap) return [{ text: ' ' }];
-  const t = snap.tmux;
+  const other = snap.tmux.reduce((n, t) => n + t.otherSessions, 0);
   const out: Segment[] = [];
   const s = snap.summary;
-  out.push({ text: `${plural(s.sessions, 'agent session')}${t.otherSessions ? ` (+${t.otherSessions} other)` : ''}` });
+  out.push({ text: `${plural(s.sessions, 'agent session')}${other ? ` (+${other} other)` : ''}` });
   for (const k of shownKinds(s)) {
     const { short, severity } = findingSpec(k);
     out.push(sep, { text: plural(s[k], short.one, short.many), token: s[k] > 0 ? severity : 'ok' });
