@@ -171,6 +171,24 @@ describe('orch-top --mcp', () => {
     untouched(w);
   });
 
+  it('with limits: findings name the agent over a limit, can_spawn says no at maxAgents, and nothing is ended', async () => {
+    const w = await world();
+    // Two agent sessions against a cap of 2 per project (none here: the sessions have no project), and
+    // at most 1 process each: the zombie maker's pane holds its perl and the zombies' parent is it.
+    const { client } = await connect(w, ['--max-agents', '2', '--max-processes', '1']);
+    const f = await call(client, 'findings', { kind: 'overLimit' });
+    expect(f.isError).toBeFalsy();
+    const fs = f.structuredContent as { counts: Record<string, number>; findings: { kind: string; what: string; reason: string }[] };
+    expect(fs.counts.overLimit).toBe(fs.findings.length);
+    expect(fs.findings.every((x) => x.kind === 'overLimit')).toBe(true);
+    const usage = (await call(client, 'resource_usage')).structuredContent as { summary: Record<string, number> };
+    expect(usage.summary.overLimit).toBe(fs.counts.overLimit);
+    const room = await call(client, 'can_spawn', {});
+    expect(room.structuredContent).toMatchObject({ allowed: false, agents: 2, maxAgents: 2, room: 0 });
+    expect(textOf(room)).toMatch(/maxAgents|no more|does not fit/i);
+    untouched(w);
+  });
+
   it('read-only by default: plan_cleanup gives a plan, cleanup is refused, nothing is killed', async () => {
     const w = await world();
     const { client } = await connect(w);
