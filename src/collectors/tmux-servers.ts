@@ -5,7 +5,9 @@
 // deadline. A socket nobody answers on is a stale server, never an error. I/O only.
 
 import { lstatSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import type { TmuxServer, TmuxState } from '../model/types.js';
+import { describeServer } from './tmux-exec.js';
 import { listPanes } from './tmux.js';
 
 /** The user's tmux socket directory, as tmux computes it. */
@@ -56,6 +58,35 @@ export async function listServers(narrow: TmuxServer, opts: { timeoutMs?: number
   const env = opts.env ?? process.env;
   const uid = process.getuid?.() ?? 0;
   if (isNarrowed(narrow)) return { servers: [await listPanes(narrow, { timeoutMs: opts.timeoutMs, env })], socketDir: null };
-  const servers = await Promise.all(discoverServers(env, uid).map((s) => listPanes(s, { timeoutMs: opts.timeoutMs, env })));
-  return { servers, socketDir: socketDirOf(env, uid) };
+  const dir = socketDirOf(env, uid);
+  const servers = await Promise.all(
+    discoverServers(env, uid).map(async (s) => {
+      // A socket file nobody listens on (a server that died) refuses a connect at once: stale, with no
+      // tmux spawned for it — a user's directory can hold many. The default server is always asked.
+      if (s.socketName && (await refuses(`${dir}/${s.socketName}`))) return staleServer(s);
+      return listPanes(s, { timeoutMs: opts.timeoutMs, env });
+    }),
+  );
+  return { servers, socketDir: dir };
+}
+
+/** Whether a Unix socket refuses a connection (no server listens); false when it answers or cannot tell. */
+function refuses(path: string, ms = 250): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(path);
+    const done = (v: boolean) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(v);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    sock.once('connect', () => done(false));
+    sock.once('error', (e: NodeJS.ErrnoException) => done(e.code === 'ECONNREFUSED'));
+  });
+}
+
+/** A server whose socket refused: listed as stale, never an error (as listPanes says of "no server"). */
+function staleServer(server: TmuxServer): TmuxState {
+  const label = describeServer(server);
+  return { server, label, available: true, running: false, stale: true, socketPath: null, serverPid: null, socketUid: null, error: null, panes: [] };
 }
