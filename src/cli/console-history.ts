@@ -8,31 +8,32 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { historyPath } from '../history/db.js';
 import { lockHolder, lockPath } from '../history/lock.js';
-import { readRecentHistory } from '../history/recent.js';
+import { RecentHistoryReader } from '../history/recent.js';
 import { buildHistorySeries } from '../model/history-series.js';
 import type { AppState, HistoryState } from '../store/store.js';
 
 export const HISTORY_EVERY_MS = 30_000;
 
 /** What the console shows of the history now: who records it, its last day, or one line on why not. */
-export function readConsoleHistory(paths: { lock: string; db: string }, now: number): HistoryState {
-  const pid = lockHolder(paths.lock);
+export function readConsoleHistory(lock: string, reader: RecentHistoryReader, now: number): HistoryState {
+  const pid = lockHolder(lock);
   if (pid === null) return { recordingBy: null, problem: null, series: null };
-  const rows = readRecentHistory(paths.db, now);
-  if (rows === null) return { recordingBy: pid, problem: `no history database at ${paths.db} yet`, series: null };
-  if ('error' in rows) return { recordingBy: pid, problem: `cannot read ${paths.db}: ${rows.error}`, series: null };
+  const rows = reader.read(now);
+  if (rows === null) return { recordingBy: pid, problem: `no history database at ${reader.path} yet`, series: null };
+  if ('error' in rows) return { recordingBy: pid, problem: `cannot read it: ${rows.error} (${reader.path})`, series: null };
   return { recordingBy: pid, problem: null, series: buildHistorySeries(rows, now) };
 }
 
 /** Keeps the store's history slice current while the console runs; returns the stop. */
 export function followHistory(store: StoreApi<AppState>, env: NodeJS.ProcessEnv, everyMs = HISTORY_EVERY_MS): () => void {
-  const paths = { lock: lockPath(env), db: historyPath(env) };
+  const lock = lockPath(env);
+  const reader = new RecentHistoryReader(historyPath(env));
   let readAt = -Infinity;
   const refresh = () => {
     readAt = Date.now();
     let h: HistoryState;
     try {
-      h = readConsoleHistory(paths, readAt);
+      h = readConsoleHistory(lock, reader, readAt);
     } catch (e) {
       h = { recordingBy: null, problem: `cannot read the history: ${(e as Error).message}`, series: null };
     }

@@ -23,11 +23,11 @@ export function gapSparkline(values: Series, width: number, fromZero: boolean): 
 /** How many lines the strip takes for this panel (0: none drawn). */
 export function stripHeight(h: HistoryState | null, panel: string, body: number): number {
   if (!h || (panel !== 'sessions' && panel !== 'descriptors')) return 0;
-  if (h.recordingBy === null || h.problem || !h.series || body < 12) return 1;
+  if (h.recordingBy === null || h.problem || !h.series || body < 14) return 1;
   return panel === 'sessions' ? 1 + COUNT_KEYS.length : 2;
 }
 
-const LABEL = 10;
+const LABEL = 11;
 const NOW_W = 5;
 const TAIL_W = 9;
 
