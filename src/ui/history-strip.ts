@@ -71,8 +71,7 @@ function row(label: string, hour: Series, day: Series, w: { hour: number; day: n
 
 /** The one line drawn when there is no graph: no --serve, a history that cannot be read, nothing yet. */
 function quietLine(h: HistoryState, tall: boolean): Segment[] | null {
-  if (h.recordingBy === null)
-    return [{ text: ' history: no --serve is recording; start one (orch-top --serve) to see the last hour and day here', token: 'muted' }];
+  if (h.recordingBy === null) return [{ text: ' history: no --serve recording; orch-top --serve records the last hour and day', token: 'muted' }];
   if (h.problem) return [{ text: ` history (--serve pid ${h.recordingBy}): ${h.problem}`, token: 'muted' }];
   if (!h.series) return [{ text: ` history: recorded by --serve pid ${h.recordingBy}; nothing read yet`, token: 'muted' }];
   if (!tall) return [{ text: ` history: recorded by --serve pid ${h.recordingBy} (a taller terminal shows the last hour and day)`, token: 'muted' }];

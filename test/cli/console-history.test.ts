@@ -97,7 +97,7 @@ describe('the console reads the history of a live --serve', () => {
 describe('without a --serve', () => {
   it('says how to start one, and the console creates no history of its own', async () => {
     const t = startConsole(world());
-    await t.until(/history: no --serve is recording; start one \(orch-top --serve\)/, 'the hint');
+    await t.until(/history: no --serve recording; orch-top --serve records the last hour and day$/m, 'the hint');
     await t.ticks(3);
     t.press('q');
     expect(await t.exitStatus()).toBe(0);
@@ -112,7 +112,7 @@ describe('without a --serve', () => {
     // A pid that exists, with another start time: the --serve that wrote it is gone, the pid reused.
     writeFileSync(lockPath(env), JSON.stringify({ pid: process.pid, startTime: 1 }));
     const t = startConsole(world());
-    await t.until(/history: no --serve is recording/, 'the hint');
+    await t.until(/history: no --serve recording/, 'the hint');
     t.press('q');
     expect(await t.exitStatus()).toBe(0);
   });

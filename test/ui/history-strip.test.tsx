@@ -47,7 +47,7 @@ describe('the Sessions panel with a recording --serve', () => {
   it('says how to start a --serve when none is recording, in one line', async () => {
     const c = await openConsole();
     await c.update(() => c.store.getState().setHistory({ recordingBy: null, problem: null, series: null }));
-    expect(lineWith(c.frame(), 'history:')).toContain('no --serve is recording; start one (orch-top --serve)');
+    expect(lineWith(c.frame(), 'history:')).toBe(' history: no --serve recording; orch-top --serve records the last hour and day');
     expect(c.frame()).not.toContain('HISTORY');
   });
 
