@@ -1,7 +1,8 @@
 // `orch-top` in a terminal: the Ink console over the store. This wires the worker collector, the
 // poller, the action service and the screen, and takes them all down again on q, Ctrl-C, SIGTERM or
 // SIGHUP: the terminal is restored, an action running is cancelled (nothing more is signalled), the
-// poller and the worker stop, the pane memory is saved, and no child process is left.
+// poller and the worker stop, the pane memory is saved, and no child process is left. The console
+// records no history: it reads a live `--serve`'s (console-history.ts), read-only, for its graphs.
 
 import { render } from 'ink';
 import { createConsoleActions } from '../actions/console-actions.js';
@@ -9,6 +10,7 @@ import type { Config } from '../config.js';
 import { type Seen, workerCollector } from '../collector.js';
 import { colorWanted } from '../render/theme.js';
 import { startPoller } from '../store/poller.js';
+import { followHistory } from './console-history.js';
 import { watchSnapshots } from '../store/watch.js';
 import { sleepSync, within } from '../sleep.js';
 import { Console } from '../ui/Console.js';
@@ -26,6 +28,8 @@ export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.R
   // Tick in a worker thread: the screen and the keys never wait for /proc or the model.
   const collector = workerCollector(config, { env: ctx.env, cwd: ctx.cwd, extraWorkspaces: ctx.extraWorkspaces, history });
   const unwatch = watchSnapshots(store);
+  // The last hour and day from a --serve's history (not the demo's: that world is not the one recorded).
+  const unfollow = config.demo ? () => {} : followHistory(store, ctx.env);
   if (ctx.afterFirstLook) whenFirstSnapshot(store, ctx.afterFirstLook);
   const poller = startPoller(store, () => collector.tick());
   const service = createConsoleActions({ store, config, env: ctx.env, poller });
@@ -72,6 +76,7 @@ export async function runConsole(config: Config, ctx: RunCtx & { stdin: NodeJS.R
   try {
     await quitting;
   } finally {
+    unfollow();
     const down = await takeDown({ service, app, unwatch, poller, collector, save });
     stuck = down.stuck;
     restore();

@@ -2,8 +2,11 @@
 // --snapshot and --reap use it without React and the console binds to it with useStore. State
 // changes only through these actions. It classifies nothing: a tick (Engine.tick, in the console's
 // worker thread or in-process) hands it a finished Snapshot, and the history stays with the engine.
+// The `history` slice is what the console's runner read from a `--serve`'s history database (the
+// console draws it; it never writes one).
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { HistorySeries } from '../model/history-series.js';
 import type { Snapshot } from '../model/types.js';
 
 export type EventLevel = 'info' | 'warn' | 'error';
@@ -43,6 +46,15 @@ export interface Activity {
   cancelling: boolean;
 }
 
+/** The history a `--serve` records, as the console last read it. */
+export interface HistoryState {
+  /** The pid of the live --serve holding the state directory's lock, or null: none is recording. */
+  recordingBy: number | null;
+  /** Why the history could not be read (missing, locked, corrupt): one line. */
+  problem: string | null;
+  series: HistorySeries | null;
+}
+
 export interface AppState {
   snapshot: Snapshot | null;
   tick: TickInfo;
@@ -50,6 +62,8 @@ export interface AppState {
   paused: boolean;
   events: LogEvent[];
   activity: Activity | null;
+  /** null: not read (outside the console, or the demo). */
+  history: HistoryState | null;
 
   /** A tick's snapshot arrived (it took durationMs). */
   ingest(snapshot: Snapshot, durationMs: number): Snapshot;
@@ -62,6 +76,8 @@ export interface AppState {
   log(level: EventLevel, text: string, at?: number): void;
   setActivity(activity: Activity | null): void;
   updateActivity(patch: Partial<Activity>): void;
+  /** A new read of the history: no change at all (so no frame) when it says what the last one did. */
+  setHistory(history: HistoryState | null): void;
 }
 
 export const MAX_EVENTS = 500;
@@ -75,6 +91,7 @@ export function createAppStore(opts: { intervalMs: number; classifyConfig?: unkn
     paused: false,
     events: [],
     activity: null,
+    history: null,
 
     ingest(snapshot, durationMs) {
       const { tick } = get();
@@ -115,6 +132,9 @@ export function createAppStore(opts: { intervalMs: number; classifyConfig?: unkn
     updateActivity(patch) {
       const a = get().activity;
       if (a) set({ activity: { ...a, ...patch } });
+    },
+    setHistory(history) {
+      if (JSON.stringify(history) !== JSON.stringify(get().history)) set({ history });
     },
   }));
 }

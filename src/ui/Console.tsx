@@ -9,16 +9,18 @@ import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ActionService } from '../actions/console-actions.js';
-import type { AppState } from '../store/store.js';
+import type { AppState, HistoryState } from '../store/store.js';
 import { ConfirmDialog, planLines, QuitRunningDialog } from './components/ConfirmDialog.js';
-import { DataTable } from './components/DataTable.js';
+import { DataTable, type DataTableProps } from './components/DataTable.js';
 import { EventLog } from './components/EventLog.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { helpLineCount, HelpOverlay } from './components/HelpOverlay.js';
+import { HistoryStrip } from './components/HistoryStrip.js';
 import { Line } from './components/Line.js';
 import { TabBar } from './components/TabBar.js';
 import { GHOST_PREFIX, PANEL_SPECS, PANELS, visibleRows, type PanelId, type ProcRow, type RowsCtx, type ViewCtx } from './panels.js';
+import { stripHeight } from './history-strip.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { useAppFrame } from './use-app-frame.js';
 import { useConsoleKeys } from './use-console-keys.js';
@@ -52,7 +54,7 @@ export function Console(props: ConsoleProps) {
   const theme = useMemo(() => makeTheme(props.color ?? false), [props.color]);
   const { columns, rows: termRows } = useTerminalSize(props.size);
   const [frame, setNow] = useAppFrame(props.store, clock);
-  const { snapshot: snap, events, tick, intervalMs, paused, activity, now } = frame;
+  const { snapshot: snap, events, tick, intervalMs, paused, activity, history, now } = frame;
   useStaleClock({ clock, everyMs: props.clockEveryMs ?? 1_000, lastAt: tick.lastAt, intervalMs, paused, setNow });
   const panel = useStore(view, (s) => s.panel);
   const params = useStore(view, (s) => s.params[s.panel]);
@@ -123,25 +125,12 @@ export function Console(props: ConsoleProps) {
     tooSmall: columns < MIN_SIZE.columns || termRows < MIN_SIZE.rows,
   });
 
-  if (small) {
-    // Wrapped, not cut: on a small terminal this is all there is to read.
-    const say = [
-      ...wrapLine(`orch-top needs a terminal of at least ${MIN_SIZE.columns}×${MIN_SIZE.rows}`, columns).map((text) => ({ text, token: 'warn' as const })),
-      ...wrapLine(`this one is ${columns}×${termRows}: enlarge it (q quits; orch-top --snapshot prints a table)`, columns).map((text) => ({
-        text,
-        token: null,
-      })),
-    ];
+  if (small)
     return (
       <ThemeContext.Provider value={theme}>
-        <Box flexDirection="column">
-          {say.slice(0, Math.max(1, termRows - 1)).map((l, i) => (
-            <Line key={i} segments={[l]} width={columns} />
-          ))}
-        </Box>
+        <TooSmall columns={columns} rows={termRows} />
       </ThemeContext.Provider>
     );
-  }
 
   let main;
   if (overlay?.kind === 'help') main = <HelpOverlay width={columns} height={body} scroll={overlay.scroll} />;
@@ -155,18 +144,22 @@ export function Console(props: ConsoleProps) {
     );
   else
     main = (
-      <DataTable
-        spec={spec}
-        ctx={ctx}
-        rows={rows}
-        cursor={index}
-        lost={!!lost}
-        expandedId={expanded}
-        width={columns}
-        height={body}
-        empty={emptyText(panel, params.filter)}
-        sortColumn={sort.column ?? null}
-        sortDesc={!!sort.desc !== params.reverse}
+      <PanelBody
+        history={history}
+        table={{
+          spec,
+          ctx,
+          rows,
+          cursor: index,
+          lost: !!lost,
+          expandedId: expanded,
+          width: columns,
+          height: body,
+          empty: emptyText(panel, params.filter),
+          sortColumn: sort.column ?? null,
+          sortDesc: !!sort.desc !== params.reverse,
+        }}
+        current={current}
       />
     );
 
@@ -197,6 +190,50 @@ export function Console(props: ConsoleProps) {
         />
       </Box>
     </ThemeContext.Provider>
+  );
+}
+
+/** What a terminal below the minimum size shows: wrapped, not cut (it is all there is to read). */
+function TooSmall({ columns, rows }: Size) {
+  const say = [
+    ...wrapLine(`orch-top needs a terminal of at least ${MIN_SIZE.columns}×${MIN_SIZE.rows}`, columns).map((text) => ({ text, token: 'warn' as const })),
+    ...wrapLine(`this one is ${columns}×${rows}: enlarge it (q quits; orch-top --snapshot prints a table)`, columns).map((text) => ({ text, token: null })),
+  ];
+  return (
+    <Box flexDirection="column">
+      {say.slice(0, Math.max(1, rows - 1)).map((l, i) => (
+        <Line key={i} segments={[l]} width={columns} />
+      ))}
+    </Box>
+  );
+}
+
+/** A panel's table, under the history strip on Sessions and Descriptors (which gives the top of its room to the last hour and day). */
+function PanelBody({
+  history,
+  table,
+  current,
+}: {
+  history: HistoryState | null;
+  table: DataTableProps<unknown>;
+  current: { id: string; label: string } | null;
+}) {
+  const panel = table.spec.id;
+  const strip = stripHeight(history, panel, table.height);
+  return (
+    <Box flexDirection="column" height={table.height}>
+      {strip > 0 && history ? (
+        <HistoryStrip
+          history={history}
+          panel={panel as 'sessions' | 'descriptors'}
+          selectedId={current?.id ?? null}
+          selectedLabel={current?.label ?? null}
+          width={table.width}
+          height={strip}
+        />
+      ) : null}
+      <DataTable {...table} height={table.height - strip} />
+    </Box>
   );
 }
 

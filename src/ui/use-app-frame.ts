@@ -1,7 +1,8 @@
 // The app store as the console draws it: one React update per burst of store changes, not one per
 // change. A tick is several changes in one go (the snapshot, then the log lines it causes, then a slow
 // mark); each would be a frame of its own through useStore, so they are gathered and drawn once, a
-// microtask later. Changes to what the console does not draw (the history, say) make no frame at all.
+// microtask later. Changes to what the console does not draw make no frame at all (the history a
+// --serve recorded is read in the same turn as a tick: one frame for both).
 // "Now" is read with each such frame, so ages refresh with the tick; between ticks the clock moves on
 // only to show STALE (use-stale-clock.ts).
 
@@ -10,12 +11,12 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { AppState } from '../store/store.js';
 
 /** What the console draws from the app store. */
-export type AppFrame = Pick<AppState, 'snapshot' | 'events' | 'tick' | 'intervalMs' | 'paused' | 'activity'> & { now: number };
+export type AppFrame = Pick<AppState, 'snapshot' | 'events' | 'tick' | 'intervalMs' | 'paused' | 'activity' | 'history'> & { now: number };
 
-const KEYS = ['snapshot', 'events', 'tick', 'intervalMs', 'paused', 'activity'] as const;
+const KEYS = ['snapshot', 'events', 'tick', 'intervalMs', 'paused', 'activity', 'history'] as const;
 
 function frameOf(s: AppState, now: number): AppFrame {
-  return { snapshot: s.snapshot, events: s.events, tick: s.tick, intervalMs: s.intervalMs, paused: s.paused, activity: s.activity, now };
+  return { snapshot: s.snapshot, events: s.events, tick: s.tick, intervalMs: s.intervalMs, paused: s.paused, activity: s.activity, history: s.history, now };
 }
 
 const drawnChanged = (a: AppFrame, s: AppState) => KEYS.some((k) => a[k] !== s[k]);

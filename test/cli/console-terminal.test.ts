@@ -397,7 +397,9 @@ describe('orch-top console in a real terminal', () => {
       for (const r of rows) expect(r.length).toBeLessThanOrEqual(width);
     };
     fits(first);
-    expect(first.split('\n')[4]).toMatch(/^ SESSION +STATUS▲ +WHY/);
+    // Under the tabs, the history strip: no --serve records here, so one line saying how to start one.
+    expect(first.split('\n')[4]).toMatch(/^ history: no --serve recording/);
+    expect(first.split('\n')[5]).toMatch(/^ SESSION +STATUS▲ +WHY/);
     t.press('s', 's');
     const byAge = await t.until(/AGE▲/, 'the age column marked');
     fits(byAge);
