@@ -8,7 +8,6 @@ import { ProcReader } from './collectors/procfs.js';
 import { isDir, realpathOr } from './files.js';
 import { readPidfile } from './collectors/pidfile.js';
 import { collectProcTable } from './collectors/ps-fallback.js';
-import { listPanes } from './collectors/tmux.js';
 import { SOURCES } from './collectors/sources/index.js';
 import { ClaudeLogReader } from './collectors/claude-logs.js';
 import { listServers } from './collectors/tmux-servers.js';
