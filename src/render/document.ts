@@ -156,6 +156,8 @@ const ghost = (g: GhostView) => ({
   workspace: g.workspace,
   registryStatus: g.registryStatus,
   registrySource: g.registrySource,
+  source: g.source ?? 'orchestrator',
+  server: g.server ?? null,
 });
 
 const overLimit = (o: OverLimitView) => ({

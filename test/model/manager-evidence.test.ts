@@ -80,7 +80,9 @@ describe("agent-deck's AGENTDECK_INSTANCE_ID", () => {
       [10, ID, GONE, '-L deck'],
       [20, ID, GONE, '-L deck'],
     ]);
-    expect(f.leaked[1]!.reason).toMatch(/AGENTDECK_INSTANCE_ID names agent-deck instance 3f9a1c2e-1755870000, whose session agentdeck_fix-auth_a1b2c3d4 is gone/);
+    expect(f.leaked[1]!.reason).toMatch(
+      /AGENTDECK_INSTANCE_ID names agent-deck instance 3f9a1c2e-1755870000, whose session agentdeck_fix-auth_a1b2c3d4 is gone/,
+    );
     expect(f.strays).toEqual([]);
   });
 
@@ -104,7 +106,10 @@ describe("agent-deck's AGENTDECK_INSTANCE_ID", () => {
     const unknown = findLeaks(input([child], [[20, env('%3', 'ffffffff-1755870000')]], states));
     expect(unknown.leaked).toEqual([]);
     expect(unknown.strays.map((s) => s.pid)).toEqual([20]);
-    const twice = [deckState([deckAgent(ID, 'waiting', GONE)]), deckState([deckAgent(ID, 'waiting', 'agentdeck_x_00000000')], '/data/agent-deck/profiles/work')];
+    const twice = [
+      deckState([deckAgent(ID, 'waiting', GONE)]),
+      deckState([deckAgent(ID, 'waiting', 'agentdeck_x_00000000')], '/data/agent-deck/profiles/work'),
+    ];
     expect(findLeaks(input([child], [[20, env('%3', ID)]], twice)).leaked).toEqual([]);
     const older = findLeaks(input([proc(20, 1, { startedAt: NOW - 7_200_000 })], [[20, env('%3', ID)]], states));
     expect(older.leaked).toEqual([]);
@@ -122,7 +127,10 @@ describe("managers' ghosts", () => {
   const ghostsOf = (agents: RegistryAgent[], servers: GhostServer[], every = true) => findManagerGhosts(managerRules([deckState(agents)]), servers, every);
 
   it('an agent-deck running or waiting row whose session is not on its answered server is a ghost with its source and server', () => {
-    const g = ghostsOf([deckAgent('a-1', 'running', 'agentdeck_a_11111111'), deckAgent('b-2', 'waiting', 'agentdeck_b_22222222')], [server('default'), server('deck')]);
+    const g = ghostsOf(
+      [deckAgent('a-1', 'running', 'agentdeck_a_11111111'), deckAgent('b-2', 'waiting', 'agentdeck_b_22222222')],
+      [server('default'), server('deck')],
+    );
     expect(g.map((x) => [x.agentId, x.source, x.server, x.registrySource, x.tmuxSession])).toEqual([
       ['a-1', 'agent-deck', 'deck', 'agent-deck', 'agentdeck_a_11111111'],
       ['b-2', 'agent-deck', 'deck', 'agent-deck', 'agentdeck_b_22222222'],
