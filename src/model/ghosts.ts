@@ -32,6 +32,7 @@ export function findGhosts(registry: RegistryIndex, liveSessionNames: ReadonlySe
       registryStatus: a.status,
       registrySource: a.source,
       source: 'orchestrator',
+      server: null,
     });
   }
   return ghosts.sort((a, b) => a.agentId.localeCompare(b.agentId));
@@ -68,7 +69,7 @@ export function findManagerGhosts(rules: ManagerRules[], servers: GhostServer[],
         registryStatus: a.status,
         registrySource: a.source,
         source: r.claim.manager,
-        ...(want !== null ? { server: want } : {}),
+        server: want,
       });
     }
   }

@@ -420,10 +420,11 @@ export interface GhostView {
   workspace: string;
   registryStatus: string;
   registrySource: AgentSource;
-  /** The manager whose state records it; absent on records built by hand: the reference orchestrator. */
+  /** The manager whose state records it ('orchestrator': the reference orchestrator's registry; every
+   *  look sets it, records built by hand may not). */
   source?: ManagerName;
-  /** The server its state says the session is on ('default' or a -L name), when it records one. */
-  server?: string;
+  /** The server its state says the session is on ('default' or a -L name); null: it records none. */
+  server?: string | null;
 }
 
 export interface OrchestratorView {
