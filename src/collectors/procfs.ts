@@ -349,12 +349,13 @@ export class ProcReader {
       if (!isGone(this.lastError)) this.envs.set(k, { trace: null, comm }); // permission: remember, do not retry every tick
       return null;
     }
-    const trace: EnvTrace = { tmux: null, tmuxPane: null, workspace: null, claudeSession: null };
+    const trace: EnvTrace = { tmux: null, tmuxPane: null, workspace: null, claudeSession: null, agentDeckInstance: null };
     for (const kv of list) {
       if (kv.startsWith('TMUX=')) trace.tmux = kv.slice(5);
       else if (kv.startsWith('TMUX_PANE=')) trace.tmuxPane = kv.slice(10);
       else if (kv.startsWith('CLAUDE_ORCHESTRATOR_WORKSPACE=')) trace.workspace = kv.slice(30);
       else if (kv.startsWith('CLAUDE_CODE_SESSION_ID=')) trace.claudeSession = kv.slice(23);
+      else if (kv.startsWith('AGENTDECK_INSTANCE_ID=')) trace.agentDeckInstance = kv.slice(22);
     }
     // An empty environ is what a zombie or an exiting process shows: not worth caching.
     if (list.length) this.envs.set(k, { trace, comm });

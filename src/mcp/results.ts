@@ -96,7 +96,7 @@ const DESCRIBE: { [K in FindingKind]: (x: FindingViews[K]) => Described } = {
   }),
   ghosts: (g) => ({
     what: `ghost agent ${g.agentId}${g.tmuxSession ? ` (session ${g.tmuxSession})` : ''}`,
-    reason: `the ${g.registrySource} registry says ${g.registryStatus} but no such session exists`,
+    reason: `the ${g.registrySource} registry says ${g.registryStatus} but no such session exists${g.server ? ` on tmux ${g.server}` : ''}`,
     sessionId: null,
     sessionName: g.tmuxSession,
     pid: null,

@@ -8,7 +8,7 @@ import { incompleteOf } from './incomplete.js';
 import { DEFAULT_CLASSIFY, type ClassifyConfig } from './classify-config.js';
 import { fdViews } from './descriptors.js';
 import { cpuOf, processViews, withFigures, type Watched } from './figures.js';
-import { findGhosts } from './ghosts.js';
+import { findGhosts, findManagerGhosts, type GhostServer } from './ghosts.js';
 import type { History } from './history.js';
 import { findLeaks, type WatchedServer } from './leaks.js';
 import { findOverLimit } from './limits.js';
@@ -16,7 +16,7 @@ import { findOrchestrators, orchestratorViews, ownerOf } from './orchestrators.j
 import { indexProcesses, neverTouch } from './process-index.js';
 import { indexRegistry, registryWhole } from './registry-index.js';
 import { findSessions, finishSessions, withAdopted } from './sessions.js';
-import { managerOwner, managerRules } from './sources.js';
+import { managerOwner, managerRules, markedInstances } from './sources.js';
 import { serverDoubt } from './sockets.js';
 import { summarize } from './summary.js';
 import type { ManagerName, RawWorld, ServerView, Snapshot } from './types.js';
@@ -40,6 +40,7 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
   // look like leftovers. A stale socket (no server answers) is neither: an empty server.
   const doubts = raw.tmux.map((t) => serverDoubt(t, raw.procs.procs));
   const trusted = raw.tmux.every((t, i) => !t.error && !doubts[i]);
+  const mgr = managersOf(raw, cfg, trusted);
   const found = findSessions({
     servers: raw.tmux.map((t, i) => ({
       label: t.label,
@@ -54,7 +55,7 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     registryWhole: registryWhole(raw.workspaces),
     prefixes: cfg.prefixes,
     ownerOf: (reg) => (reg ? ownerOf(orchs, raw.orchestrator, reg.ws) : (orchs.procs[0] ?? null)),
-    ...managersOf(raw, cfg, trusted),
+    ...mgr,
   });
   const serverPids = new Set(raw.tmux.flatMap((t) => (t.running && t.serverPid !== null ? [t.serverPid] : [])));
   const leaks = trusted
@@ -70,6 +71,11 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
         servers: watchedServers(raw, cfg),
         socketDir: raw.socketDir ?? null,
         claudeLogs: raw.claudeLogs ?? [],
+        marked: markedInstances(
+          mgr.managers,
+          found.drafts.map((d) => d.view),
+          found.liveSessionNames,
+        ),
         seenPanes: hist.panes,
         seenSessions: hist.sessions,
       })
@@ -104,11 +110,14 @@ export function classify(raw: RawWorld, cfg: ClassifyConfig, hist: History): Sna
     leaked: withFigures(leaks.leaked, procView),
     strays: leaks.strays,
     fds: fdViews(processes, raw.fds, hist.fds, now, cfg),
-    ghosts: findGhosts(
-      registry,
-      found.liveSessionNames,
-      raw.tmux.map((t, i) => ({ available: t.available, error: t.error ?? doubts[i] ?? null })),
-    ),
+    ghosts: [
+      ...findGhosts(
+        registry,
+        found.liveSessionNames,
+        raw.tmux.map((t, i) => ({ available: t.available, error: t.error ?? doubts[i] ?? null })),
+      ),
+      ...findManagerGhosts(mgr.managers, ghostServers(raw, doubts), raw.socketDir != null),
+    ],
     overLimit: findOverLimit(sessions, cfg.limits ?? DEFAULT_CLASSIFY.limits, hist.limits, now),
   };
   const orchestrators = orchestratorViews(orchs, raw, cpu);
@@ -126,6 +135,15 @@ function managersOf(raw: RawWorld, cfg: ClassifyConfig, trusted: boolean) {
     now: raw.takenAt,
     sourceGraceMs: cfg.sourceGraceMs,
   };
+}
+
+/** Each watched server by its -L name ('default' for tmux's default), as a manager's record names it. */
+function ghostServers(raw: RawWorld, doubts: (string | null)[]): GhostServer[] {
+  return raw.tmux.map((t, i) => {
+    const path = t.server.socketPath ?? t.socketPath;
+    const name = t.server.socketName ?? (path ? path.slice(path.lastIndexOf('/') + 1) : 'default');
+    return { name, answered: t.available && !t.error && !doubts[i], sessions: new Set(t.panes.map((p) => p.sessionName)) };
+  });
 }
 
 /** Every watched server by socket path (a server not running is still watched: its socket's $TMUX counts). */

@@ -142,7 +142,7 @@ export const FINDINGS: Readonly<{ [K in FindingKind]: FindingSpec<K> }> = {
       lines: (ghosts) =>
         ghosts.map((g) => ({
           what: `ghost agent ${g.agentId}${g.tmuxSession ? ` (session ${g.tmuxSession})` : ''}`,
-          why: `the ${g.registrySource} registry says ${g.registryStatus} but no such session exists; orch-top never writes the orchestrator's files`,
+          why: `the ${g.registrySource} registry says ${g.registryStatus} but no such session exists${g.server ? ` on tmux ${g.server}` : ''}; orch-top never writes ${g.source && g.source !== 'orchestrator' ? `${g.source}'s` : "the orchestrator's"} files`,
         })),
     },
   },

@@ -2,7 +2,9 @@
 // its $TMUX/$TMUX_PANE naming a gone agent pane of a watched server (the server by socket, pid and
 // start time), a session id that was a gone agent pane's pid while orch-top saw that pane, a pid the
 // orchestrator recorded for a gone agent within that agent's life, or (today's claude) a gone pane's
-// process whose CLAUDE_CODE_SESSION_ID an agent's own stream log names — and its children leak with
+// process whose CLAUDE_CODE_SESSION_ID an agent's own stream log names, or a gone pane's process whose
+// AGENTDECK_INSTANCE_ID names a found agent-deck instance whose session is gone or an orphan (never a
+// live, active one's: those are its members) — and its children leak with
 // it, as do the other processes that name the same gone pane on the same server once one of them is
 // traced. A pid alone is never evidence, nor a command line that names an agent, nor a claude session
 // id that no agent's log names (an agent may inherit its orchestrating session's). A leftover of a
@@ -12,6 +14,7 @@ import type { SeenPane } from './history.js';
 import { commandOf, descendantsOf, isSessionLeaderAlive, type ProcessIndex } from './process-index.js';
 import type { RegistryEntry, RegistryIndex } from './registry-index.js';
 import { paneKey } from './sessions.js';
+import type { MarkedInstance } from './sources.js';
 import type { ClaudeLogSession, EnvTrace, LeakedView, ProcInfo } from './types.js';
 
 /** A watched server, by its socket path: its label, and its pid while it answers. */
@@ -38,6 +41,9 @@ export interface LeaksInput {
   socketDir: string | null;
   /** The claude session ids agents' stream logs name. */
   claudeLogs: readonly ClaudeLogSession[];
+  /** Agent managers' instances whose own mark in a process's environment (AGENTDECK_INSTANCE_ID) is
+   *  evidence, by id (model/sources.ts markedInstances); null: an id that is no evidence. */
+  marked?: ReadonlyMap<string, MarkedInstance | null>;
   seenPanes: ReadonlyMap<string, SeenPane>;
   seenSessions: ReadonlyMap<string, Omit<SeenPane, 'panePid' | 'paneId'>>;
 }
@@ -213,6 +219,27 @@ function claudeTrace(tr: Tracer, p: ProcInfo, env: EnvTrace | undefined): Regist
 }
 
 /**
+ * An agent manager's own mark: the instance its AGENTDECK_INSTANCE_ID names, when a found state has
+ * that row and its session is gone or an orphan, and the process did not start before the instance
+ * was created. Only for a process whose pane is gone (the caller's).
+ */
+function markTrace(tr: Tracer, p: ProcInfo, env: EnvTrace): MarkedInstance | null {
+  const id = env.agentDeckInstance;
+  const m = id ? tr.x.marked?.get(id) : null;
+  if (!m) return null;
+  const created = m.entry.agent.startedAt ? Date.parse(m.entry.agent.startedAt) : NaN;
+  if (Number.isFinite(created) && p.startedAt < created - SLACK_MS) return null;
+  return m;
+}
+
+function markedLeak(p: ProcInfo, m: MarkedInstance, env: EnvTrace, label: string, on: string): LeakedView {
+  const a = m.entry.agent;
+  const state = m.why === 'gone' ? 'is gone' : 'is an orphan';
+  const why = `its pane ${env.tmuxPane ?? '?'}${on} is gone and its AGENTDECK_INSTANCE_ID names ${m.manager} instance ${a.agentId}, whose session ${a.tmuxSession ?? '?'} ${state}`;
+  return leakView(p, why, env.tmuxPane, { sessionId: null, server: label, sessionName: a.tmuxSession, agentId: a.agentId });
+}
+
+/**
  * Whether a process's $TMUX (naming server pid `serverPid`) can be from the server a pane was seen on:
  * the server is (pid, start time). The process started after that server did, and if another process
  * holds that pid now, before it started (else its $TMUX may name the newcomer). Unknown start: no.
@@ -276,6 +303,8 @@ function traceByPane(
     const why = `its pane ${paneId ?? '?'}${on} is gone and agent ${claude.agent.agentId}'s stream log names its CLAUDE_CODE_SESSION_ID ${env.claudeSession}`;
     return { leaked: leakView(p, why, paneId, { sessionId: null, server: label, sessionName: claude.agent.tmuxSession, agentId: claude.agent.agentId }), gone };
   }
+  const mark = seen ? null : markTrace(tr, p, env);
+  if (mark) return { leaked: markedLeak(p, mark, env, label, on), gone };
   const why = seen
     ? `its pane ${paneId ?? '?'} is gone, but its server pid ${t.serverPid} may be another server's`
     : `its pane ${paneId ?? '?'} ${on ? `on tmux ${label}` : 'on this server'} is gone; no agent could be traced`;

@@ -116,3 +116,49 @@ export function managerOwner(claim: ManagerClaim, procs: Iterable<ProcInfo>, uid
   }
   return best;
 }
+
+/** A manager's instance that a process's own mark (agent-deck's AGENTDECK_INSTANCE_ID) ties a leftover to. */
+export interface MarkedInstance {
+  entry: RegistryEntry;
+  manager: ManagerName;
+  /** Its session is on no server any more, or is an orphan now. */
+  why: 'gone' | 'orphan';
+}
+
+/** The managers that mark their commands with their instance id in the environment. */
+const MARKING: ReadonlySet<ManagerName> = new Set(['agent-deck']);
+
+/** What the sessions found say of one agent session: by name, its manager, agent and status. */
+export interface SessionSeen {
+  name: string;
+  source: ManagerName;
+  agentId: string | null;
+  status: string;
+}
+
+/**
+ * The instances, by id, whose mark is evidence: a found state's row whose session is gone from every
+ * server or is that manager's orphan now. Never a live session judged active or contested (its
+ * processes are its members), nor a session of that name some other source holds; an id two
+ * rows (two profiles) share is no evidence (null).
+ */
+export function markedInstances(rules: ManagerRules[], sessions: SessionSeen[], liveNames: ReadonlySet<string>): Map<string, MarkedInstance | null> {
+  const out = new Map<string, MarkedInstance | null>();
+  const marking = rules.filter((r) => MARKING.has(r.claim.manager));
+  const rows = new Map<string, number>();
+  for (const r of marking) for (const e of r.bySession.values()) rows.set(e.agent.agentId, (rows.get(e.agent.agentId) ?? 0) + 1);
+  for (const r of marking) {
+    const manager = r.claim.manager;
+    for (const [name, entry] of r.bySession) {
+      const id = entry.agent.agentId;
+      if (rows.get(id) !== 1) {
+        out.set(id, null);
+        continue;
+      }
+      const mine = sessions.filter((s) => s.name === name && s.source === manager && s.agentId === id);
+      const why = mine.some((s) => s.status === 'orphan') ? 'orphan' : !mine.length && !liveNames.has(name) ? 'gone' : null;
+      if (why) out.set(id, { entry, manager, why });
+    }
+  }
+  return out;
+}

@@ -74,6 +74,10 @@ export interface EnvTrace {
   /** $CLAUDE_CODE_SESSION_ID: the claude session a process (an MCP server, a hook, a Bash tool) runs
    *  for (claude 2.1.154+); evidence only when an agent's own stream log names it. Absent: not read. */
   claudeSession?: string | null;
+  /** $AGENTDECK_INSTANCE_ID: the agent-deck instance whose session a process was started in (agent-deck
+   *  sets it in its sessions' environment); evidence only for a found instance whose session is gone or
+   *  an orphan. Absent: not read. */
+  agentDeckInstance?: string | null;
 }
 
 /** Which tmux server: `-L name`, `-S path`, or tmux's default. */
@@ -152,6 +156,9 @@ export interface ManagerClaim {
   /** Infixes after a prefix that name a companion of an agent's session (aoe's `aoe_term_<title>_<id>`
    *  beside `aoe_<title>_<id>`): such a session is known when its agent's is. */
   auxPrefixes: string[];
+  /** Raw status words by which its state clearly says the agent's session is live now: such an agent
+   *  whose session is not on its server is a ghost. Absent or empty: no ghosts (the meaning is unclear). */
+  liveStatuses?: string[];
 }
 
 /** A recorded status normalised by its source: the model's only question about a status word. */
@@ -413,6 +420,11 @@ export interface GhostView {
   workspace: string;
   registryStatus: string;
   registrySource: AgentSource;
+  /** The manager whose state records it ('orchestrator': the reference orchestrator's registry; every
+   *  look sets it, records built by hand may not). */
+  source?: ManagerName;
+  /** The server its state says the session is on ('default' or a -L name); null: it records none. */
+  server?: string | null;
 }
 
 export interface OrchestratorView {

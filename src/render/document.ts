@@ -156,6 +156,8 @@ const ghost = (g: GhostView) => ({
   workspace: g.workspace,
   registryStatus: g.registryStatus,
   registrySource: g.registrySource,
+  source: g.source,
+  server: g.server,
 });
 
 const overLimit = (o: OverLimitView) => ({

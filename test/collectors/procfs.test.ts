@@ -98,12 +98,14 @@ describe('ProcReader on real processes', () => {
     expect(r.readState(cp.pid!)).toBeNull();
   });
 
-  it('reads TMUX, TMUX_PANE and the workspace from the environment, once per process', () => {
-    const cp = pool.spawn('sleep', ['600'], { env: { TMUX: '/tmp/tmux-0/x,123,4', TMUX_PANE: '%9', CLAUDE_ORCHESTRATOR_WORKSPACE: '/w' } });
+  it('reads TMUX, TMUX_PANE, the workspace and agent-deck’s instance id from the environment, once per process', () => {
+    const cp = pool.spawn('sleep', ['600'], {
+      env: { TMUX: '/tmp/tmux-0/x,123,4', TMUX_PANE: '%9', CLAUDE_ORCHESTRATOR_WORKSPACE: '/w', AGENTDECK_INSTANCE_ID: '3f9a1c2e-1755870000' },
+    });
     const r = new ProcReader();
     const p = r.readTable().procs.get(cp.pid!)!;
     const e = r.readEnvTrace(p.pid, p.startTime);
-    expect(e).toEqual({ tmux: '/tmp/tmux-0/x,123,4', tmuxPane: '%9', workspace: '/w', claudeSession: null });
+    expect(e).toEqual({ tmux: '/tmp/tmux-0/x,123,4', tmuxPane: '%9', workspace: '/w', claudeSession: null, agentDeckInstance: '3f9a1c2e-1755870000' });
     expect(r.readEnvTrace(p.pid, p.startTime)).toBe(e);
     expect(r.readEnvTrace(999_999_999, 1)).toBeNull();
   });

@@ -10,7 +10,8 @@
 // banner in a live pane": its meaning is unclear, so it is never terminal here; running, waiting,
 // idle, starting, queued are active. It keeps rows across restarts of its TUI, so a closed TUI orphans
 // nothing. Read as registry-sqlite.ts reads (read-only, not `immutable`, which would skip the WAL).
-// Its commands carry AGENTDECK_INSTANCE_ID=<id> in their environment.
+// Its commands carry AGENTDECK_INSTANCE_ID=<id> in their environment (set-environment on the session
+// and exported on the command line): the mark that ties a leftover to its instance (model/leaks.ts).
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,6 +97,9 @@ export const agentDeck: AgentStateSource = {
     deadPanesOrphan: true,
     neverOrphan: [],
     auxPrefixes: [],
+    // Set from tmux's own answers while its session runs. `idle` is not: a row added and never started
+    // (neverStarted: idle, a tmux_session name, no session) is saved too. error/starting/queued: unclear.
+    liveStatuses: ['running', 'waiting'],
   },
   find: findProfiles,
   normalise: agentDeckState,

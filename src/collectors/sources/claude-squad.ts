@@ -67,6 +67,9 @@ export const claudeSquad: AgentStateSource = {
     deadPanesOrphan: true,
     neverOrphan: [],
     auxPrefixes: [],
+    // Saved only once started, deleted on kill; on load it attaches every row not paused, and fails
+    // when one's session is missing. Paused keeps or loses its session; loading is a start: unclear.
+    liveStatuses: ['running', 'ready'],
   },
   find(ctx) {
     const dir = join(homeOf(ctx), '.claude-squad');
