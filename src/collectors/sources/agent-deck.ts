@@ -13,11 +13,11 @@
 // Its commands carry AGENTDECK_INSTANCE_ID=<id> in their environment (set-environment on the session
 // and exported on the command line): the mark that ties a leftover to its instance (model/leaks.ts).
 
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentState, RegistryAgent } from '../../model/types.js';
 import { columnsOf, pick, SchemaError, withDb } from '../registry-sqlite.js';
-import { homeOf, managerAgent, text, xdgDir } from './manager-common.js';
+import { homeOf, managerAgent, profilesUnder, text, xdgDir } from './manager-common.js';
 import type { AgentStateSource, FindContext, Found } from './source.js';
 
 export const AGENT_DECK_PREFIX = 'agentdeck_';
@@ -38,17 +38,7 @@ export function agentDeckDataRoot(ctx: FindContext): string {
 }
 
 function findProfiles(ctx: FindContext): Found {
-  const root = join(agentDeckDataRoot(ctx), 'profiles');
-  let names: string[];
-  try {
-    names = readdirSync(root).sort();
-  } catch {
-    return { refs: [], errors: [] };
-  }
-  const refs = names
-    .filter((n) => existsSync(join(root, n, 'state.db')))
-    .map((n) => ({ path: join(root, n), how: 'home' as const, project: `agent-deck/${n}` }));
-  return { refs, errors: [] };
+  return profilesUnder(join(agentDeckDataRoot(ctx), 'profiles'), 'state.db', 'agent-deck');
 }
 
 const secondsToIso = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? new Date(v * 1000).toISOString() : null);

@@ -8,10 +8,9 @@
 // server. Panes keep remain-on-exit on, so a dead pane is kept on purpose (not an orphan). Which status
 // is terminal is not settled by its source (`stopped`, `error` probably): none is taken as terminal.
 
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentState, RegistryAgent } from '../../model/types.js';
-import { managerAgent, readJsonState, text, xdgDir } from './manager-common.js';
+import { managerAgent, profilesUnder, readJsonState, text, xdgDir } from './manager-common.js';
 import type { AgentStateSource, FindContext, Found } from './source.js';
 
 export const AOE_PREFIX = 'aoe_';
@@ -31,17 +30,7 @@ export function aoeSessionName(title: string, id: string): string {
 }
 
 function findProfiles(ctx: FindContext): Found {
-  const root = join(xdgDir(ctx, 'XDG_CONFIG_HOME', ['.config']), 'agent-of-empires', 'profiles');
-  let names: string[];
-  try {
-    names = readdirSync(root).sort();
-  } catch {
-    return { refs: [], errors: [] };
-  }
-  const refs = names
-    .filter((n) => existsSync(join(root, n, 'sessions.json')))
-    .map((n) => ({ path: join(root, n), how: 'home' as const, project: `agent-of-empires/${n}` }));
-  return { refs, errors: [] };
+  return profilesUnder(join(xdgDir(ctx, 'XDG_CONFIG_HOME', ['.config']), 'agent-of-empires', 'profiles'), 'sessions.json', 'agent-of-empires');
 }
 
 function agentsOf(file: string, data: unknown): RegistryAgent[] | null {

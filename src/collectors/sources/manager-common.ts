@@ -1,10 +1,12 @@
 // What the agent managers' sources share: where a user's home is, one manager record → RegistryAgent,
 // and reading a JSON state file read-only with a size cap. Read-only; nothing here throws.
 
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { AgentSource, RegistryAgent } from '../../model/types.js';
 import { MiB, readRegularFile } from '../regular-file.js';
-import type { FindContext } from './source.js';
+import type { FindContext, Found } from './source.js';
 
 export const homeOf = (ctx: FindContext): string => ctx.home ?? ctx.env.HOME ?? homedir();
 
@@ -12,6 +14,18 @@ export const homeOf = (ctx: FindContext): string => ctx.home ?? ctx.env.HOME ?? 
 export function xdgDir(ctx: FindContext, key: 'XDG_DATA_HOME' | 'XDG_CONFIG_HOME', fallback: string[]): string {
   const v = ctx.env[key];
   return v?.startsWith('/') ? v : [homeOf(ctx), ...fallback].join('/');
+}
+
+/** A manager's profiles: every folder under `root` that holds `file`, by name (none when `root` is not there). */
+export function profilesUnder(root: string, file: string, manager: string): Found {
+  let names: string[];
+  try {
+    names = readdirSync(root).sort();
+  } catch {
+    return { refs: [], errors: [] };
+  }
+  const refs = names.filter((n) => existsSync(join(root, n, file))).map((n) => ({ path: join(root, n), how: 'home' as const, project: `${manager}/${n}` }));
+  return { refs, errors: [] };
 }
 
 export const text = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
