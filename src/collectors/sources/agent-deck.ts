@@ -13,7 +13,7 @@
 // Its commands carry AGENTDECK_INSTANCE_ID=<id> in their environment (set-environment on the session
 // and exported on the command line): the mark that ties a leftover to its instance (model/leaks.ts).
 
-import { existsSync, } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentState, RegistryAgent } from '../../model/types.js';
 import { columnsOf, pick, SchemaError, withDb } from '../registry-sqlite.js';
