@@ -173,6 +173,9 @@ export class ProcessPool {
   private readonly pids = new Set<number>();
   private readonly servers: TmuxServerFixture[] = [];
   private readonly hooks: (() => void | Promise<void>)[] = [];
+  /** What goes once every process is gone (a fake orchestrator's script: removed earlier, a node still
+   *  starting would print MODULE_NOT_FOUND). */
+  private readonly afterKill: (() => void)[] = [];
 
   spawn(cmd: string, args: string[] = [], opts: { env?: NodeJS.ProcessEnv; detached?: boolean } = {}): ChildProcess {
     const cp = spawn(cmd, args, {
@@ -195,7 +198,7 @@ export class ProcessPool {
     const dir = mkdtempSync(join(tmpdir(), 'orchtop-orch-'));
     const script = join(dir, `${name}.js`);
     writeFileSync(script, body);
-    this.hooks.push(() => rmSync(dir, { recursive: true, force: true }));
+    this.afterKill.push(() => rmSync(dir, { recursive: true, force: true }));
     return this.spawn(process.execPath, [script, ...(opts.args ?? [])], { env: opts.env });
   }
 
@@ -265,6 +268,7 @@ export class ProcessPool {
       this.children.splice(0).map((cp) => new Promise<void>((r) => (cp.exitCode !== null || cp.signalCode !== null ? r() : cp.once('exit', () => r())))),
     );
     this.pids.clear();
+    for (const f of this.afterKill.splice(0)) f();
   }
 }
 
