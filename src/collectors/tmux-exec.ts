@@ -1,6 +1,7 @@
 // Runs one tmux command against one server, with a timeout (and, for exit hooks, blocking). The only
 // place that spawns tmux; it decides nothing about what the output means.
 import { spawn, spawnSync } from 'node:child_process';
+import { serverLabel } from '../model/servers.js';
 import type { TmuxServer } from '../model/types.js';
 
 const TMUX_TIMEOUT_MS = 3_000;
@@ -13,11 +14,7 @@ export function socketArgs(server: TmuxServer): string[] {
 }
 
 /** How a server is named to a person: "-L name", "-S path" or "default". */
-export function describeServer(server: TmuxServer): string {
-  if (server.socketPath) return `-S ${server.socketPath}`;
-  if (server.socketName) return `-L ${server.socketName}`;
-  return 'default';
-}
+export const describeServer = (server: TmuxServer): string => serverLabel(server);
 
 export interface TmuxResult {
   /** false when the tmux binary could not be started (ENOENT, EACCES). */
